@@ -1,0 +1,43 @@
+# The two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app homecare
+STAMP := $(VENV)/.installed-stamp
+CATALOGUES := $(wildcard homecare/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test lint translations extract-messages clean
+
+## Set up, migrate, load the demo if the database is empty, and serve on 127.0.0.1:5000.
+run: $(STAMP) $(COMPILED)
+	HOMECARE_ALLOW_SYNTHETIC_IDS=1 $(FLASK) init
+	HOMECARE_ALLOW_SYNTHETIC_IDS=1 $(FLASK) demo --if-empty
+	HOMECARE_ALLOW_SYNTHETIC_IDS=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+## Lint and run the test suite (SQLite, and PostgreSQL when it answers).
+test: $(STAMP) $(COMPILED)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+translations: $(COMPILED)
+
+## Refresh the catalogues from the source after changing user-visible text.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o homecare/translations/messages.pot .
+	$(BIN)/pybabel update -i homecare/translations/messages.pot -d homecare/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance/homecare.sqlite3 $(COMPILED)

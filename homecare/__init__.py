@@ -1,0 +1,71 @@
+"""homecare: home-care coordination under the trust model.
+
+``create_app`` builds the Flask application as a short list of register steps. It never
+touches the database and never starts background work: migrations run from the CLI
+(``flask --app homecare init``) and the scheduler runs in its own process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from homecare.config import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(Settings.from_environment(Path(app.instance_path)).flask_config())
+    app.config.from_mapping(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the per-request session handling."""
+    from homecare import models  # noqa: F401 - every model must be mapped before use
+    from homecare.core import database, i18n, routing
+    from homecare.core.migration_support import ALEMBIC_OPTIONS
+    from homecare.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), **ALEMBIC_OPTIONS)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    database.init_app(app)
+    routing.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The feature blueprints."""
+    from homecare.auth.views import blueprint as auth
+    from homecare.web.views import blueprint as web
+
+    app.register_blueprint(auth)
+    app.register_blueprint(web)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """HTML error pages for the browser, JSON errors for the API."""
+    from homecare.core.error_pages import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The ``flask --app homecare ...`` commands."""
+    from homecare.cli import register
+
+    register(app)

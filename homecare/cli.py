@@ -1,0 +1,85 @@
+"""Command line: ``flask --app homecare init | create-user | demo``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from homecare.core.errors import ValidationFailed
+from homecare.demo.loader import DEMO_PASSWORD, load_demo
+from homecare.extensions import db
+from homecare.org.models import Profession, Role
+from homecare.org.services import create_staff
+
+
+def _fail_on_validation(error: ValidationFailed) -> None:
+    for field, messages in error.errors.items():
+        for message in messages:
+            click.echo(f"{field}: {message}", err=True)
+    raise SystemExit(1)
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database schema by running the migrations."""
+    upgrade()
+    click.echo("The database schema is up to date.")
+
+
+@click.command("create-user")
+@click.option("--username", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), prompt=True)
+@click.option("--full-name", prompt=True)
+@click.option("--profession", type=click.Choice([p.value for p in Profession]), default=None)
+@click.option("--team", "team_ids", type=int, multiple=True, help="Team id (repeatable).")
+@click.option("--section", "section_id", type=int, default=None, help="Section id (leaders).")
+def create_user_command(username, password, role, full_name, profession, team_ids, section_id):
+    """Create a staff account (prompts for what is not given as a flag)."""
+    try:
+        staff = create_staff(username=username, password=password, full_name=full_name,
+                             role=role, profession=profession, team_ids=team_ids,
+                             section_id=section_id)
+    except ValidationFailed as error:
+        db.session.rollback()
+        _fail_on_validation(error)
+    db.session.commit()
+    click.echo(f"Created {staff.role} {staff.username} (id {staff.id}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no sections.")
+@click.option("--seed", type=int, default=2026, show_default=True)
+def demo_command(if_empty: bool, seed: int) -> None:
+    """Load the demo (idempotent) and print the demo logins."""
+    from homecare.org.models import Section
+
+    if if_empty and db.session.query(Section.id).first() is not None and not _demo_loaded():
+        click.echo("The database already has data; the demo was not loaded.")
+        return
+    current_app.config["HOMECARE_ALLOW_SYNTHETIC_IDS"] = True  # demo ids are synthetic
+    result = load_demo(seed=seed)
+    db.session.commit()
+    if result.created:
+        summary = ", ".join(f"{count} {name.replace('_', ' ')}"
+                            for name, count in result.counts.items())
+        click.echo(f"Demo loaded: {summary}.")
+    else:
+        click.echo("The demo is already loaded.")
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for login in result.logins:
+        team = f" — {login.team}" if login.team else ""
+        click.echo(f"  {login.username:<24} {login.role}{team}")
+
+
+def _demo_loaded() -> bool:
+    from homecare.demo.loader import demo_present
+
+    return demo_present()
+
+
+def register(app: Flask) -> None:
+    """Add the commands to ``flask --app homecare``."""
+    for command in (init_command, create_user_command, demo_command):
+        app.cli.add_command(command)

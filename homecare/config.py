@@ -1,0 +1,102 @@
+"""Settings read from the environment, one typed object per process.
+
+Development needs nothing set: an embedded SQLite database and a generated secret key
+both live under ``instance/``. Production refuses to start without ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a service that can start safely."""
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _postgres_driver(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(env: str, instance_path: Path) -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if env == "production":
+        raise ConfigurationError("SECRET_KEY must be set in production.")
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment, validated once at start."""
+
+    env: str
+    secret_key: str
+    database_url: str
+    timezone: str = "Europe/Oslo"
+    allow_synthetic_ids: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls, instance_path: Path) -> Settings:
+        """Read and check the settings; raise ConfigurationError on anything unsafe."""
+        env = os.environ.get("HOMECARE_ENV", "development").strip().lower()
+        if env not in ENVIRONMENTS:
+            raise ConfigurationError(f"HOMECARE_ENV must be one of {', '.join(ENVIRONMENTS)}.")
+        default_db = f"sqlite:///{instance_path / 'homecare.sqlite3'}"
+        timezone = os.environ.get("HOMECARE_TIMEZONE", "Europe/Oslo").strip()
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigurationError(f"HOMECARE_TIMEZONE {timezone!r} is unknown.") from exc
+        return cls(
+            env=env,
+            secret_key=_secret_key(env, instance_path),
+            database_url=_postgres_driver(os.environ.get("DATABASE_URL", "").strip() or default_db),
+            timezone=timezone,
+            allow_synthetic_ids=_flag(os.environ.get("HOMECARE_ALLOW_SYNTHETIC_IDS")),
+        )
+
+    def flask_config(self) -> dict:
+        """The Flask configuration mapping for these settings."""
+        production = self.env == "production"
+        return {
+            "ENV_NAME": self.env,
+            "TESTING": self.env == "testing",
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "HOMECARE_TIMEZONE": self.timezone,
+            "HOMECARE_ALLOW_SYNTHETIC_IDS": self.allow_synthetic_ids,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": production,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": production,
+            "BABEL_DEFAULT_LOCALE": "nb",
+            "BABEL_DEFAULT_TIMEZONE": self.timezone,
+            "LANGUAGES": ("nb", "en"),
+            **self.extra,
+        }

@@ -1,0 +1,1 @@
+"""Shared building blocks: model base, time, errors, access policy, audit log."""

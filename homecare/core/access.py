@@ -1,0 +1,140 @@
+"""The access policy: the one place that says who may see or change what.
+
+Need-to-know: staff and coordinators see the service users of their own teams and no
+one else's; section leaders and admins never see individual users, only aggregates.
+Every view, API endpoint and job asks here, through ``permits`` or ``ensure``.
+
+A refusal comes in two kinds. ``HIDDEN`` (404) is for records of another team, so that
+ids cannot be probed; ``FORBIDDEN`` (403) is for a caller who knows the record exists
+but whose role does not allow the action.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import singledispatch
+
+import sqlalchemy as sa
+
+from homecare.core.errors import Forbidden, NotFound
+from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team
+from homecare.service_users.models import ServiceUser
+
+
+class Action(enum.StrEnum):
+    """What the caller wants to do with the target."""
+
+    #: Read the record.
+    VIEW = "view"
+    #: Record care for a user: visits they made, check-ins, what-matters, goals.
+    RECORD = "record"
+    #: Coordinate: plan visits, assign contacts, record decisions, move, edit the user.
+    COORDINATE = "coordinate"
+    #: Administer the organisation: sections, teams, accounts.
+    MANAGE = "manage"
+
+
+class Verdict(enum.Enum):
+    """The policy's answer."""
+
+    ALLOWED = "allowed"
+    FORBIDDEN = "forbidden"
+    HIDDEN = "hidden"
+
+    def __bool__(self) -> bool:
+        return self is Verdict.ALLOWED
+
+
+class Organisation:
+    """Target for actions on the organisation as a whole (creating sections, accounts)."""
+
+
+ORGANISATION = Organisation()
+
+
+def _signed_in(actor: Staff | None) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.active
+
+
+def _allowed(condition: bool, otherwise: Verdict = Verdict.FORBIDDEN) -> Verdict:
+    return Verdict.ALLOWED if condition else otherwise
+
+
+@singledispatch
+def _decide(target: object, actor: Staff, action: Action) -> Verdict:
+    raise TypeError(f"The access policy has no rule for {type(target).__name__}")
+
+
+@_decide.register
+def _(target: ServiceUser, actor: Staff, action: Action) -> Verdict:
+    if actor.role not in TEAM_ROLES:
+        return Verdict.FORBIDDEN
+    if target.deleted_at is not None or target.team_id not in actor.team_ids:
+        return Verdict.HIDDEN
+    if action in (Action.VIEW, Action.RECORD):
+        return Verdict.ALLOWED
+    return _allowed(action is Action.COORDINATE and actor.role is Role.COORDINATOR)
+
+
+@_decide.register
+def _(target: Team, actor: Staff, action: Action) -> Verdict:
+    if actor.role is Role.ADMIN:
+        return Verdict.ALLOWED
+    member = target.id in actor.team_ids
+    if action is Action.VIEW:
+        leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.section_id
+        return _allowed(member or leads)
+    if action is Action.RECORD:
+        return _allowed(member)
+    return _allowed(action is Action.COORDINATE and member and actor.role is Role.COORDINATOR)
+
+
+@_decide.register
+def _(target: Section, actor: Staff, action: Action) -> Verdict:
+    if actor.role is Role.ADMIN:
+        return Verdict.ALLOWED
+    leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.id
+    return _allowed(action is Action.VIEW and leads)
+
+
+@_decide.register
+def _(target: Staff, actor: Staff, action: Action) -> Verdict:
+    if actor.role is Role.ADMIN:
+        return Verdict.ALLOWED
+    if action is not Action.VIEW:
+        return Verdict.FORBIDDEN
+    shares_team = actor.role is Role.COORDINATOR and bool(actor.team_ids & target.team_ids)
+    return _allowed(actor.id == target.id or shares_team)
+
+
+@_decide.register
+def _(target: Organisation, actor: Staff, action: Action) -> Verdict:
+    return _allowed(actor.role is Role.ADMIN)
+
+
+def permits(actor: Staff | None, action: Action, target: object) -> Verdict:
+    """Whether ``actor`` may do ``action`` to ``target``; falsy unless ALLOWED."""
+    if not _signed_in(actor):
+        return Verdict.FORBIDDEN
+    return _decide(target, actor, action)
+
+
+def ensure(actor: Staff | None, action: Action, target: object) -> None:
+    """Raise NotFound (hidden) or Forbidden unless the policy allows the action."""
+    verdict = permits(actor, action, target)
+    if verdict is Verdict.HIDDEN:
+        raise NotFound("Not found.")
+    if verdict is Verdict.FORBIDDEN:
+        raise Forbidden("You do not have access to this.")
+
+
+def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting exactly the service users ``actor`` may view.
+
+    The SQL twin of ``permits(actor, VIEW, user)``, for lists; a test holds them equal.
+    """
+    if not _signed_in(actor) or actor.role not in TEAM_ROLES or not actor.team_ids:
+        return sa.false()
+    return sa.and_(
+        ServiceUser.team_id.in_(sorted(actor.team_ids)), ServiceUser.deleted_at.is_(None)
+    )

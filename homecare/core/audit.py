@@ -1,0 +1,155 @@
+"""The append-only audit and access log.
+
+Every create and update of a care record is logged automatically when the session
+flushes, so no service can forget it; reads are logged explicitly by the code that shows
+a service user's record (``record_read``). Rows are never updated or deleted by the
+application: the ORM refuses it here, and database triggers (see the first migration)
+refuse it for anything else.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from homecare.core.model_base import CareRecordMixin, str_enum
+from homecare.core.timeutil import utcnow
+from homecare.extensions import db
+
+if TYPE_CHECKING:
+    from homecare.org.models import Staff
+
+
+class AuditAction(enum.StrEnum):
+    """What was done to the record."""
+
+    READ = "read"
+    CREATE = "create"
+    UPDATE = "update"
+
+
+class AuditEntry(db.Model):
+    """One row of the audit log: who did what to which record, about which user, when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        sa.Index("ix_audit_log_user_at", "service_user_id", "at"),
+        sa.Index("ix_audit_log_actor_at", "actor_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The staff member who acted; null for the system (demo loader, scheduled jobs).
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    #: The actor's role at the time (roles change; the log must not).
+    actor_role: Mapped[str | None] = mapped_column(sa.String(20))
+    action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, "audit_action"))
+    #: The kind of record (its table name), e.g. ``goals``.
+    entity: Mapped[str] = mapped_column(sa.String(40))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    #: The service user the record concerns.
+    service_user_id: Mapped[uuid.UUID | None]
+    #: For updates the changed fields; for reads what was shown. Never the values.
+    detail: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+_explicit_actor: ContextVar[Staff | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(staff: Staff | None) -> Iterator[None]:
+    """Attribute changes made outside a request (CLI, jobs) to a given staff member."""
+    token = _explicit_actor.set(staff)
+    try:
+        yield
+    finally:
+        _explicit_actor.reset(token)
+
+
+def current_actor() -> Staff | None:
+    """Who is acting now: the explicit actor, else the signed-in user, else the system."""
+    explicit = _explicit_actor.get()
+    if explicit is not None:
+        return explicit
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def _row(action: AuditAction, entity: str, entity_id, service_user_id, detail) -> dict:
+    actor = current_actor()
+    return {
+        "at": utcnow(),
+        "actor_id": actor.id if actor else None,
+        "actor_role": str(actor.role) if actor else None,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "service_user_id": service_user_id,
+        "detail": detail[:500] if detail else None,
+    }
+
+
+def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_users",
+                entity_id: object = None) -> None:
+    """Log that the current actor read part of a service user's record.
+
+    Call it wherever a user's data is shown; ``what`` names the part (e.g. ``record``,
+    ``goals``), never its content.
+    """
+    db.session.execute(
+        sa.insert(AuditEntry),
+        [_row(AuditAction.READ, entity, entity_id or service_user_id, service_user_id, what)],
+    )
+
+
+def _changed_fields(obj) -> list[str]:
+    state = inspect(obj)
+    return sorted(
+        attr.key
+        for attr in state.mapper.column_attrs
+        if attr.key not in {"updated_at", "version"} and state.attrs[attr.key].history.has_changes()
+    )
+
+
+def _change_rows(session: Session) -> list[dict]:
+    rows = []
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, CareRecordMixin):
+                rows.append(_row(AuditAction.CREATE, obj.__tablename__, obj.id,
+                                 obj.service_user_id, None))
+        for obj in session.dirty:
+            if isinstance(obj, CareRecordMixin) and session.is_modified(obj):
+                fields = _changed_fields(obj)
+                if fields:
+                    rows.append(_row(AuditAction.UPDATE, obj.__tablename__, obj.id,
+                                     obj.service_user_id, ", ".join(fields)))
+    return rows
+
+
+@event.listens_for(Session, "after_flush")
+def _log_changes(session: Session, _flush_context) -> None:
+    # after_flush: ids are assigned and the pre-flush history is still readable.
+    rows = _change_rows(session)
+    if rows:
+        session.connection().execute(sa.insert(AuditEntry), rows)
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_rewrite(_mapper, _connection, _target) -> None:
+    raise RuntimeError("The audit log is append-only.")

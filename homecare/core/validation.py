@@ -1,0 +1,46 @@
+"""Collecting field errors so that a request reports everything wrong at once."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from homecare.core.errors import ValidationFailed
+
+
+class FieldErrors:
+    """Field → messages; ``raise_if_any`` turns them into one ValidationFailed."""
+
+    def __init__(self) -> None:
+        self._errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        """Record that ``field`` is wrong, and why."""
+        self._errors.setdefault(field, []).append(message)
+
+    def require(self, condition: bool, field: str, message: str) -> None:
+        """Record ``message`` for ``field`` unless ``condition`` holds."""
+        if not condition:
+            self.add(field, message)
+
+    def text(self, field: str, value: str | None, *, max_length: int, required: bool = True
+             ) -> None:
+        """Check a free-text field: present (not just spaces) when required, and not too long."""
+        if value is None or not value.strip():
+            if required:
+                self.add(field, _("This field cannot be empty."))
+            return
+        if len(value) > max_length:
+            self.add(field, _("At most %(n)d characters.", n=max_length))
+
+    def rating(self, field: str, value: int | None) -> None:
+        """A self-rating is a whole number from 1 to 10 (or not given)."""
+        if value is not None and not (isinstance(value, int) and 1 <= value <= 10):
+            self.add(field, _("A rating is a whole number from 1 to 10."))
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def raise_if_any(self) -> None:
+        """Raise ValidationFailed with every recorded error, if there is one."""
+        if self._errors:
+            raise ValidationFailed(self._errors)

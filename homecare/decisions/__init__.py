@@ -1,0 +1,1 @@
+"""Team decisions (vedtak), made in the team together with the user."""

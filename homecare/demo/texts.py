@@ -1,0 +1,97 @@
+"""Norwegian texts for the demo: names, streets, and what matters, in people's own words."""
+
+FIRST_NAMES = [
+    "Kari", "Ola", "Ingrid", "Per", "Astrid", "Knut", "Solveig", "Arne", "Randi", "Bjørn",
+    "Liv", "Terje", "Gunn", "Odd", "Berit", "Svein", "Marit", "Rolf", "Turid", "Egil",
+    "Aud", "Leif", "Reidun", "Harald", "Sigrid", "Jan", "Eva", "Tor", "Anne", "Kjell",
+    "Bodil", "Finn", "Gerd", "Nils", "Wenche", "Geir", "Hilde", "Roar", "Ruth", "Magnus",
+]
+LAST_NAMES = [
+    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
+    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
+    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
+    "Lund", "Sørensen", "Jakobsen", "Moen", "Gundersen", "Iversen", "Strand", "Solberg",
+    "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen", "Ali",
+    "Nguyen",
+]
+STAFF_FIRST_NAMES = [
+    "Amina", "Jonas", "Sara", "Mohammed", "Emma", "Henrik", "Fatima", "Lars", "Nora", "Ahmed",
+    "Ida", "Sindre", "Maja", "Thomas", "Hanne", "Ali", "Silje", "Martin", "Marte", "Kristian",
+    "Julie", "Erik", "Tiril", "Daniel", "Linnea", "Omar", "Helene", "Sander", "Camilla", "Eirik",
+    "Vilde", "Yusuf", "Kaja", "Andreas", "Ragnhild", "Mats", "Thea", "Petter",
+]
+STREETS = {
+    "Bjølsen": ["Bjølsengata", "Maridalsveien", "Kristiansands gate", "Myrens verksted",
+                "Sandakerveien"],
+    "Iladalen": ["Waldemar Thranes gate", "Ila", "Vogts gate", "Kierschows gate", "Uelands gate"],
+    "Sandaker": ["Sandakerveien", "Torshovgata", "Åsengata", "Hans Nielsen Hauges gate",
+                 "Grefsenveien"],
+}
+NEXT_OF_KIN_RELATIONS = ["datter", "sønn", "ektefelle", "samboer", "nevø", "niese", "venninne"]
+
+#: What matters, as people said it, with goals that grew out of each answer.
+WHAT_MATTERS = [
+    ("Å klare å dusje selv igjen, uten at noen må stå og se på.",
+     ["Dusje selv to ganger i uka", "Komme meg inn og ut av dusjen trygt"]),
+    ("Jeg vil gå til butikken på hjørnet og handle mine egne varer.",
+     ["Gå til Kiwi og hjem igjen med rullator", "Handle selv en gang i uka"]),
+    ("At jeg får bo hjemme med katten min så lenge det går.",
+     ["Klare å gi katten mat og vann selv", "Bo trygt hjemme gjennom vinteren"]),
+    ("Komme meg på kirkekaffen på søndager, det er der vennene mine er.",
+     ["Delta på kirkekaffen annenhver søndag"]),
+    ("Lage middag selv, i alle fall noen dager. Ferdigmat smaker ikke noe.",
+     ["Lage enkel middag selv tre dager i uka"]),
+    ("Å kunne gå tur langs Akerselva når det er fint vær.",
+     ["Gå til elva og tilbake uten å stoppe", "Gå ut hver dag det ikke er glatt"]),
+    ("Jeg vil ikke falle igjen. Jeg er redd hver gang jeg står opp om natta.",
+     ["Komme meg trygt på do om natta", "Føle meg trygg når jeg er alene"]),
+    ("Ha kontroll på medisinene mine selv, ikke at alle andre skal styre det.",
+     ["Ta medisinene selv fra dosetten"]),
+    ("At barnebarna kan komme på besøk og at det ser ordentlig ut her.",
+     ["Holde stua ryddig med litt hjelp", "Bake vafler når barnebarna kommer"]),
+    ("Å sove godt om natta og ikke være så sliten om dagen.",
+     ["Sove gjennom natta minst fire netter i uka"]),
+    ("Kunne lese avisa og løse kryssord. Det holder hodet i gang.",
+     ["Få nye briller tilpasset og lese avisa selv"]),
+    ("Jeg vil klare trappene opp til leiligheten min i tredje etasje.",
+     ["Gå trappene opp og ned med gelender"]),
+    ("Spise ordentlig mat og gå opp litt i vekt igjen.",
+     ["Spise tre måltider om dagen", "Gå opp to kilo før sommeren"]),
+    ("Slippe å ha så vondt i beina at jeg ikke orker noe.",
+     ["Kunne gå til postkassa uten sterke smerter"]),
+    ("Ha noen å snakke med. Det er så stille her etter at Arne døde.",
+     ["Delta på dagsenteret en gang i uka", "Ringe søsteren min hver søndag"]),
+    ("Klare å kle på meg selv om morgenen.",
+     ["Kle på meg selv med hjelpemidler fra ergoterapeuten"]),
+]
+
+#: Spoken for the user when they could not answer themselves.
+PROXY_WHAT_MATTERS = [
+    ("Mor har alltid vært glad i musikk. Hun roer seg når radioen står på.",
+     ["Ha rolige stunder med musikk hver ettermiddag"]),
+    ("Far vil være i sin egen stol ved vinduet. Der ser han ut på trikken.",
+     ["Sitte i stolen ved vinduet hver formiddag"]),
+    ("Hun trives best når det er de samme folkene som kommer. Nye fjes gjør henne urolig.",
+     ["Få besøk av faste, kjente ansatte"]),
+]
+
+CHECKIN_NOTES = [
+    "Går bedre enn forrige gang, mer selvstendig.",
+    "Hadde en dårlig uke, men er motivert.",
+    "Trenger fortsatt hjelp, vi justerer tiltaket.",
+    "Bruker sier det går fint, pårørende enig.",
+    "Fysioterapeuten har lagt inn nye øvelser.",
+    "",
+]
+
+DECISION_SERVICES = [
+    "Hjelp til morgenstell og medisiner, hverdagsrehabilitering med fysioterapeut.",
+    "Praktisk bistand ukentlig, tilsyn og medisinhåndtering daglig.",
+    "Hjelp til personlig hygiene, ernæringsoppfølging og trygghetsbesøk.",
+]
+DECISION_REASONS = [
+    "Bruker ønsker å bo hjemme og mestre mer selv; teamet vurderer at dette er realistisk "
+    "med tett oppfølging de første ukene.",
+    "Nedsatt funksjon etter sykehusopphold. Bruker og datter deltok i vurderingen.",
+    "Behov for daglig tilsyn på grunn av fallrisiko; bruker vil helst klare seg selv.",
+]

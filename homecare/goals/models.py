@@ -1,0 +1,123 @@
+"""Goals and check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
+from homecare.extensions import db
+from homecare.service_users.models import ServiceUser
+
+
+class GoalStatus(enum.StrEnum):
+    """Where a goal stands; the last three close it (``closed_on`` is then set)."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not_achieved"
+    CANCELLED = "cancelled"
+
+
+CLOSED_STATUSES = frozenset({GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.CANCELLED})
+
+
+class ExpressedBy(enum.StrEnum):
+    """Whose goal it is: recording this keeps the user's own voice visible."""
+
+    USER = "user"
+    NEXT_OF_KIN = "next_of_kin"
+    STAFF = "staff"
+
+
+class Answer(enum.StrEnum):
+    """The user's answer to each of the three evaluation questions."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    NOT_ASKED = "not_asked"
+
+
+_CLOSED_SQL = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
+_RATING = "BETWEEN 1 AND 10"
+
+
+class Goal(CareRecordMixin, VersionedMixin, db.Model):
+    """A goal for the user, in the user's own words, followed up every ``checkin_interval_days``."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"(status IN ({_CLOSED_SQL})) = (closed_on IS NOT NULL)", name="closed_on_matches"
+        ),
+        sa.CheckConstraint("checkin_interval_days BETWEEN 7 AND 182", name="interval_range"),
+        sa.CheckConstraint(
+            f"baseline_performance IS NULL OR baseline_performance {_RATING}",
+            name="baseline_performance_range",
+        ),
+        sa.CheckConstraint(
+            f"baseline_satisfaction IS NULL OR baseline_satisfaction {_RATING}",
+            name="baseline_satisfaction_range",
+        ),
+        sa.Index("ix_goals_user_status", "service_user_id", "status"),
+    )
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    what_matters_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("what_matters.id"))
+    #: The user's own words, 1..1000 characters, kept verbatim.
+    description: Mapped[str] = mapped_column(sa.Text)
+    expressed_by: Mapped[ExpressedBy] = mapped_column(str_enum(ExpressedBy, "expressed_by"))
+    start_date: Mapped[dt.date]
+    checkin_interval_days: Mapped[int] = mapped_column(default=28)
+    #: The user's own rating at the start, 1..10 (10 = does it as well as they wish).
+    baseline_performance: Mapped[int | None]
+    baseline_satisfaction: Mapped[int | None]
+    status: Mapped[GoalStatus] = mapped_column(
+        str_enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
+    )
+    #: Set when the goal becomes achieved, not achieved or cancelled.
+    closed_on: Mapped[dt.date | None]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+
+    service_user: Mapped[ServiceUser] = relationship()
+    check_ins: Mapped[list[CheckIn]] = relationship(
+        back_populates="goal", order_by="CheckIn.date.desc()"
+    )
+
+
+class CheckIn(CareRecordMixin, db.Model):
+    """A follow-up evaluation of one goal: new self-ratings and the user's own evaluation."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        sa.CheckConstraint(f"performance IS NULL OR performance {_RATING}", name="performance"),
+        sa.CheckConstraint(f"satisfaction IS NULL OR satisfaction {_RATING}", name="satisfaction"),
+        sa.Index("ix_check_ins_goal_date", "goal_id", "date"),
+    )
+
+    goal_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("goals.id"))
+    date: Mapped[dt.date]
+    performance: Mapped[int | None]
+    satisfaction: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    #: «Fikk du den hjelpen du forventet?»
+    got_expected_help: Mapped[Answer] = mapped_column(str_enum(Answer, "got_expected_help"))
+    #: «Fikk du påvirke hjelpen?»
+    could_influence: Mapped[Answer] = mapped_column(str_enum(Answer, "could_influence"))
+    #: «Er du fornøyd med hjelpen?»
+    satisfied: Mapped[Answer] = mapped_column(str_enum(Answer, "satisfied"))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+
+    goal: Mapped[Goal] = relationship(back_populates="check_ins")
+
+    @property
+    def service_user_id(self) -> uuid.UUID:
+        """The user this check-in concerns (through its goal)."""
+        return self.goal.service_user_id

@@ -1,0 +1,108 @@
+"""Goals in the user's own words, and their follow-up evaluations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask_babel import gettext as _
+
+from homecare.core.timeutil import local_today
+from homecare.core.validation import FieldErrors
+from homecare.extensions import db
+from homecare.goals.models import CLOSED_STATUSES, Answer, CheckIn, ExpressedBy, Goal, GoalStatus
+from homecare.org.models import Staff
+from homecare.service_users.models import ServiceUser
+from homecare.what_matters.models import WhatMattersConversation
+
+MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 7, 182
+
+
+def _enum_value(errors: FieldErrors, enum_class, field: str, value, message: str):
+    try:
+        return enum_class(value)
+    except ValueError:
+        errors.add(field, message)
+        return None
+
+
+def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
+                expressed_by: ExpressedBy | str, start_date: date,
+                checkin_interval_days: int = 28, baseline_performance: int | None = None,
+                baseline_satisfaction: int | None = None,
+                what_matters: WhatMattersConversation | None = None,
+                status: GoalStatus | str = GoalStatus.ACTIVE) -> Goal:
+    """A new goal, its description kept exactly as the user (or whoever) put it."""
+    errors = FieldErrors()
+    errors.text("description", description, max_length=1000)
+    expressed_by = _enum_value(errors, ExpressedBy, "expressed_by", expressed_by,
+                               _("Choose who expressed the goal: the user, next of kin or staff."))
+    status = _enum_value(errors, GoalStatus, "status", status, _("Unknown goal status."))
+    errors.require(status not in CLOSED_STATUSES, "status",
+                   _("A new goal cannot start out closed."))
+    errors.require(isinstance(checkin_interval_days, int)
+                   and MIN_INTERVAL_DAYS <= checkin_interval_days <= MAX_INTERVAL_DAYS,
+                   "checkin_interval_days",
+                   _("Follow up every %(min)d to %(max)d days.", min=MIN_INTERVAL_DAYS,
+                     max=MAX_INTERVAL_DAYS))
+    errors.rating("baseline_performance", baseline_performance)
+    errors.rating("baseline_satisfaction", baseline_satisfaction)
+    errors.require(what_matters is None or what_matters.service_user_id == user.id,
+                   "what_matters_id", _("That conversation belongs to another user."))
+    errors.raise_if_any()
+    goal = Goal(
+        service_user=user, description=description, expressed_by=expressed_by,
+        start_date=start_date, checkin_interval_days=checkin_interval_days,
+        baseline_performance=baseline_performance, baseline_satisfaction=baseline_satisfaction,
+        what_matters_id=what_matters.id if what_matters else None, status=status,
+        created_by_id=created_by.id,
+    )
+    db.session.add(goal)
+    db.session.flush()
+    return goal
+
+
+def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = None) -> None:
+    """Move a goal to a new status; closing it sets ``closed_on``, reopening clears it."""
+    errors = FieldErrors()
+    status = _enum_value(errors, GoalStatus, "status", status, _("Unknown goal status."))
+    errors.raise_if_any()
+    on = on or local_today()
+    if status in CLOSED_STATUSES:
+        if goal.status not in CLOSED_STATUSES:
+            errors.require(on >= goal.start_date, "closed_on",
+                           _("A goal cannot close before it starts."))
+            errors.raise_if_any()
+            goal.closed_on = on
+    else:
+        goal.closed_on = None
+    goal.status = status
+    db.session.flush()
+
+
+def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
+                    got_expected_help: Answer | str, could_influence: Answer | str,
+                    satisfied: Answer | str, performance: int | None = None,
+                    satisfaction: int | None = None, note: str | None = None,
+                    check_in_id: uuid.UUID | None = None) -> CheckIn:
+    """A follow-up evaluation: the user's new ratings and their own three answers."""
+    errors = FieldErrors()
+    errors.require(date <= local_today(), "date", _("A check-in cannot be dated in the future."))
+    errors.require(date >= goal.start_date, "date",
+                   _("A check-in cannot be dated before the goal started."))
+    errors.rating("performance", performance)
+    errors.rating("satisfaction", satisfaction)
+    errors.text("note", note, max_length=4000, required=False)
+    message = _("Answer yes, partly, no or not asked.")
+    answers = {
+        field: _enum_value(errors, Answer, field, value, message)
+        for field, value in (("got_expected_help", got_expected_help),
+                             ("could_influence", could_influence), ("satisfied", satisfied))
+    }
+    errors.raise_if_any()
+    check_in = CheckIn(id=check_in_id or uuid.uuid4(), goal=goal, date=date,
+                       performance=performance, satisfaction=satisfaction, note=note or None,
+                       recorded_by_id=recorded_by.id, **answers)
+    db.session.add(check_in)
+    db.session.flush()
+    return check_in

@@ -1,0 +1,32 @@
+"""Imports every model so that the metadata (and Alembic) sees the whole schema."""
+
+from homecare.core.audit import AuditEntry
+from homecare.decisions.models import Decision, decision_participants
+from homecare.goals.models import CheckIn, Goal
+from homecare.org.models import Section, Staff, Team, staff_teams
+from homecare.service_users.models import (
+    NextOfKin,
+    ResponsibleContactAssignment,
+    ServiceUser,
+    TeamPeriod,
+)
+from homecare.visits.models import Visit
+from homecare.what_matters.models import WhatMattersConversation
+
+__all__ = [
+    "AuditEntry",
+    "CheckIn",
+    "Decision",
+    "Goal",
+    "NextOfKin",
+    "ResponsibleContactAssignment",
+    "Section",
+    "ServiceUser",
+    "Staff",
+    "Team",
+    "TeamPeriod",
+    "Visit",
+    "WhatMattersConversation",
+    "decision_participants",
+    "staff_teams",
+]

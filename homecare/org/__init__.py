@@ -1,0 +1,1 @@
+"""Organisation: sections, teams and staff accounts."""

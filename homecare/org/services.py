@@ -1,0 +1,115 @@
+"""Creating and changing sections, teams and staff accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from homecare.core.validation import FieldErrors
+from homecare.extensions import db
+from homecare.org.models import TEAM_ROLES, Profession, Role, Section, Staff, Team
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def create_section(name: str) -> Section:
+    """A new section; names are unique."""
+    errors = FieldErrors()
+    errors.text("name", name, max_length=120)
+    if name and db.session.scalar(sa.select(Section.id).where(Section.name == name.strip())):
+        errors.add("name", _("A section with this name already exists."))
+    errors.raise_if_any()
+    section = Section(name=name.strip())
+    db.session.add(section)
+    db.session.flush()
+    return section
+
+
+def create_team(name: str, section: Section) -> Team:
+    """A new team in a section; names are unique within the section."""
+    errors = FieldErrors()
+    errors.text("name", name, max_length=120)
+    taken = sa.select(Team.id).where(Team.section_id == section.id,
+                                     Team.name == (name or "").strip())
+    if name and db.session.scalar(taken):
+        errors.add("name", _("This section already has a team with this name."))
+    errors.raise_if_any()
+    team = Team(name=name.strip(), section=section)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def check_password_strength(errors: FieldErrors, password: str | None) -> None:
+    """Long enough to resist guessing; length is what matters most."""
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        errors.add("password", _("The password needs at least %(n)d characters.",
+                                 n=MIN_PASSWORD_LENGTH))
+
+
+def _check_placement(errors: FieldErrors, role: Role, teams: list[Team], section: Section | None
+                     ) -> None:
+    if role in TEAM_ROLES:
+        errors.require(bool(teams), "team_ids",
+                       _("Team members and coordinators belong to at least one team."))
+        errors.require(section is None, "section_id",
+                       _("Only section leaders are linked to a section."))
+    elif role is Role.SECTION_LEADER:
+        errors.require(section is not None, "section_id", _("A section leader needs a section."))
+        errors.require(not teams, "team_ids", _("Section leaders are not team members."))
+    else:
+        errors.require(not teams and section is None, "role",
+                       _("Administrators belong to no team or section."))
+
+
+def _load_teams(errors: FieldErrors, team_ids: Iterable[int]) -> list[Team]:
+    wanted = sorted(set(team_ids))
+    teams = list(db.session.scalars(sa.select(Team).where(Team.id.in_(wanted)))) if wanted else []
+    if len(teams) != len(wanted):
+        errors.add("team_ids", _("One or more of the teams does not exist."))
+    return teams
+
+
+def create_staff(*, username: str, password: str, full_name: str, role: Role | str,
+                 profession: Profession | str | None = None, team_ids: Iterable[int] = (),
+                 section_id: int | None = None) -> Staff:
+    """A new staff account, checked for a free username, a strong password and placement."""
+    errors = FieldErrors()
+    username = (username or "").strip().lower()
+    errors.require(bool(USERNAME_PATTERN.match(username)), "username",
+                   _("Use 2–80 lower-case letters, digits, dots, dashes or underscores."))
+    if db.session.scalar(sa.select(Staff.id).where(Staff.username == username)):
+        errors.add("username", _("This username is taken."))
+    errors.text("full_name", full_name, max_length=200)
+    check_password_strength(errors, password)
+    try:
+        role = Role(role)
+    except ValueError:
+        errors.add("role", _("Unknown role."))
+        errors.raise_if_any()
+    try:
+        profession = Profession(profession) if profession else None
+    except ValueError:
+        errors.add("profession", _("Unknown profession."))
+    teams = _load_teams(errors, team_ids)
+    section = db.session.get(Section, section_id) if section_id is not None else None
+    if section_id is not None and section is None:
+        errors.add("section_id", _("This section does not exist."))
+    _check_placement(errors, role, teams, section)
+    errors.raise_if_any()
+    staff = Staff(username=username, full_name=full_name.strip(), role=role,
+                  profession=profession, section=section, teams=teams)
+    staff.set_password(password)
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def deactivate_staff(staff: Staff) -> None:
+    """Stop an account from signing in and end its sessions; its history stays."""
+    staff.active = False
+    staff.end_sessions()

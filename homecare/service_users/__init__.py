@@ -1,0 +1,1 @@
+"""Service users (people receiving care), their team history and responsible contacts."""

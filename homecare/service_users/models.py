@@ -1,0 +1,161 @@
+"""Service users, their next of kin, team history and responsible-contact history."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
+from homecare.extensions import db
+from homecare.org.models import Staff, Team
+
+
+class ServiceType(enum.StrEnum):
+    """Short-term services need no team decision; long-term (over 14 days) do."""
+
+    SHORT_TERM = "short_term"
+    LONG_TERM = "long_term"
+
+
+class ServiceUser(CareRecordMixin, VersionedMixin, db.Model):
+    """A person receiving home care: the subject of every care record.
+
+    ``team_id`` is the current team, kept in step with ``team_periods`` by the service
+    layer so that the access policy can check it without reading the history.
+    """
+
+    __tablename__ = "service_users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "service_end IS NULL OR service_end >= service_start", name="service_period"
+        ),
+    )
+
+    #: Validated fødselsnummer or D-number (11 digits).
+    national_id: Mapped[str] = mapped_column(sa.String(11), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: Derived from the national id, never entered separately.
+    birth_date: Mapped[date]
+    address: Mapped[str] = mapped_column(sa.String(300))
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    service_type: Mapped[ServiceType] = mapped_column(str_enum(ServiceType, "service_type"))
+    service_start: Mapped[date]
+    service_end: Mapped[date | None]
+    #: Cannot say what matters to them without someone speaking for them.
+    needs_proxy: Mapped[bool] = mapped_column(default=False)
+    #: Soft delete: deleted users drop out of every list and indicator.
+    deleted_at: Mapped[datetime | None]
+
+    team: Mapped[Team] = relationship()
+    next_of_kin: Mapped[list[NextOfKin]] = relationship(
+        back_populates="service_user",
+        order_by="NextOfKin.position",
+        cascade="all, delete-orphan",
+    )
+    team_periods: Mapped[list[TeamPeriod]] = relationship(
+        back_populates="service_user", order_by="TeamPeriod.valid_from"
+    )
+    contact_assignments: Mapped[list[ResponsibleContactAssignment]] = relationship(
+        back_populates="service_user", order_by="ResponsibleContactAssignment.valid_from"
+    )
+
+    @property
+    def service_user_id(self) -> uuid.UUID:
+        """The user a record concerns (the audit log asks every care record this)."""
+        return self.id
+
+    def is_active_on(self, day: date) -> bool:
+        """Active on a day: service started, not ended, not deleted."""
+        return (
+            self.deleted_at is None
+            and self.service_start <= day
+            and (self.service_end is None or self.service_end >= day)
+        )
+
+
+class NextOfKin(CareRecordMixin, db.Model):
+    """A next of kin (pårørende) to involve where the user wants or needs it."""
+
+    __tablename__ = "next_of_kin"
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("service_users.id", ondelete="CASCADE"), index=True
+    )
+    #: Order as entered (the first is the one to call first).
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    relation: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str] = mapped_column(sa.String(40))
+
+    service_user: Mapped[ServiceUser] = relationship(back_populates="next_of_kin")
+
+
+class TeamPeriod(CareRecordMixin, db.Model):
+    """Which team a user belonged to, over ``[valid_from, valid_to)`` in local dates.
+
+    A user counts for the team whose period covers the reference date; ``valid_to`` null
+    is the current period. At most one period per user is open.
+    """
+
+    __tablename__ = "service_user_teams"
+    __table_args__ = (
+        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="period_order"),
+        sa.Index(
+            "uq_service_user_teams_open",
+            "service_user_id",
+            unique=True,
+            sqlite_where=sa.text("valid_to IS NULL"),
+            postgresql_where=sa.text("valid_to IS NULL"),
+        ),
+        sa.Index("ix_service_user_teams_team_period", "team_id", "valid_from"),
+    )
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("service_users.id"), index=True
+    )
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"))
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]
+
+    service_user: Mapped[ServiceUser] = relationship(back_populates="team_periods")
+    team: Mapped[Team] = relationship()
+
+
+class ResponsibleContactAssignment(CareRecordMixin, db.Model):
+    """The responsible contact (tjenesteansvarlig) of a user over ``[valid_from, valid_to)``.
+
+    Assignments form a history; at most one covers any instant. The service layer checks
+    overlaps; the database guarantees at most one open assignment per user.
+    """
+
+    __tablename__ = "responsible_contacts"
+    __table_args__ = (
+        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="period_order"),
+        sa.Index(
+            "uq_responsible_contacts_open",
+            "service_user_id",
+            unique=True,
+            sqlite_where=sa.text("valid_to IS NULL"),
+            postgresql_where=sa.text("valid_to IS NULL"),
+        ),
+        sa.Index("ix_responsible_contacts_user_from", "service_user_id", "valid_from"),
+        sa.Index("ix_responsible_contacts_staff", "staff_id", "valid_from"),
+    )
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime | None]
+    #: Who made the assignment (a coordinator), for the record.
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+
+    service_user: Mapped[ServiceUser] = relationship(back_populates="contact_assignments")
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+
+    def covers(self, moment: datetime) -> bool:
+        """Whether this assignment was in effect at the given instant."""
+        return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)

@@ -1,0 +1,206 @@
+"""Registering service users, moving them between teams, and responsible contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+
+from homecare.core.errors import ValidationFailed
+from homecare.core.national_id import InvalidNationalId, parse_national_id
+from homecare.core.timeutil import local_today, utcnow
+from homecare.core.validation import FieldErrors
+from homecare.extensions import db
+from homecare.org.models import TEAM_ROLES, Staff, Team
+from homecare.service_users.models import (
+    NextOfKin,
+    ResponsibleContactAssignment,
+    ServiceType,
+    ServiceUser,
+    TeamPeriod,
+)
+
+
+def _check_national_id(errors: FieldErrors, raw: str, *, exclude: ServiceUser | None = None):
+    try:
+        parsed = parse_national_id(
+            raw, allow_synthetic=current_app.config["HOMECARE_ALLOW_SYNTHETIC_IDS"],
+            today=local_today(),
+        )
+    except InvalidNationalId as exc:
+        errors.add("national_id", str(exc))
+        return None
+    taken = sa.select(ServiceUser.id).where(ServiceUser.national_id == parsed.value)
+    if exclude is not None:
+        taken = taken.where(ServiceUser.id != exclude.id)
+    if db.session.scalar(taken):
+        errors.add("national_id", _("A service user with this national identity number is "
+                                    "already registered."))
+    return parsed
+
+
+def _check_next_of_kin(errors: FieldErrors, people: Iterable[Mapping]) -> list[NextOfKin]:
+    result = []
+    for index, person in enumerate(people):
+        for field, limit in (("name", 200), ("relation", 100), ("phone", 40)):
+            value = person.get(field)
+            if value is None or not str(value).strip():
+                errors.add(f"next_of_kin.{index}.{field}", _("This field cannot be empty."))
+            elif len(str(value)) > limit:
+                errors.add(f"next_of_kin.{index}.{field}", _("At most %(n)d characters.", n=limit))
+        result.append(NextOfKin(position=index, name=str(person.get("name", "")).strip(),
+                                relation=str(person.get("relation", "")).strip(),
+                                phone=str(person.get("phone", "")).strip()))
+    return result
+
+
+def register_service_user(*, national_id: str, full_name: str, address: str, team: Team,
+                          service_type: ServiceType | str, service_start: date,
+                          service_end: date | None = None, needs_proxy: bool = False,
+                          next_of_kin: Iterable[Mapping] = ()) -> ServiceUser:
+    """Register a person receiving care in a team, with the first period of team history.
+
+    The birth date comes from the validated national id; every problem with the input is
+    reported at once and nothing is written unless all of it is valid.
+    """
+    errors = FieldErrors()
+    parsed = _check_national_id(errors, national_id)
+    errors.text("full_name", full_name, max_length=200)
+    errors.text("address", address, max_length=300)
+    try:
+        service_type = ServiceType(service_type)
+    except ValueError:
+        errors.add("service_type", _("Choose short term or long term."))
+    if service_end is not None and service_end < service_start:
+        errors.add("service_end", _("The service cannot end before it starts."))
+    kin = _check_next_of_kin(errors, next_of_kin)
+    errors.raise_if_any()
+    user = ServiceUser(
+        national_id=parsed.value, birth_date=parsed.birth_date, full_name=full_name.strip(),
+        address=address.strip(), team=team, service_type=service_type,
+        service_start=service_start, service_end=service_end, needs_proxy=needs_proxy,
+        next_of_kin=kin,
+    )
+    db.session.add(user)
+    db.session.add(TeamPeriod(service_user=user, team=team, valid_from=service_start))
+    db.session.flush()
+    return user
+
+
+def lock_service_user(user: ServiceUser) -> None:
+    """Serialise changes to one user's histories (row lock on PostgreSQL).
+
+    Two coordinators assigning a contact at the same moment would otherwise both pass the
+    overlap check; SQLite serialises writers by itself.
+    """
+    db.session.execute(
+        sa.select(ServiceUser.id).where(ServiceUser.id == user.id).with_for_update()
+    )
+
+
+def current_team_period(user: ServiceUser) -> TeamPeriod | None:
+    """The open period of the user's team history."""
+    return db.session.scalar(
+        sa.select(TeamPeriod).where(
+            TeamPeriod.service_user_id == user.id, TeamPeriod.valid_to.is_(None)
+        )
+    )
+
+
+def move_to_team(user: ServiceUser, team: Team, on: date) -> None:
+    """Move a user to another team from a local date on, keeping the history.
+
+    A move on the first day of the current period corrects that period's team instead
+    (a user registered in the wrong team the same day). Responsible-contact assignments
+    are left alone: the coordinator of the new team assigns a new contact.
+    """
+    if team.id == user.team_id:
+        return
+    lock_service_user(user)
+    period = current_team_period(user)
+    if period is not None and on < period.valid_from:
+        raise ValidationFailed.single("moved_on", _(
+            "The move must be on or after %(day)s, when the user joined the current team.",
+            day=format_date(period.valid_from)))
+    if period is not None and on == period.valid_from:
+        period.team = team
+    else:
+        if period is not None:
+            period.valid_to = on
+        db.session.add(TeamPeriod(service_user=user, team=team, valid_from=on))
+    user.team = team
+    db.session.flush()
+
+
+def responsible_contact_at(user: ServiceUser, moment: datetime
+                           ) -> ResponsibleContactAssignment | None:
+    """The assignment covering an instant, if any."""
+    return db.session.scalar(
+        sa.select(ResponsibleContactAssignment).where(
+            ResponsibleContactAssignment.service_user_id == user.id,
+            ResponsibleContactAssignment.valid_from <= moment,
+            sa.or_(ResponsibleContactAssignment.valid_to.is_(None),
+                   ResponsibleContactAssignment.valid_to > moment),
+        )
+    )
+
+
+def _check_contact_candidate(errors: FieldErrors, user: ServiceUser, staff: Staff) -> None:
+    errors.require(staff.active, "staff_id", _("This staff account is deactivated."))
+    errors.require(staff.role in TEAM_ROLES and user.team_id in staff.team_ids, "staff_id",
+                   _("The responsible contact must be a member of the user's team."))
+
+
+def assign_responsible_contact(user: ServiceUser, staff: Staff, starting: datetime | None = None,
+                               assigned_by: Staff | None = None) -> ResponsibleContactAssignment:
+    """Make ``staff`` the user's responsible contact from ``starting`` (default now).
+
+    The previous assignment ends where the new one begins, so that exactly one covers
+    every instant from then on. Assignments cannot be slipped in before the start of a
+    later one: the history is only ever extended forwards. Assigning the current contact
+    again changes nothing.
+    """
+    starting = starting or utcnow()
+    lock_service_user(user)
+    errors = FieldErrors()
+    _check_contact_candidate(errors, user, staff)
+    later = db.session.scalar(
+        sa.select(sa.func.max(ResponsibleContactAssignment.valid_from)).where(
+            ResponsibleContactAssignment.service_user_id == user.id,
+        )
+    )
+    if later is not None and starting <= later:
+        errors.add("from", _("The new assignment must start after %(moment)s, when the "
+                             "latest assignment began.", moment=format_datetime(later)))
+    current = responsible_contact_at(user, starting) if not errors else None
+    if current is not None and current.staff_id == staff.id and current.valid_to is None:
+        return current
+    errors.raise_if_any()
+    open_assignment = db.session.scalar(
+        sa.select(ResponsibleContactAssignment).where(
+            ResponsibleContactAssignment.service_user_id == user.id,
+            ResponsibleContactAssignment.valid_to.is_(None),
+        )
+    )
+    if open_assignment is not None:
+        open_assignment.valid_to = starting
+        db.session.flush()  # end it before the new open one exists (unique open index)
+    assignment = ResponsibleContactAssignment(
+        service_user=user, staff=staff, valid_from=starting, assigned_by_id=getattr(
+            assigned_by, "id", None))
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def contact_history(user: ServiceUser) -> list[ResponsibleContactAssignment]:
+    """Every assignment of the user, oldest first."""
+    return list(db.session.scalars(
+        sa.select(ResponsibleContactAssignment)
+        .where(ResponsibleContactAssignment.service_user_id == user.id)
+        .order_by(ResponsibleContactAssignment.valid_from)
+    ))

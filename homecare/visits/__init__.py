@@ -1,0 +1,1 @@
+"""Visits: planned by coordinators, carried out and logged by staff."""

@@ -1,0 +1,67 @@
+"""Visits."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
+from homecare.extensions import db
+from homecare.org.models import Staff
+from homecare.service_users.models import ServiceUser
+
+
+class VisitKind(enum.StrEnum):
+    """A main visit (hovedbesøk) or a short visit."""
+
+    MAIN = "main"
+    SHORT = "short"
+
+
+class VisitStatus(enum.StrEnum):
+    """Only completed visits count in any indicator."""
+
+    PLANNED = "planned"
+    COMPLETED = "completed"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class Visit(CareRecordMixin, VersionedMixin, db.Model):
+    """One visit to a user's home by one staff member."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        sa.CheckConstraint("planned_minutes BETWEEN 1 AND 1440", name="planned_minutes"),
+        sa.CheckConstraint(
+            "actual_end IS NULL OR actual_start IS NULL OR actual_end > actual_start",
+            name="actual_order",
+        ),
+        sa.CheckConstraint(
+            "status <> 'completed' OR (actual_start IS NOT NULL AND actual_end IS NOT NULL)",
+            name="completed_has_times",
+        ),
+        sa.Index("ix_visits_user_actual_start", "service_user_id", "actual_start"),
+        sa.Index("ix_visits_user_planned_start", "service_user_id", "planned_start"),
+        sa.Index("ix_visits_staff_planned_start", "staff_id", "planned_start"),
+    )
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    kind: Mapped[VisitKind] = mapped_column(str_enum(VisitKind, "visit_kind"))
+    planned_start: Mapped[datetime]
+    planned_minutes: Mapped[int]
+    status: Mapped[VisitStatus] = mapped_column(
+        str_enum(VisitStatus, "visit_status"), default=VisitStatus.PLANNED
+    )
+    actual_start: Mapped[datetime | None]
+    actual_end: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+
+    service_user: Mapped[ServiceUser] = relationship()
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])

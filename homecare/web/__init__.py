@@ -1,0 +1,1 @@
+"""Pages shared by every role: the start page and the language choice."""

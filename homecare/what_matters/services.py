@@ -1,0 +1,66 @@
+"""Recording «Hva er viktig for deg?» conversations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from homecare.core.timeutil import local_today
+from homecare.core.validation import FieldErrors
+from homecare.extensions import db
+from homecare.org.models import TEAM_ROLES, Staff
+from homecare.service_users.models import ServiceUser
+from homecare.what_matters.models import Present, WhatMattersConversation
+
+
+def _check_present(errors: FieldErrors, present: Sequence[str]) -> list[str]:
+    values = list(dict.fromkeys(present or []))
+    errors.require(bool(values), "present", _("Say who took part in the conversation."))
+    known = {p.value for p in Present}
+    errors.require(all(v in known for v in values), "present",
+                   _("Choose from: the user, next of kin, others."))
+    return values
+
+
+def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_date: date,
+                        asked_by: Staff, present: Sequence[str], in_own_words: str,
+                        spoken_for_by: str | None = None) -> WhatMattersConversation:
+    """Record what matters to the user, in their own words, kept verbatim.
+
+    When the user did not take part, ``spoken_for_by`` must say who answered for them:
+    the record has to show whose voice it is.
+    """
+    errors = FieldErrors()
+    values = _check_present(errors, present)
+    errors.text("in_own_words", in_own_words, max_length=4000)
+    errors.text("spoken_for_by", spoken_for_by, max_length=200, required=False)
+    if Present.USER not in values and not (spoken_for_by or "").strip():
+        errors.add("spoken_for_by", _("The user did not take part: say who spoke for them."))
+    errors.require(conversation_date <= local_today(), "conversation_date",
+                   _("The conversation cannot be dated in the future."))
+    errors.require(conversation_date >= user.birth_date, "conversation_date",
+                   _("The date is before the user was born."))
+    errors.require(asked_by.role in TEAM_ROLES and user.team_id in asked_by.team_ids,
+                   "asked_by", _("The person who asked must be a member of the user's team."))
+    errors.raise_if_any()
+    conversation = WhatMattersConversation(
+        service_user_id=user.id, conversation_date=conversation_date, asked_by=asked_by,
+        present=values, in_own_words=in_own_words, spoken_for_by=(spoken_for_by or None)
+        and spoken_for_by.strip(), recorded_by_id=recorded_by.id,
+    )
+    db.session.add(conversation)
+    db.session.flush()
+    return conversation
+
+
+def conversations_of(user: ServiceUser) -> list[WhatMattersConversation]:
+    """The user's conversations, newest first."""
+    return list(db.session.scalars(
+        sa.select(WhatMattersConversation)
+        .where(WhatMattersConversation.service_user_id == user.id)
+        .order_by(WhatMattersConversation.conversation_date.desc(),
+                  WhatMattersConversation.created_at.desc())
+    ))

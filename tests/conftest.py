@@ -1,0 +1,100 @@
+"""Fixtures: the app on each database (built by the migrations), rollback per test."""
+
+from __future__ import annotations
+
+import os
+import re
+
+os.environ["HOMECARE_ENV"] = "testing"
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ["HOMECARE_ALLOW_SYNTHETIC_IDS"] = "1"
+
+import pytest
+from flask_migrate import upgrade
+
+from homecare import create_app
+from homecare.extensions import db
+from tests import factories
+from tests.databases import database_kinds, fresh_database
+
+
+@pytest.fixture(scope="session", params=database_kinds())
+def database_url(request, tmp_path_factory):
+    """A migrated database per kind; every test runs once on each."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on the session's database, schema built by running the migrations."""
+    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    with application.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def dialect(app) -> str:
+    """``sqlite`` or ``postgresql``."""
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+@pytest.fixture(autouse=True)
+def _db_transaction(request):
+    """Run each test inside one outer transaction that is rolled back afterwards.
+
+    The session joins the transaction with savepoints, so the code under test can commit
+    as it does in production while nothing outlives the test.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def org(app):
+    """A small organisation: two sections, three teams, one account of each role."""
+    return factories.organisation()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                          r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client, username: str, password: str = factories.PASSWORD):
+    """Sign in through the real login form (CSRF token included)."""
+    page = client.get("/login")
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token_from(page.text)})

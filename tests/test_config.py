@@ -1,0 +1,68 @@
+import pytest
+import sqlalchemy as sa
+
+from homecare import create_app
+from homecare.config import ConfigurationError, Settings
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMECARE_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        Settings.from_environment(tmp_path)
+
+
+def test_development_generates_and_keeps_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMECARE_ENV", "development")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = Settings.from_environment(tmp_path).secret_key
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").read_text() == first
+    assert Settings.from_environment(tmp_path).secret_key == first
+
+
+def test_defaults_sqlite_under_instance_and_switches_to_postgres(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert Settings.from_environment(tmp_path).database_url == (
+        f"sqlite:///{tmp_path / 'homecare.sqlite3'}")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/homecare")
+    assert Settings.from_environment(tmp_path).database_url == (
+        "postgresql+psycopg://db.example/homecare")
+
+
+def test_unknown_timezone_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMECARE_TIMEZONE", "Europe/Atlantis")
+    with pytest.raises(ConfigurationError, match="HOMECARE_TIMEZONE"):
+        Settings.from_environment(tmp_path)
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMECARE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    config = Settings.from_environment(tmp_path).flask_config()
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_create_app_touches_no_database(tmp_path):
+    """Building the app and serving the sign-in page opens no database connection."""
+    database = tmp_path / "untouched.sqlite3"
+    connections = []
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        from homecare.extensions import db
+
+        sa.event.listen(db.engine, "connect", lambda *args: connections.append(args))
+    response = app.test_client().get("/login")
+    assert response.status_code == 200
+    assert connections == []
+    assert not database.exists()
+
+
+def test_create_app_starts_no_threads():
+    import threading
+
+    before = threading.active_count()
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert threading.active_count() == before
