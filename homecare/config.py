@@ -89,6 +89,8 @@ class Settings:
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "HOMECARE_TIMEZONE": self.timezone,
             "HOMECARE_ALLOW_SYNTHETIC_IDS": self.allow_synthetic_ids,
+            # Werkzeug's scrypt (n=2^15); tests lower the cost to stay fast.
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1" if self.env == "testing" else "scrypt",
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": production,

@@ -8,6 +8,7 @@ TODAY = date(2026, 11, 22)
 
 
 def parse(value, allow_synthetic=False):
+    """Outside an app the messages are the catalogue's English source text."""
     return parse_national_id(value, allow_synthetic=allow_synthetic, today=TODAY)
 
 
