@@ -10,7 +10,10 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["HOMECARE_ALLOW_SYNTHETIC_IDS"] = "1"
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session
 
 from homecare import create_app
 from homecare.extensions import db
@@ -25,10 +28,24 @@ def database_url(request, tmp_path_factory):
         yield url
 
 
+class RequestPerContextClient(FlaskClient):
+    """Each request gets its own app context (and so its own ``g`` and session), as in
+    production. Flask would otherwise reuse the context the test fixture pushed, so that
+    ``g`` — the signed-in user, the locale — would leak from one request to the next."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     """The application on the session's database, schema built by running the migrations."""
     application = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    application.test_client_class = RequestPerContextClient
     with application.app_context():
         upgrade()
         db.engine.dispose()
@@ -42,6 +59,14 @@ def dialect(app) -> str:
     """``sqlite`` or ``postgresql``."""
     with app.app_context():
         return db.engine.dialect.name
+
+
+class ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy's session picks an engine by bind key and ignores ``bind``;
+    the tests need every session on the one connection that holds the outer transaction."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +85,8 @@ def _db_transaction(request):
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": ConnectionBoundSession}
         )
         try:
             yield

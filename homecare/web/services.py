@@ -33,7 +33,7 @@ def _active_users_per_team(team_ids: list[int], where: sa.ColumnElement[bool]) -
         )
         .group_by(ServiceUser.team_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def teams_overview(actor: Staff) -> list[TeamSummary]:
