@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from homecare.core.errors import ValidationFailed
-from homecare.demo.loader import DEMO_PASSWORD, load_demo
+from homecare.demo.loader import DEMO_PASSWORD, demo_present, load_demo
 from homecare.extensions import db
-from homecare.org.models import Profession, Role
+from homecare.org.models import Profession, Role, Section
 from homecare.org.services import create_staff
 
 
@@ -21,6 +23,7 @@ def _fail_on_validation(error: ValidationFailed) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database schema by running the migrations."""
     upgrade()
@@ -35,6 +38,7 @@ def init_command() -> None:
 @click.option("--profession", type=click.Choice([p.value for p in Profession]), default=None)
 @click.option("--team", "team_ids", type=int, multiple=True, help="Team id (repeatable).")
 @click.option("--section", "section_id", type=int, default=None, help="Section id (leaders).")
+@with_appcontext
 def create_user_command(username, password, role, full_name, profession, team_ids, section_id):
     """Create a staff account (prompts for what is not given as a flag)."""
     try:
@@ -51,11 +55,10 @@ def create_user_command(username, password, role, full_name, profession, team_id
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no sections.")
 @click.option("--seed", type=int, default=2026, show_default=True)
+@with_appcontext
 def demo_command(if_empty: bool, seed: int) -> None:
     """Load the demo (idempotent) and print the demo logins."""
-    from homecare.org.models import Section
-
-    if if_empty and db.session.query(Section.id).first() is not None and not _demo_loaded():
+    if if_empty and not demo_present() and db.session.scalar(sa.select(Section.id).limit(1)):
         click.echo("The database already has data; the demo was not loaded.")
         return
     current_app.config["HOMECARE_ALLOW_SYNTHETIC_IDS"] = True  # demo ids are synthetic
@@ -71,12 +74,6 @@ def demo_command(if_empty: bool, seed: int) -> None:
     for login in result.logins:
         team = f" — {login.team}" if login.team else ""
         click.echo(f"  {login.username:<24} {login.role}{team}")
-
-
-def _demo_loaded() -> bool:
-    from homecare.demo.loader import demo_present
-
-    return demo_present()
 
 
 def register(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 
@@ -10,8 +11,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["HOMECARE_ALLOW_SYNTHETIC_IDS"] = "1"
 
 import pytest
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
@@ -34,11 +34,15 @@ class RequestPerContextClient(FlaskClient):
     ``g`` — the signed-in user, the locale — would leak from one request to the next."""
 
     def open(self, *args, **kwargs):
-        token = _cv_app.set(None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class ContextPerCommandRunner(FlaskCliRunner):
+    """Commands get their own app context too, so that a command's rollback cannot undo
+    the test's fixtures (in production a command never shares a context)."""
+
+    def invoke(self, *args, **kwargs):
+        return contextvars.Context().run(super().invoke, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +50,7 @@ def app(database_url):
     """The application on the session's database, schema built by running the migrations."""
     application = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
     application.test_client_class = RequestPerContextClient
+    application.test_cli_runner_class = ContextPerCommandRunner
     with application.app_context():
         upgrade()
         db.engine.dispose()

@@ -176,8 +176,8 @@ class _Demo:
             if index in (3, 17):  # no responsible contact yet
                 history[user.id] = []
                 continue
-            if overloaded is not None and index < 24 and index % 2 == 0:
-                staff = overloaded  # 12 users: over the cap of 10
+            if overloaded is not None and index < 28 and index % 2 == 0:
+                staff = overloaded  # 14 users: over the cap of 10
             else:
                 staff = self.rng.choice([c for c in carers if c is not overloaded])
             start = _at(user.service_start, 11)
@@ -186,7 +186,8 @@ class _Demo:
             assign_responsible_contact(user, staff, start)
             history[user.id] = [(start, staff)]
             change_day = self.today - timedelta(days=self.rng.randint(10, 40))
-            if self.rng.random() < 0.2 and change_day > user.service_start + timedelta(days=2):
+            if (staff is not overloaded and self.rng.random() < 0.2
+                    and change_day > user.service_start + timedelta(days=2)):
                 successor = self.rng.choice([c for c in carers if c not in (staff, overloaded)])
                 moment = _at(change_day, 12)
                 assign_responsible_contact(user, successor, moment)
