@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import enum
+from typing import TypeVar
+
 from flask_babel import gettext as _
 
 from homecare.core.errors import ValidationFailed
+
+E = TypeVar("E", bound=enum.Enum)
 
 
 class FieldErrors:
@@ -31,6 +36,14 @@ class FieldErrors:
             return
         if len(value) > max_length:
             self.add(field, _("At most %(n)d characters.", n=max_length))
+
+    def choice(self, enum_class: type[E], field: str, value: object, message: str) -> E | None:
+        """Parse ``value`` as a member of ``enum_class``; record ``message`` if it is not one."""
+        try:
+            return enum_class(value)
+        except ValueError:
+            self.add(field, message)
+            return None
 
     def rating(self, field: str, value: int | None) -> None:
         """A self-rating is a whole number from 1 to 10 (or not given)."""

@@ -18,14 +18,6 @@ from homecare.what_matters.models import WhatMattersConversation
 MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 7, 182
 
 
-def _enum_value(errors: FieldErrors, enum_class, field: str, value, message: str):
-    try:
-        return enum_class(value)
-    except ValueError:
-        errors.add(field, message)
-        return None
-
-
 def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
                 expressed_by: ExpressedBy | str, start_date: date,
                 checkin_interval_days: int = 28, baseline_performance: int | None = None,
@@ -35,9 +27,9 @@ def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
     """A new goal, its description kept exactly as the user (or whoever) put it."""
     errors = FieldErrors()
     errors.text("description", description, max_length=1000)
-    expressed_by = _enum_value(errors, ExpressedBy, "expressed_by", expressed_by,
+    expressed_by = errors.choice(ExpressedBy, "expressed_by", expressed_by,
                                _("Choose who expressed the goal: the user, next of kin or staff."))
-    status = _enum_value(errors, GoalStatus, "status", status, _("Unknown goal status."))
+    status = errors.choice(GoalStatus, "status", status, _("Unknown goal status."))
     errors.require(status not in CLOSED_STATUSES, "status",
                    _("A new goal cannot start out closed."))
     errors.require(isinstance(checkin_interval_days, int)
@@ -65,7 +57,7 @@ def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
 def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = None) -> None:
     """Move a goal to a new status; closing it sets ``closed_on``, reopening clears it."""
     errors = FieldErrors()
-    status = _enum_value(errors, GoalStatus, "status", status, _("Unknown goal status."))
+    status = errors.choice(GoalStatus, "status", status, _("Unknown goal status."))
     errors.raise_if_any()
     on = on or local_today()
     if status in CLOSED_STATUSES:
@@ -95,7 +87,7 @@ def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
     errors.text("note", note, max_length=4000, required=False)
     message = _("Answer yes, partly, no or not asked.")
     answers = {
-        field: _enum_value(errors, Answer, field, value, message)
+        field: errors.choice(Answer, field, value, message)
         for field, value in (("got_expected_help", got_expected_help),
                              ("could_influence", could_influence), ("satisfied", satisfied))
     }

@@ -86,15 +86,11 @@ def create_staff(*, username: str, password: str, full_name: str, role: Role | s
         errors.add("username", _("This username is taken."))
     errors.text("full_name", full_name, max_length=200)
     check_password_strength(errors, password)
-    try:
-        role = Role(role)
-    except ValueError:
-        errors.add("role", _("Unknown role."))
-        errors.raise_if_any()
-    try:
-        profession = Profession(profession) if profession else None
-    except ValueError:
-        errors.add("profession", _("Unknown profession."))
+    role = errors.choice(Role, "role", role, _("Unknown role."))
+    if role is None:
+        errors.raise_if_any()  # the placement rules below depend on the role
+    if profession:
+        profession = errors.choice(Profession, "profession", profession, _("Unknown profession."))
     teams = _load_teams(errors, team_ids)
     section = db.session.get(Section, section_id) if section_id is not None else None
     if section_id is not None and section is None:

@@ -71,10 +71,8 @@ def register_service_user(*, national_id: str, full_name: str, address: str, tea
     parsed = _check_national_id(errors, national_id)
     errors.text("full_name", full_name, max_length=200)
     errors.text("address", address, max_length=300)
-    try:
-        service_type = ServiceType(service_type)
-    except ValueError:
-        errors.add("service_type", _("Choose short term or long term."))
+    service_type = errors.choice(ServiceType, "service_type", service_type,
+                                 _("Choose short term or long term."))
     if service_end is not None and service_end < service_start:
         errors.add("service_end", _("The service cannot end before it starts."))
     kin = _check_next_of_kin(errors, next_of_kin)

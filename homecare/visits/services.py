@@ -39,14 +39,6 @@ def _check_visit(errors: FieldErrors, visit: Visit) -> None:
     errors.text("note", visit.note, max_length=4000, required=False)
 
 
-def _enum(errors: FieldErrors, enum_class, field: str, value, message: str):
-    try:
-        return enum_class(value)
-    except ValueError:
-        errors.add(field, message)
-        return None
-
-
 def build_visit(*, user: ServiceUser, staff: Staff, created_by: Staff, kind: VisitKind | str,
                 planned_start: datetime, planned_minutes: int,
                 status: VisitStatus | str = VisitStatus.PLANNED,
@@ -58,8 +50,8 @@ def build_visit(*, user: ServiceUser, staff: Staff, created_by: Staff, kind: Vis
     rules and save many in one flush.
     """
     errors = FieldErrors()
-    kind = _enum(errors, VisitKind, "kind", kind, _("Choose a main visit or a short visit."))
-    status = _enum(errors, VisitStatus, "status", status, _("Unknown visit status."))
+    kind = errors.choice(VisitKind, "kind", kind, _("Choose a main visit or a short visit."))
+    status = errors.choice(VisitStatus, "status", status, _("Unknown visit status."))
     errors.raise_if_any()
     visit = Visit(id=visit_id or uuid.uuid4(), service_user=user, staff=staff, kind=kind,
                   planned_start=planned_start, planned_minutes=planned_minutes, status=status,
@@ -86,10 +78,10 @@ def update_visit(visit: Visit, **changes) -> Visit:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
     errors = FieldErrors()
     if "kind" in changes:
-        changes["kind"] = _enum(errors, VisitKind, "kind", changes["kind"],
+        changes["kind"] = errors.choice(VisitKind, "kind", changes["kind"],
                                 _("Choose a main visit or a short visit."))
     if "status" in changes:
-        changes["status"] = _enum(errors, VisitStatus, "status", changes["status"],
+        changes["status"] = errors.choice(VisitStatus, "status", changes["status"],
                                   _("Unknown visit status."))
     errors.raise_if_any()
     before = {field: getattr(visit, field) for field in changes}
