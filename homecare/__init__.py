@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request session handling."""
     from homecare import models  # noqa: F401 - every model must be mapped before use
-    from homecare.core import database, i18n, routing
+    from homecare.core import database, i18n, routing, security_headers
     from homecare.core.migration_support import ALEMBIC_OPTIONS
     from homecare.extensions import csrf, db, login_manager, migrate
 
@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     database.init_app(app)
     routing.init_app(app)
+    security_headers.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

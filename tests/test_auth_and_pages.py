@@ -110,3 +110,12 @@ def test_not_found_speaks_the_callers_language(client, org, path):
 def test_anonymous_api_requests_are_not_redirected_to_a_page(client):
     response = client.get("/api/v1/anything")
     assert response.status_code in (401, 404)
+
+
+def test_pages_carry_security_headers_and_are_not_cached(client, org):
+    sign_in(client, "staff.a1")
+    response = client.get("/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"

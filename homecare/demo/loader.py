@@ -1,9 +1,9 @@
 """Loads the demo through the same services (and so the same rules) as the API.
 
-Deterministic for a seed and a reference day. Includes the gaps a coordinator should
-find: users with no responsible contact or no what-matters conversation yet, overdue
-follow-ups, a decision overdue for review, a contact over the caseload cap, users whose
-responsible contact rarely visits.
+Repeatable for a seed and the moment it runs (visits before "now" are completed).
+Includes the gaps a coordinator should find: users with no responsible contact or no
+what-matters conversation yet, overdue follow-ups, a decision overdue for review, a
+contact over the caseload cap, users whose responsible contact rarely visits.
 """
 
 from __future__ import annotations
