@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 from homecare.core.errors import ValidationFailed
@@ -27,7 +28,7 @@ def _fail_on_validation(error: ValidationFailed) -> None:
 def init_command() -> None:
     """Create or upgrade the database schema by running the migrations."""
     upgrade()
-    click.echo("The database schema is up to date.")
+    click.echo(_("The database schema is up to date."))
 
 
 @click.command("create-user")
@@ -49,7 +50,8 @@ def create_user_command(username, password, role, full_name, profession, team_id
         db.session.rollback()
         _fail_on_validation(error)
     db.session.commit()
-    click.echo(f"Created {staff.role} {staff.username} (id {staff.id}).")
+    click.echo(_("Created %(role)s %(username)s (id %(id)d).", role=staff.role,
+                 username=staff.username, id=staff.id))
 
 
 @click.command("demo")
@@ -59,18 +61,18 @@ def create_user_command(username, password, role, full_name, profession, team_id
 def demo_command(if_empty: bool, seed: int) -> None:
     """Load the demo (idempotent) and print the demo logins."""
     if if_empty and not demo_present() and db.session.scalar(sa.select(Section.id).limit(1)):
-        click.echo("The database already has data; the demo was not loaded.")
+        click.echo(_("The database already has data; the demo was not loaded."))
         return
     current_app.config["HOMECARE_ALLOW_SYNTHETIC_IDS"] = True  # demo ids are synthetic
     result = load_demo(seed=seed)
     db.session.commit()
     if result.created:
-        summary = ", ".join(f"{count} {name.replace('_', ' ')}"
-                            for name, count in result.counts.items())
-        click.echo(f"Demo loaded: {summary}.")
+        summary = ", ".join(f"{name}={count}" for name, count in result.counts.items())
+        click.echo(_("Demo loaded: %(summary)s.", summary=summary))
     else:
-        click.echo("The demo is already loaded.")
-    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        click.echo(_("The demo is already loaded."))
+    click.echo("\n" + _("Demo logins (the password for all: %(password)s):",
+                        password=DEMO_PASSWORD))
     for login in result.logins:
         team = f" — {login.team}" if login.team else ""
         click.echo(f"  {login.username:<24} {login.role}{team}")

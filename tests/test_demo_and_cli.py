@@ -26,7 +26,7 @@ def test_demo_loads_a_realistic_section_once(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "Demo loaded" in result.output and "koordinator.bjolsen" in result.output
+    assert "Demo lastet" in result.output and "koordinator.bjolsen" in result.output
     today = local_today()
 
     assert count(Section) == 1
@@ -70,13 +70,13 @@ def test_demo_loads_a_realistic_section_once(app):
 
     before = {model: count(model) for model in (ServiceUser, Visit, Goal, Staff)}
     again = runner.invoke(args=["demo"])
-    assert again.exit_code == 0 and "already loaded" in again.output
+    assert again.exit_code == 0 and "allerede lastet" in again.output
     assert {model: count(model) for model in before} == before
 
 
 def test_demo_if_empty_leaves_other_data_alone(app, org):
     result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
-    assert result.exit_code == 0 and "not loaded" in result.output
+    assert result.exit_code == 0 and "ikke lastet" in result.output
     assert count(Section) == 2
 
 
@@ -112,4 +112,4 @@ def test_create_user_prompts_for_what_is_missing(app, org):
 
 def test_init_is_idempotent(app):
     result = app.test_cli_runner().invoke(args=["init"])
-    assert result.exit_code == 0 and "up to date" in result.output
+    assert result.exit_code == 0 and "oppdatert" in result.output
