@@ -36,7 +36,7 @@ translations: $(COMPILED)
 
 ## Refresh the catalogues from the source after changing user-visible text.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o homecare/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o homecare/translations/messages.pot .
 	$(BIN)/pybabel update -i homecare/translations/messages.pot -d homecare/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:

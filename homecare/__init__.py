@@ -35,9 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request session handling."""
     from homecare import models  # noqa: F401 - every model must be mapped before use
-    from homecare.core import database, i18n, routing, security_headers
+    from homecare.core import api_setup, database, i18n, routing, security_headers
     from homecare.core.migration_support import ALEMBIC_OPTIONS
-    from homecare.extensions import csrf, db, login_manager, migrate
+    from homecare.extensions import api, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), **ALEMBIC_OPTIONS)
@@ -46,16 +46,35 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     database.init_app(app)
     routing.init_app(app)
+    api_setup.init_app(app, api)
     security_headers.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
     from homecare.auth.views import blueprint as auth
+    from homecare.core.api_docs import blueprint as api_reference
+    from homecare.extensions import api
     from homecare.web.views import blueprint as web
 
     app.register_blueprint(auth)
     app.register_blueprint(web)
+    app.register_blueprint(api_reference)
+    for blueprint in api_blueprints():
+        api.register_blueprint(blueprint)
+
+
+def api_blueprints() -> list:
+    """The JSON API, one blueprint per feature."""
+    from homecare.auth.api import blueprint as tokens
+    from homecare.decisions.api import blueprint as decisions
+    from homecare.goals.api import blueprint as goals
+    from homecare.org.api import blueprint as organisation
+    from homecare.service_users.api import blueprint as service_users
+    from homecare.visits.api import blueprint as visits
+    from homecare.what_matters.api import blueprint as what_matters
+
+    return [tokens, organisation, service_users, what_matters, goals, visits, decisions]
 
 
 def register_errorhandlers(app: Flask) -> None:

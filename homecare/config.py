@@ -56,6 +56,7 @@ class Settings:
     database_url: str
     timezone: str = "Europe/Oslo"
     allow_synthetic_ids: bool = False
+    token_hours: int = 12
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -70,8 +71,15 @@ class Settings:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigurationError(f"HOMECARE_TIMEZONE {timezone!r} is unknown.") from exc
+        try:
+            token_hours = int(os.environ.get("HOMECARE_TOKEN_HOURS", "12"))
+        except ValueError as exc:
+            raise ConfigurationError("HOMECARE_TOKEN_HOURS must be a whole number.") from exc
+        if not 1 <= token_hours <= 24 * 30:
+            raise ConfigurationError("HOMECARE_TOKEN_HOURS must be between 1 and 720.")
         return cls(
             env=env,
+            token_hours=token_hours,
             secret_key=_secret_key(env, instance_path),
             database_url=_postgres_driver(os.environ.get("DATABASE_URL", "").strip() or default_db),
             timezone=timezone,
@@ -97,6 +105,9 @@ class Settings:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": production,
+            # CSRF is checked by core.routing: for cookie sessions only, not bearer tokens.
+            "WTF_CSRF_CHECK_DEFAULT": False,
+            "HOMECARE_TOKEN_HOURS": self.token_hours,
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),

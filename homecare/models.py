@@ -1,5 +1,6 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
+from homecare.auth.tokens import ApiToken
 from homecare.core.audit import AuditEntry
 from homecare.decisions.models import Decision, decision_participants
 from homecare.goals.models import CheckIn, Goal
@@ -14,6 +15,7 @@ from homecare.visits.models import Visit
 from homecare.what_matters.models import WhatMattersConversation
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "CheckIn",
     "Decision",

@@ -93,6 +93,7 @@ def _db_transaction(request):
             {"bind": connection, "join_transaction_mode": "create_savepoint",
              "class_": ConnectionBoundSession}
         )
+        request.node.db_connection = connection
         try:
             yield
         finally:
@@ -100,6 +101,24 @@ def _db_transaction(request):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def undo(request, app):
+    """``with undo(): ...`` rolls back whatever happens inside (requests included)."""
+    from contextlib import contextmanager
+
+    connection = request.node.db_connection
+
+    @contextmanager
+    def savepoint():
+        nested = connection.begin_nested()
+        try:
+            yield
+        finally:
+            nested.rollback()
+
+    return savepoint
 
 
 @pytest.fixture
@@ -129,3 +148,42 @@ def sign_in(client, username: str, password: str = factories.PASSWORD):
     page = client.get("/login")
     return client.post("/login", data={"username": username, "password": password,
                                        "csrf_token": csrf_token_from(page.text)})
+
+
+class ApiClient:
+    """A test client speaking the JSON API as one staff member (bearer token)."""
+
+    def __init__(self, client, token: str | None):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method: str, path: str, headers=None, **kwargs):
+        merged = {**self.headers, **(headers or {})}
+        return self.client.open(f"/api/v1{path}", method=method, headers=merged, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self._call("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self._call("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self._call("PUT", path, json=json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self._call("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._call("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api_as(app):
+    """``api_as(staff)`` → an ApiClient signed in as that staff member (None: anonymous)."""
+    from homecare.auth.tokens import issue_token
+
+    def make(staff=None):
+        token = issue_token(staff)[0] if staff is not None else None
+        return ApiClient(app.test_client(), token)
+
+    return make

@@ -43,7 +43,7 @@ TEAM_RULES = {
     "staff_a1": {"team_a1": (A, F, F), "team_a2": (F, F, F), "team_b1": (F, F, F)},
     "leader_a": {"team_a1": (A, F, F), "team_a2": (A, F, F), "team_b1": (F, F, F)},
     "leader_b": {"team_a1": (F, F, F), "team_a2": (F, F, F), "team_b1": (A, F, F)},
-    "admin": {"team_a1": (A, A, A), "team_a2": (A, A, A), "team_b1": (A, A, A)},
+    "admin": {"team_a1": (A, F, A), "team_a2": (A, F, A), "team_b1": (A, F, A)},
 }
 
 
@@ -116,8 +116,13 @@ def test_the_policy_refuses_targets_it_has_no_rule_for(org):
         permits(org.admin, Action.VIEW, object())
 
 
-@pytest.mark.parametrize("actor", ["coordinator_a1", "staff_a1", "staff_a2", "staff_b1",
-                                   "leader_a", "admin"])
+@pytest.mark.parametrize("actor", ["leader_a", "admin"])
+def test_leaders_and_admins_cannot_list_users(org, actor):
+    with pytest.raises(Forbidden):
+        visible_service_users(getattr(org, actor))
+
+
+@pytest.mark.parametrize("actor", ["coordinator_a1", "staff_a1", "staff_a2", "staff_b1"])
 def test_sql_filter_matches_the_policy(org, actor):
     staff = getattr(org, actor)
     users = db.session.scalars(sa.select(ServiceUser)).all()

@@ -1,41 +1,221 @@
-"""Every route in the app, for every role: a new route without an expectation fails here."""
+"""Every route and method, for every role: a new route without an expectation fails here.
+
+Pages are requested with a signed-in browser session, the API with a bearer token. Each
+request runs in a savepoint that is rolled back, so no role sees another's changes.
+"""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
 import pytest
 
+from homecare.auth.tokens import issue_token
+from homecare.core.timeutil import local_today, utcnow
+from homecare.decisions.services import record_decision
+from homecare.goals.services import create_goal, record_check_in
+from homecare.visits.services import create_visit
+from homecare.what_matters.services import record_conversation
 from tests.conftest import csrf_token_from, sign_in
+from tests.factories import PASSWORD, synthetic_national_id
 
 ROLES = ("anonymous", "admin", "leader_a", "coordinator_a1", "staff_a1", "staff_b1")
-SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
-
-#: endpoint -> (method, path, {role: status}); "anonymous" is always listed.
-MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
-    "static": ("GET", "/static/css/app.css", {role: 200 for role in ROLES}),
-    "auth.login": ("GET", "/login", {"anonymous": 200} | {r: 302 for r in SIGNED_IN}),
-    "auth.logout": ("POST", "/logout", {role: 302 for role in ROLES}),
-    "web.start": ("GET", "/", {"anonymous": 302} | SIGNED_IN),
-    "web.choose_language": ("GET", "/language/en", {role: 302 for role in ROLES}),
-}
+IF_MATCH = {"If-Match": '"1"'}
 
 
-def test_every_route_has_an_expectation(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    missing = endpoints - set(MATRIX)
+@dataclass
+class Route:
+    path: str
+    expect: dict[str, int]
+    body: object = None
+    headers: dict | None = None
+
+
+def by_role(anonymous, admin, leader, coordinator, staff, other_team) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, admin, leader, coordinator, staff, other_team),
+                    strict=True))
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, anonymous: int = 401) -> dict[str, int]:
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def care_records(org):
+    """One of each care record for user_a1, made by staff_a1."""
+    today = local_today()
+    start = utcnow() - timedelta(hours=2)
+    goal = create_goal(user=org.user_a1, created_by=org.staff_a1, description="Gå tur",
+                       expressed_by="user", start_date=today - timedelta(days=10))
+    return {
+        "goal": goal,
+        "check_in": record_check_in(goal=goal, recorded_by=org.staff_a1, date=today,
+                                    got_expected_help="yes", could_influence="yes",
+                                    satisfied="yes"),
+        "visit": create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.staff_a1,
+                              kind="main", planned_start=start, planned_minutes=30),
+        "decision": record_decision(
+            user=org.user_a1, created_by=org.coordinator_a1, decided_on=today,
+            participants=[org.coordinator_a1], user_participated=True, goal_statement="Mål",
+            services="Tjenester", reasons="Grunner", valid_from=today,
+            review_on=today + timedelta(days=90)),
+        "what_matters": record_conversation(
+            user=org.user_a1, recorded_by=org.staff_a1, conversation_date=today,
+            asked_by=org.staff_a1, present=["user"], in_own_words="Å gå tur"),
+    }
+
+
+def routes(org, rec) -> dict[tuple[str, str], Route]:
+    """(endpoint, method) -> what to send and what each role gets."""
+    user = f"/api/v1/service-users/{org.user_a1.id}"
+    today = str(local_today())
+    start = (utcnow() - timedelta(hours=1)).isoformat()
+    visit = {"service_user_id": str(org.user_a1.id), "staff_id": org.staff_a1.id,
+             "kind": "short", "planned_start": start, "planned_minutes": 20}
+    check_in = {"goal_id": str(rec["goal"].id), "date": today, "got_expected_help": "yes",
+                "could_influence": "no", "satisfied": "partly"}
+    decision = {"service_user_id": str(org.user_a1.id), "decided_on": today,
+                "participants": [org.coordinator_a1.id], "user_participated": False,
+                "goal_statement": "Mål", "services": "Tjenester", "reasons": "Grunner",
+                "valid_from": today, "review_on": today}
+    goal = {"service_user_id": str(org.user_a1.id), "description": "Lage middag",
+            "expressed_by": "user", "start_date": today}
+    new_user = {"national_id": synthetic_national_id(), "full_name": "Ny Bruker",
+                "address": "Vei 1", "team_id": org.team_a1.id, "service_type": "short_term",
+                "service_start": today}
+    staff = {"username": "new.person", "password": "long-enough-password", "full_name": "N",
+             "role": "staff", "team_ids": [org.team_a1.id]}
+    care_read = by_role(401, 403, 403, 200, 200, 404)
+    care_list = by_role(401, 403, 403, 200, 200, 200)
+    admin_only = by_role(401, 200, 403, 403, 403, 403)
+    admin_creates = by_role(401, 201, 403, 403, 403, 403)
+    return {
+        ("static", "GET"): Route("/static/css/app.css", everyone(200)),
+        ("auth.login", "GET"): Route("/login", {**everyone(302), "anonymous": 200}),
+        ("auth.login", "POST"): Route("/login", everyone(302),
+                                      {"username": "staff.a1", "password": PASSWORD}),
+        ("auth.logout", "POST"): Route("/logout", everyone(302)),
+        ("web.start", "GET"): Route("/", signed_in(200, anonymous=302)),
+        ("web.choose_language", "GET"): Route("/language/en", everyone(302)),
+        ("api_reference.reference", "GET"): Route("/api/v1/docs", everyone(200)),
+        ("api-docs.openapi_json", "GET"): Route("/api/v1/openapi.json", everyone(200)),
+        ("tokens.Tokens", "POST"): Route("/api/v1/tokens", everyone(201),
+                                         {"username": "staff.a1", "password": PASSWORD}),
+        ("tokens.CurrentToken", "DELETE"): Route("/api/v1/tokens/current", signed_in(204)),
+        ("organisation.Me", "GET"): Route("/api/v1/me", signed_in(200)),
+        ("organisation.Sections", "GET"): Route("/api/v1/sections",
+                                                by_role(401, 200, 200, 403, 403, 403)),
+        ("organisation.Sections", "POST"): Route("/api/v1/sections", admin_creates,
+                                                 {"name": "Seksjon Ny"}),
+        ("organisation.SectionById", "GET"): Route(f"/api/v1/sections/{org.section_a.id}",
+                                                   by_role(401, 200, 200, 403, 403, 403)),
+        ("organisation.SectionById", "PATCH"): Route(f"/api/v1/sections/{org.section_a.id}",
+                                                     admin_only, {"name": "Seksjon Ny"}),
+        ("organisation.Teams", "GET"): Route("/api/v1/teams", signed_in(200)),
+        ("organisation.Teams", "POST"): Route("/api/v1/teams", admin_creates,
+                                              {"name": "Ny", "section_id": org.section_a.id}),
+        ("organisation.TeamById", "GET"): Route(f"/api/v1/teams/{org.team_a1.id}",
+                                                by_role(401, 200, 200, 200, 200, 403)),
+        ("organisation.TeamById", "PATCH"): Route(f"/api/v1/teams/{org.team_a1.id}",
+                                                  admin_only, {"name": "Nytt navn"}),
+        ("organisation.StaffList", "GET"): Route("/api/v1/staff",
+                                                 by_role(401, 200, 403, 200, 403, 403)),
+        ("organisation.StaffList", "POST"): Route("/api/v1/staff", admin_creates, staff),
+        ("organisation.StaffById", "GET"): Route(f"/api/v1/staff/{org.staff_a1.id}",
+                                                 by_role(401, 200, 403, 200, 200, 403)),
+        ("organisation.StaffById", "PATCH"): Route(f"/api/v1/staff/{org.staff_a1.id}",
+                                                   admin_only, {"full_name": "Nytt Navn"}),
+        ("service_users.ServiceUsers", "GET"): Route("/api/v1/service-users", care_list),
+        ("service_users.ServiceUsers", "POST"): Route(
+            "/api/v1/service-users", by_role(401, 403, 403, 201, 403, 403), new_user),
+        ("service_users.ServiceUserById", "GET"): Route(user, care_read),
+        ("service_users.ServiceUserById", "PATCH"): Route(
+            user, by_role(401, 403, 403, 200, 403, 404), {"address": "Ny vei 2"}, IF_MATCH),
+        ("service_users.ResponsibleContact", "PUT"): Route(
+            f"{user}/responsible-contact", by_role(401, 403, 403, 200, 403, 404),
+            {"staff_id": org.staff_a1.id}),
+        ("service_users.ResponsibleContacts", "GET"): Route(f"{user}/responsible-contacts",
+                                                            care_read),
+        ("service_users.AccessLog", "GET"): Route(f"{user}/access-log",
+                                                  by_role(401, 403, 403, 200, 403, 404)),
+        ("what_matters.WhatMatters", "GET"): Route(f"{user}/what-matters", care_read),
+        ("what_matters.WhatMatters", "POST"): Route(
+            f"{user}/what-matters", by_role(401, 403, 403, 201, 201, 404),
+            {"conversation_date": today, "asked_by": org.staff_a1.id, "present": ["user"],
+             "in_own_words": "Å lage mat"}),
+        ("goals.Goals", "GET"): Route("/api/v1/goals", care_list),
+        ("goals.Goals", "POST"): Route("/api/v1/goals", by_role(401, 403, 403, 201, 201, 422),
+                                       goal),
+        ("goals.GoalById", "GET"): Route(f"/api/v1/goals/{rec['goal'].id}", care_read),
+        ("goals.GoalById", "PATCH"): Route(f"/api/v1/goals/{rec['goal'].id}",
+                                           by_role(401, 403, 403, 200, 200, 404),
+                                           {"checkin_interval_days": 14}, IF_MATCH),
+        ("goals.GoalCheckIns", "GET"): Route(f"/api/v1/goals/{rec['goal'].id}/check-ins",
+                                             care_read),
+        ("goals.CheckInById", "GET"): Route(f"/api/v1/check-ins/{rec['check_in'].id}",
+                                            care_read),
+        ("goals.CheckInById", "PUT"): Route(f"/api/v1/check-ins/{uuid.uuid4()}",
+                                            by_role(401, 403, 403, 201, 201, 422), check_in),
+        ("visits.Visits", "GET"): Route("/api/v1/visits", care_list),
+        ("visits.Visits", "POST"): Route("/api/v1/visits",
+                                         by_role(401, 403, 403, 201, 201, 422), visit),
+        ("visits.VisitById", "GET"): Route(f"/api/v1/visits/{rec['visit'].id}", care_read),
+        ("visits.VisitById", "PUT"): Route(f"/api/v1/visits/{uuid.uuid4()}",
+                                           by_role(401, 403, 403, 201, 201, 422), visit),
+        ("visits.VisitById", "PATCH"): Route(f"/api/v1/visits/{rec['visit'].id}",
+                                             by_role(401, 403, 403, 200, 200, 404),
+                                             {"note": "Endret"}),
+        ("decisions.Decisions", "GET"): Route("/api/v1/decisions", care_list),
+        ("decisions.Decisions", "POST"): Route(
+            "/api/v1/decisions", by_role(401, 403, 403, 201, 403, 422), decision),
+        ("decisions.DecisionById", "GET"): Route(f"/api/v1/decisions/{rec['decision'].id}",
+                                                 care_read),
+        ("decisions.DecisionById", "PATCH"): Route(
+            f"/api/v1/decisions/{rec['decision'].id}", by_role(401, 403, 403, 200, 403, 404),
+            {"status": "revoked"}, IF_MATCH),
+    }
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_has_an_expectation(app, org):
+    expected = set(routes(org, care_records(org)))
+    missing = app_routes(app) - expected
     assert not missing, f"routes without an access expectation: {sorted(missing)}"
-    assert set(MATRIX) <= endpoints, "the matrix names routes that no longer exist"
+    assert expected <= app_routes(app), "the matrix names routes that no longer exist"
+
+
+def _call(app, org, role: str, method: str, route: Route) -> int:
+    client = app.test_client()
+    headers = dict(route.headers or {})
+    is_api = route.path.startswith("/api/")
+    staff = getattr(org, role) if role != "anonymous" else None
+    if is_api:
+        if staff is not None:
+            headers["Authorization"] = f"Bearer {issue_token(staff)[0]}"
+        with client.open(route.path, method=method, json=route.body, headers=headers) as reply:
+            return reply.status_code
+    if staff is not None:
+        sign_in(client, staff.username)
+    token = csrf_token_from(client.get("/login" if staff is None else "/").text)
+    with client.open(route.path, method=method, data={**(route.body or {}),
+                                                      "csrf_token": token}) as reply:
+        return reply.status_code
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_route_answers_each_role_as_expected(app, org, role):
-    client = app.test_client()
-    if role != "anonymous":
-        assert sign_in(client, getattr(org, role).username).status_code == 302
+def test_each_route_answers_each_role_as_expected(app, org, undo, role):
     got, expected = {}, {}
-    for endpoint, (method, path, statuses) in MATRIX.items():
-        token = csrf_token_from(client.get("/login" if role == "anonymous" else "/").text)
-        with client.open(path, method=method, data={"csrf_token": token}) as response:
-            got[endpoint], expected[endpoint] = response.status_code, statuses[role]
-        if endpoint == "auth.logout" and role != "anonymous":
-            sign_in(client, getattr(org, role).username)
+    for (endpoint, method), route in routes(org, care_records(org)).items():
+        with undo():
+            got[endpoint, method] = _call(app, org, role, method, route)
+        expected[endpoint, method] = route.expect[role]
     assert got == expected

@@ -9,6 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from homecare.auth.forms import LoginForm
 from homecare.auth.services import authenticate, load_by_session_token
+from homecare.auth.tokens import staff_for_request
+from homecare.core.error_pages import error_response
 from homecare.core.routing import public, safe_next
 from homecare.extensions import login_manager
 
@@ -19,6 +21,17 @@ login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 login_manager.user_loader(load_by_session_token)
+login_manager.request_loader(staff_for_request)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """API callers get 401 with a JSON body; people are sent to the sign-in page."""
+    if request.path.startswith("/api/"):
+        response, status, headers = error_response(401)
+        return response, status, {**headers, "WWW-Authenticate": 'Bearer realm="homecare"'}
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path))
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from functools import singledispatch
 import sqlalchemy as sa
 
 from homecare.core.errors import Forbidden, NotFound
-from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team
+from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
 from homecare.service_users.models import ServiceUser
 
 
@@ -79,7 +79,8 @@ def _(target: ServiceUser, actor: Staff, action: Action) -> Verdict:
 @_decide.register
 def _(target: Team, actor: Staff, action: Action) -> Verdict:
     if actor.role is Role.ADMIN:
-        return Verdict.ALLOWED
+        # Administrators run the organisation, never the care inside a team.
+        return _allowed(action in (Action.VIEW, Action.MANAGE))
     member = target.id in actor.team_ids
     if action is Action.VIEW:
         leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.section_id
@@ -123,18 +124,53 @@ def ensure(actor: Staff | None, action: Action, target: object) -> None:
     """Raise NotFound (hidden) or Forbidden unless the policy allows the action."""
     verdict = permits(actor, action, target)
     if verdict is Verdict.HIDDEN:
-        raise NotFound("Not found.")
+        raise NotFound()
     if verdict is Verdict.FORBIDDEN:
-        raise Forbidden("You do not have access to this.")
+        raise Forbidden()
 
 
 def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:
     """A WHERE clause selecting exactly the service users ``actor`` may view.
 
     The SQL twin of ``permits(actor, VIEW, user)``, for lists; a test holds them equal.
+    Section leaders and administrators never list individual users: Forbidden.
     """
-    if not _signed_in(actor) or actor.role not in TEAM_ROLES or not actor.team_ids:
+    if not _signed_in(actor):
+        return sa.false()
+    if actor.role not in TEAM_ROLES:
+        raise Forbidden()
+    if not actor.team_ids:
         return sa.false()
     return sa.and_(
         ServiceUser.team_id.in_(sorted(actor.team_ids)), ServiceUser.deleted_at.is_(None)
     )
+
+
+def visible_sections(actor: Staff) -> sa.ColumnElement[bool]:
+    """WHERE clause for the sections ``actor`` may list; Forbidden for roles with none."""
+    if actor.role is Role.ADMIN:
+        return sa.true()
+    if actor.role is Role.SECTION_LEADER:
+        return Section.id == actor.section_id
+    raise Forbidden()
+
+
+def visible_teams(actor: Staff) -> sa.ColumnElement[bool]:
+    """WHERE clause for the teams ``actor`` may list (the SQL twin of VIEW on a team)."""
+    if actor.role is Role.ADMIN:
+        return sa.true()
+    if actor.role is Role.SECTION_LEADER:
+        return Team.section_id == actor.section_id
+    return Team.id.in_(sorted(actor.team_ids)) if actor.team_ids else sa.false()
+
+
+def visible_staff(actor: Staff) -> sa.ColumnElement[bool]:
+    """WHERE clause for the staff ``actor`` may list: admins all, coordinators their
+    teams' members (and themselves); Forbidden for everyone else."""
+    if actor.role is Role.ADMIN:
+        return sa.true()
+    if actor.role is Role.COORDINATOR:
+        teammates = sa.select(staff_teams.c.staff_id).where(
+            staff_teams.c.team_id.in_(sorted(actor.team_ids)))
+        return sa.or_(Staff.id == actor.id, Staff.id.in_(teammates))
+    raise Forbidden()

@@ -153,3 +153,30 @@ def _log_changes(session: Session, _flush_context) -> None:
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_rewrite(_mapper, _connection, _target) -> None:
     raise RuntimeError("The audit log is append-only.")
+
+
+def record_reads(service_user_ids, what: str) -> None:
+    """Log one read per user shown in a list (one INSERT for the whole page)."""
+    rows = [_row(AuditAction.READ, "service_users", user_id, user_id, what)
+            for user_id in dict.fromkeys(service_user_ids)]
+    if rows:
+        db.session.execute(sa.insert(AuditEntry), rows)
+
+
+def access_log_query(service_user_id: uuid.UUID) -> sa.Select:
+    """Who read or changed a user's record, newest first, with the staff member's name.
+
+    ``what`` is the kind of record and, for updates, the fields changed or, for reads,
+    the part shown — never any content.
+    """
+    from homecare.org.models import Staff
+
+    what = sa.case((AuditEntry.detail.is_(None), AuditEntry.entity),
+                   else_=AuditEntry.entity + ": " + AuditEntry.detail)
+    return (
+        sa.select(AuditEntry.at, AuditEntry.actor_id, Staff.full_name.label("staff_name"),
+                  AuditEntry.actor_role, AuditEntry.action, what.label("what"))
+        .outerjoin(Staff, Staff.id == AuditEntry.actor_id)
+        .where(AuditEntry.service_user_id == service_user_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )

@@ -1,13 +1,23 @@
-"""Turn errors into pages (browser) or JSON bodies (``/api``), in the user's language."""
+"""Turn errors into pages (browser) or JSON bodies (``/api``), in the user's language.
+
+The one place errors are rendered: HTTP errors (including flask-smorest's validation
+errors), domain errors from services, version conflicts, and anything unexpected.
+"""
 
 from __future__ import annotations
+
+from http import HTTPStatus
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from homecare.core.errors import DomainError, ValidationFailed
+from homecare.core.schema_messages import translate
+from homecare.extensions import db
 
 
 def _messages() -> dict[int, str]:
@@ -18,30 +28,39 @@ def _messages() -> dict[int, str]:
         404: _("We could not find that page, or you do not have access to it."),
         405: _("That action is not possible here."),
         409: _("This conflicts with what is already recorded."),
+        412: _("The record was changed by someone else. Read it again, then make your "
+               "change."),
         422: _("Some of the information is not valid."),
+        428: _("Send the If-Match header with the version you last read."),
         500: _("Something went wrong on our side. Nothing was saved; please try again."),
     }
+
+
+def _translated(errors):
+    """Field messages in the user's language (marshmallow's own ones are in the catalogue)."""
+    if isinstance(errors, dict):
+        return {key: _translated(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_translated(value) for value in errors]
+    return translate(errors) if isinstance(errors, str) else errors
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, errors: dict | None = None):
+def error_response(status: int, message: str | None = None, errors: dict | None = None,
+                   headers: dict | None = None):
     """An error in the form the caller expects, with a message in their language."""
-    message = message or _messages().get(status, _messages()[400])
+    message = message or _messages().get(status) or HTTPStatus(status).phrase
+    errors = _translated(errors) if errors else None
     if _wants_json():
-        body = {"code": status, "status": _reason(status), "message": message}
+        body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
         if errors:
             body["errors"] = errors
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message, errors=errors), status
-
-
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-
-    return HTTPStatus(status).phrase
+        return jsonify(body), status, headers or {}
+    page = render_template("error.html", status=status, message=message, errors=errors)
+    return page, status, headers or {}
 
 
 def init_app(app: Flask) -> None:
@@ -49,7 +68,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_response(error.code or 500)
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        return error_response(error.code or 500, data.get("message"), errors,
+                              data.get("headers"))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
@@ -57,13 +79,26 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ValidationFailed)
     def validation_failed(error: ValidationFailed):
-        return error_response(422, None, {"json": error.errors})
+        location = "json" if _wants_json() else "form"
+        return error_response(422, None, {location: error.errors})
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return error_response(error.status)
+        return error_response(error.status, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale(_error: StaleDataError):
+        db.session.rollback()
+        return error_response(412)
+
+    @app.errorhandler(IntegrityError)
+    def integrity(error: IntegrityError):
+        db.session.rollback()
+        app.logger.warning("Refused by a database constraint: %s", error.orig)
+        return error_response(409)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        db.session.rollback()
         app.logger.exception("Unhandled error", exc_info=error)
         return error_response(500)

@@ -8,8 +8,9 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.__class__.__name__)
+        #: Shown to the user; None means the standard text for the status.
         self.message = message
 
 

@@ -64,3 +64,8 @@ class Decision(CareRecordMixin, VersionedMixin, db.Model):
     participants: Mapped[list[Staff]] = relationship(
         secondary=decision_participants, order_by="Staff.full_name"
     )
+
+    @property
+    def participant_ids(self) -> list[int]:
+        """Staff ids of the participants, in ascending order."""
+        return sorted(p.id for p in self.participants)

@@ -16,6 +16,29 @@ from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
 MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 7, 182
+#: Fields a goal update may change.
+EDITABLE_FIELDS = frozenset({"description", "expressed_by", "start_date", "checkin_interval_days",
+                             "baseline_performance", "baseline_satisfaction", "what_matters",
+                             "status", "closed_on"})
+
+
+def _check_goal(errors: FieldErrors, user: ServiceUser, values: dict) -> dict:
+    """Check a goal's final values; returns them with enums parsed."""
+    errors.text("description", values["description"], max_length=1000)
+    values["expressed_by"] = errors.choice(
+        ExpressedBy, "expressed_by", values["expressed_by"],
+        _("Choose who expressed the goal: the user, next of kin or staff."))
+    interval = values["checkin_interval_days"]
+    errors.require(isinstance(interval, int) and MIN_INTERVAL_DAYS <= interval <= MAX_INTERVAL_DAYS,
+                   "checkin_interval_days",
+                   _("Follow up every %(min)d to %(max)d days.", min=MIN_INTERVAL_DAYS,
+                     max=MAX_INTERVAL_DAYS))
+    errors.rating("baseline_performance", values["baseline_performance"])
+    errors.rating("baseline_satisfaction", values["baseline_satisfaction"])
+    conversation = values["what_matters"]
+    errors.require(conversation is None or conversation.service_user_id == user.id,
+                   "what_matters_id", _("That conversation belongs to another user."))
+    return values
 
 
 def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
@@ -26,30 +49,52 @@ def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
                 status: GoalStatus | str = GoalStatus.ACTIVE) -> Goal:
     """A new goal, its description kept exactly as the user (or whoever) put it."""
     errors = FieldErrors()
-    errors.text("description", description, max_length=1000)
-    expressed_by = errors.choice(ExpressedBy, "expressed_by", expressed_by,
-                               _("Choose who expressed the goal: the user, next of kin or staff."))
+    values = _check_goal(errors, user, {
+        "description": description, "expressed_by": expressed_by,
+        "checkin_interval_days": checkin_interval_days,
+        "baseline_performance": baseline_performance,
+        "baseline_satisfaction": baseline_satisfaction, "what_matters": what_matters})
     status = errors.choice(GoalStatus, "status", status, _("Unknown goal status."))
     errors.require(status not in CLOSED_STATUSES, "status",
                    _("A new goal cannot start out closed."))
-    errors.require(isinstance(checkin_interval_days, int)
-                   and MIN_INTERVAL_DAYS <= checkin_interval_days <= MAX_INTERVAL_DAYS,
-                   "checkin_interval_days",
-                   _("Follow up every %(min)d to %(max)d days.", min=MIN_INTERVAL_DAYS,
-                     max=MAX_INTERVAL_DAYS))
-    errors.rating("baseline_performance", baseline_performance)
-    errors.rating("baseline_satisfaction", baseline_satisfaction)
-    errors.require(what_matters is None or what_matters.service_user_id == user.id,
-                   "what_matters_id", _("That conversation belongs to another user."))
     errors.raise_if_any()
     goal = Goal(
-        service_user=user, description=description, expressed_by=expressed_by,
+        service_user=user, description=description, expressed_by=values["expressed_by"],
         start_date=start_date, checkin_interval_days=checkin_interval_days,
         baseline_performance=baseline_performance, baseline_satisfaction=baseline_satisfaction,
         what_matters_id=what_matters.id if what_matters else None, status=status,
         created_by_id=created_by.id,
     )
     db.session.add(goal)
+    db.session.flush()
+    return goal
+
+
+def update_goal(goal: Goal, **changes) -> Goal:
+    """Change a goal; a new status goes through ``change_goal_status`` (``closed_on``)."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    status, closed_on = changes.pop("status", None), changes.pop("closed_on", None)
+    current = {"description": goal.description, "expressed_by": goal.expressed_by,
+               "checkin_interval_days": goal.checkin_interval_days,
+               "baseline_performance": goal.baseline_performance,
+               "baseline_satisfaction": goal.baseline_satisfaction,
+               "what_matters": db.session.get(WhatMattersConversation, goal.what_matters_id)
+               if goal.what_matters_id else None}
+    errors = FieldErrors()
+    values = _check_goal(errors, goal.service_user, {**current, **changes})
+    start = changes.get("start_date", goal.start_date)
+    if goal.closed_on is not None and start > goal.closed_on:
+        errors.add("start_date", _("A goal cannot close before it starts."))
+    errors.raise_if_any()
+    conversation = values.pop("what_matters")
+    goal.what_matters_id = conversation.id if conversation else None
+    goal.start_date = start
+    for field, value in values.items():
+        setattr(goal, field, value)
+    if status is not None:
+        change_goal_status(goal, status, on=closed_on)
     db.session.flush()
     return goal
 
@@ -61,9 +106,11 @@ def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = N
     errors.raise_if_any()
     on = on or local_today()
     if status in CLOSED_STATUSES:
-        if goal.status not in CLOSED_STATUSES:
+        if goal.status not in CLOSED_STATUSES or on != goal.closed_on:
             errors.require(on >= goal.start_date, "closed_on",
                            _("A goal cannot close before it starts."))
+            errors.require(on <= local_today(), "closed_on",
+                           _("A goal cannot be closed on a future date."))
             errors.raise_if_any()
             goal.closed_on = on
     else:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from homecare.core.errors import ValidationFailed
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Profession, Role, Section, Staff, Team
@@ -101,6 +102,72 @@ def create_staff(*, username: str, password: str, full_name: str, role: Role | s
                   profession=profession, section=section, teams=teams)
     staff.set_password(password)
     db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def update_section(section: Section, *, name: str | None = None) -> Section:
+    """Rename a section (names stay unique)."""
+    if name is not None and name.strip() != section.name:
+        errors = FieldErrors()
+        if db.session.scalar(sa.select(Section.id).where(Section.name == name.strip())):
+            errors.add("name", _("A section with this name already exists."))
+        errors.raise_if_any()
+        section.name = name.strip()
+    db.session.flush()
+    return section
+
+
+def update_team(team: Team, *, name: str | None = None, section: Section | None = None) -> Team:
+    """Rename a team or move it to another section (names stay unique per section)."""
+    new_name = name.strip() if name is not None else team.name
+    new_section = section or team.section
+    if (new_name, new_section.id) != (team.name, team.section_id):
+        taken = sa.select(Team.id).where(Team.section_id == new_section.id,
+                                         Team.name == new_name, Team.id != team.id)
+        if db.session.scalar(taken):
+            raise ValidationFailed.single("name", _("This section already has a team with "
+                                                    "this name."))
+    team.name, team.section = new_name, new_section
+    db.session.flush()
+    return team
+
+
+def update_staff(staff: Staff, **changes) -> Staff:
+    """Change an account: name, role, profession, placement, active, password.
+
+    The placement rules of ``create_staff`` are checked on the result. Deactivating or
+    changing the password ends every session; deactivation also stops API tokens.
+    """
+    errors = FieldErrors()
+    role = staff.role
+    if "role" in changes:
+        role = errors.choice(Role, "role", changes["role"], _("Unknown role."))
+        errors.raise_if_any()
+    teams = _load_teams(errors, changes["team_ids"]) if "team_ids" in changes else staff.teams
+    section = staff.section
+    if "section_id" in changes:
+        section = db.session.get(Section, changes["section_id"]) \
+            if changes["section_id"] is not None else None
+        if changes["section_id"] is not None and section is None:
+            errors.add("section_id", _("This section does not exist."))
+    if "full_name" in changes:
+        errors.text("full_name", changes["full_name"], max_length=200)
+    if changes.get("password") is not None:
+        check_password_strength(errors, changes["password"])
+    _check_placement(errors, role, teams, section)
+    errors.raise_if_any()
+    staff.role, staff.teams, staff.section = role, teams, section
+    if "full_name" in changes:
+        staff.full_name = changes["full_name"].strip()
+    if "profession" in changes:
+        staff.profession = changes["profession"]
+    if changes.get("password") is not None:
+        staff.set_password(changes["password"])
+    if changes.get("active") is False and staff.active:
+        deactivate_staff(staff)
+    elif changes.get("active") is True:
+        staff.active = True
     db.session.flush()
     return staff
 

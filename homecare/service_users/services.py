@@ -100,6 +100,56 @@ def lock_service_user(user: ServiceUser) -> None:
     )
 
 
+def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
+    """Change a user's details; a new national id is validated like a new one.
+
+    Team moves go through ``move_to_team`` (they keep history); ``next_of_kin`` replaces
+    the whole list.
+    """
+    errors = FieldErrors()
+    parsed = None
+    if "national_id" in changes and changes["national_id"] != user.national_id:
+        parsed = _check_national_id(errors, changes["national_id"], exclude=user)
+    for field, limit in (("full_name", 200), ("address", 300)):
+        if field in changes:
+            errors.text(field, changes[field], max_length=limit)
+    end = changes.get("service_end", user.service_end)
+    if end is not None and end < user.service_start:
+        errors.add("service_end", _("The service cannot end before it starts."))
+    kin = _check_next_of_kin(errors, changes["next_of_kin"]) if "next_of_kin" in changes \
+        else None
+    errors.raise_if_any()
+    if parsed is not None:
+        user.national_id, user.birth_date = parsed.value, parsed.birth_date
+    for field in ("full_name", "address"):
+        if field in changes:
+            setattr(user, field, changes[field].strip())
+    for field in ("service_type", "service_end", "needs_proxy"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if kin is not None:
+        user.next_of_kin = kin
+    db.session.flush()
+    return user
+
+
+def current_contacts(user_ids: list, at: datetime | None = None) -> dict:
+    """Service user id -> staff id of the responsible contact at ``at`` (one query)."""
+    if not user_ids:
+        return {}
+    at = at or utcnow()
+    rows = db.session.execute(
+        sa.select(ResponsibleContactAssignment.service_user_id,
+                  ResponsibleContactAssignment.staff_id).where(
+            ResponsibleContactAssignment.service_user_id.in_(user_ids),
+            ResponsibleContactAssignment.valid_from <= at,
+            sa.or_(ResponsibleContactAssignment.valid_to.is_(None),
+                   ResponsibleContactAssignment.valid_to > at),
+        )
+    )
+    return dict(rows.all())
+
+
 def current_team_period(user: ServiceUser) -> TeamPeriod | None:
     """The open period of the user's team history."""
     return db.session.scalar(

@@ -1,0 +1,88 @@
+"""Bearer tokens for API clients (tablets, integrations).
+
+A token is 32 random bytes shown once; only its SHA-256 is stored (a fast hash is enough
+for a secret that cannot be guessed). Tokens expire (``HOMECARE_TOKEN_HOURS``, default
+12) and can be revoked; a deactivated account's tokens stop working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g, request
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from homecare.core.model_base import TimestampMixin
+from homecare.core.timeutil import utcnow
+from homecare.extensions import db
+from homecare.org.models import Staff
+
+DEFAULT_TOKEN_HOURS = 12
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A bearer token issued to a staff member."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"), index=True)
+    #: SHA-256 of the token, hex; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    staff: Mapped[Staff] = relationship()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(staff: Staff) -> tuple[str, ApiToken]:
+    """A new token for ``staff``: the secret (shown once) and its stored record."""
+    hours = current_app.config.get("HOMECARE_TOKEN_HOURS", DEFAULT_TOKEN_HOURS)
+    secret = secrets.token_urlsafe(32)
+    record = ApiToken(staff=staff, token_hash=_digest(secret),
+                      expires_at=utcnow() + timedelta(hours=hours))
+    db.session.add(record)
+    db.session.flush()
+    return secret, record
+
+
+def bearer_token() -> str | None:
+    """The bearer token sent with this request, if any."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def staff_for_request(_request=None) -> Staff | None:
+    """flask-login's request loader: the active staff member behind a valid bearer token."""
+    secret = bearer_token()
+    if not secret:
+        return None
+    record = db.session.scalar(
+        sa.select(ApiToken).join(ApiToken.staff).where(
+            ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(), Staff.active.is_(True))
+    )
+    if record is None:
+        return None
+    g.api_token = record
+    return record.staff
+
+
+def current_token() -> ApiToken | None:
+    """The token that authenticated this request (None for cookie sessions)."""
+    return g.get("api_token")
+
+
+def revoke(record: ApiToken) -> None:
+    """End a token now."""
+    record.revoked_at = utcnow()
+    db.session.flush()

@@ -1,0 +1,107 @@
+"""Shared pieces of the JSON API: the blueprint class, paging, errors, ETags.
+
+Every API blueprint is a ``core.api.Blueprint``; every list goes through
+``paginate_select`` (counted and sliced in SQL); every editable record is served with
+``ETag: "<version>"`` and changed only with a matching ``If-Match``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http import HTTPStatus
+
+import flask_smorest
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import request
+from flask_babel import gettext as _
+
+from homecare.core.api_setup import API_PREFIX, ErrorSchema  # noqa: F401 - re-exported
+from homecare.extensions import db
+
+
+class PaginationHeaderSchema(ma.Schema):
+    """The ``X-Pagination`` header."""
+
+    total = ma.fields.Integer()
+    total_pages = ma.fields.Integer()
+    page = ma.fields.Integer()
+    page_size = ma.fields.Integer()
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest blueprint with the contract's paging (50 a page, at most 500)."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+
+    @staticmethod
+    def _make_pagination_metadata(page, page_size, item_count):
+        total_pages = (item_count + page_size - 1) // page_size
+        return {"total": item_count, "total_pages": total_pages, "page": page,
+                "page_size": page_size}
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        headers = headers or {}
+        headers[self.PAGINATION_HEADER_NAME] = json.dumps(self._make_pagination_metadata(
+            page_params.page, page_params.page_size, page_params.item_count))
+        return result, headers
+
+    def errors(self, *codes: int) -> Callable:
+        """Document the error statuses an endpoint answers with (all share ErrorSchema).
+
+        401 is added to every endpoint that needs a signed-in caller.
+        """
+
+        def decorate(view: Callable) -> Callable:
+            for code in sorted(set(codes)):
+                view = self.alt_response(code, response=HTTPStatus(code).name)(view)
+            return view
+
+        return decorate
+
+
+def paginate_select(query: sa.Select, pagination_parameters, *, rows: bool = False) -> list:
+    """One page of a SELECT, with the total counted by the database (two queries).
+
+    Returns ORM objects, or mappings of the selected columns when ``rows`` is true.
+    """
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+    pagination_parameters.item_count = total
+    page = query.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
+    if rows:
+        return list(db.session.execute(page).mappings())
+    return list(db.session.scalars(page))
+
+
+def etag_headers(record) -> dict[str, str]:
+    """``ETag: "<version>"`` for an editable record."""
+    return {"ETag": f'"{record.version}"'}
+
+
+IF_MATCH_PARAMETER = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "description": "The record's ETag as last read; the update is refused if it changed.",
+    "schema": {"type": "string"},
+}
+
+
+def require_if_match(record) -> None:
+    """Refuse an update unless ``If-Match`` names the record's current version.
+
+    428 when the header is missing, 412 when it names another version. The version check
+    in the database (``version_id_col``) catches a change made between here and the write.
+    """
+    from flask_smorest import abort
+
+    header = request.headers.get("If-Match")
+    if header is None:
+        abort(428, message=_("Send the If-Match header with the version you last read."))
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+    if "*" not in tags and str(record.version) not in tags:
+        abort(412, message=_("The record was changed by someone else. Read it again, then "
+                             "make your change."))

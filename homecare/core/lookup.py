@@ -1,0 +1,52 @@
+"""Loading a record named in a request, through the access policy."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+from flask_login import current_user
+
+from homecare.core.access import Action, ensure
+from homecare.core.errors import NotFound
+from homecare.extensions import db
+
+
+def actor():
+    """The signed-in staff member (bearer token or session)."""
+    return current_user._get_current_object()
+
+
+def load(model, record_id, action: Action = Action.VIEW, *, through=None):
+    """The record with this id if the caller may do ``action``; else 404 or 403.
+
+    ``through`` names the (dotted) attribute holding the record the policy judges: a goal
+    is judged by its ``service_user``, a check-in by its ``goal.service_user``. A missing
+    record and a hidden one both answer 404.
+    """
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound()
+    ensure(actor(), action, attrgetter(through)(record) if through else record)
+    return record
+
+
+def referenced(model, record_id, field: str, action: Action = Action.VIEW, *, through=None):
+    """A record named in a request body, if the caller may do ``action`` with it.
+
+    A missing record and one of another team give the same 422 on ``field``, so that ids
+    cannot be probed; a role that may see it but not do the action gets 403.
+    """
+    from flask_babel import gettext as _
+
+    from homecare.core.access import Verdict, permits
+    from homecare.core.errors import Forbidden, ValidationFailed
+
+    record = db.session.get(model, record_id) if record_id is not None else None
+    verdict = Verdict.HIDDEN
+    if record is not None:
+        verdict = permits(actor(), action, attrgetter(through)(record) if through else record)
+    if verdict is Verdict.FORBIDDEN:
+        raise Forbidden()
+    if verdict is Verdict.HIDDEN:
+        raise ValidationFailed.single(field, _("There is no such record in your teams."))
+    return record

@@ -1,0 +1,60 @@
+"""Field types for the API schemas: strict JSON types and the service's text rules."""
+
+from __future__ import annotations
+
+import enum
+from functools import partial
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+
+class BaseSchema(ma.Schema):
+    """Unknown fields are refused (422), never silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class QuerySchema(ma.Schema):
+    """Query parameters: text by nature, and shared with the paging parameters."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+#: In a query string: a whole number written as text.
+QueryInt = fields.Integer
+#: In a query string: true/false, 1/0 and the like.
+QueryBool = fields.Boolean
+
+#: Whole numbers only: "5" and 5.0 are refused.
+Int = partial(fields.Integer, strict=True)
+#: Only JSON true/false.
+Bool = partial(fields.Boolean, truthy={True}, falsy={False})
+#: A timestamp with its UTC offset; a wall-clock time without one is refused.
+Timestamp = partial(fields.AwareDateTime, format="iso")
+
+
+def not_blank(value: str) -> None:
+    """Refuse text that is empty or only white space."""
+    if not value.strip():
+        raise ma.ValidationError(_l("This field cannot be empty."))
+
+
+def Text(max_length: int, **kwargs) -> fields.String:
+    """Free text, not blank, at most ``max_length`` characters; kept exactly as given."""
+    checks = [not_blank, validate.Length(max=max_length, error=_l("Too long."))]
+    return fields.String(validate=checks, **kwargs)
+
+
+def Rating(**kwargs) -> fields.Integer:
+    """A self-rating from 1 to 10."""
+    return Int(validate=validate.Range(1, 10, error=_l("A rating is a whole number from 1 "
+                                                        "to 10.")), **kwargs)
+
+
+def Choice(enum_class: type[enum.Enum], **kwargs) -> fields.Enum:
+    """One of an enum's values (as strings)."""
+    return fields.Enum(enum_class, by_value=True, **kwargs)

@@ -1,0 +1,93 @@
+"""API: team decisions (vedtak)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_babel import gettext as _
+
+from homecare.core.access import Action, visible_service_users
+from homecare.core.api import (
+    API_PREFIX,
+    IF_MATCH_PARAMETER,
+    Blueprint,
+    etag_headers,
+    paginate_select,
+    require_if_match,
+)
+from homecare.core.audit import record_read, record_reads
+from homecare.core.errors import ValidationFailed
+from homecare.core.lookup import actor, load, referenced
+from homecare.decisions.models import Decision
+from homecare.decisions.schemas import DecisionPatchSchema, DecisionQuerySchema, DecisionSchema
+from homecare.decisions.services import record_decision, update_decision
+from homecare.extensions import db
+from homecare.org.models import Staff
+from homecare.service_users.models import ServiceUser
+
+blueprint = Blueprint("decisions", __name__, url_prefix=f"{API_PREFIX}/decisions",
+                      description="Team decisions, made with the user.")
+
+
+def _participants(staff_ids: list[int]) -> list[Staff]:
+    wanted = sorted(set(staff_ids))
+    found = list(db.session.scalars(sa.select(Staff).where(Staff.id.in_(wanted))))
+    if len(found) != len(wanted):
+        raise ValidationFailed.single("participants", _("Participants must be members of the "
+                                                        "user's team."))
+    return found
+
+
+@blueprint.route("")
+class Decisions(MethodView):
+    @blueprint.arguments(DecisionQuerySchema, location="query")
+    @blueprint.response(200, DecisionSchema(many=True))
+    @blueprint.paginate()
+    @blueprint.errors(401, 403, 404)
+    def get(self, args, pagination_parameters):
+        """Decisions of the caller's users, newest first."""
+        query = (sa.select(Decision).join(Decision.service_user)
+                 .where(visible_service_users(actor()))
+                 .order_by(Decision.decided_on.desc(), Decision.id))
+        if "service_user_id" in args:
+            user = load(ServiceUser, args["service_user_id"])
+            query = query.where(Decision.service_user_id == user.id)
+        decisions = paginate_select(query, pagination_parameters)
+        record_reads([d.service_user_id for d in decisions], "decisions")
+        return decisions
+
+    @blueprint.arguments(DecisionSchema)
+    @blueprint.response(201, DecisionSchema)
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Record a decision from the team meeting (coordinators)."""
+        user = referenced(ServiceUser, data.pop("service_user_id"), "service_user_id",
+                          Action.COORDINATE)
+        participants = _participants(data.pop("participant_ids"))
+        decision = record_decision(user=user, created_by=actor(), participants=participants,
+                                   **data)
+        return decision, etag_headers(decision)
+
+
+@blueprint.route("/<uuid:decision_id>")
+class DecisionById(MethodView):
+    @blueprint.response(200, DecisionSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, decision_id):
+        """One decision."""
+        decision = load(Decision, decision_id, through="service_user")
+        record_read(decision.service_user_id, "decisions", "decisions", decision.id)
+        return decision, etag_headers(decision)
+
+    @blueprint.arguments(DecisionPatchSchema)
+    @blueprint.response(200, DecisionSchema)
+    @blueprint.errors(401, 403, 404, 412, 422, 428)
+    @blueprint.doc(parameters=[IF_MATCH_PARAMETER])
+    def patch(self, data, decision_id):
+        """Change a decision, e.g. revoke it or set a review date (coordinators, If-Match)."""
+        decision = load(Decision, decision_id, Action.COORDINATE, through="service_user")
+        require_if_match(decision)
+        if "participant_ids" in data:
+            data["participants"] = _participants(data.pop("participant_ids"))
+        update_decision(decision, **data)
+        return decision, etag_headers(decision)

@@ -1,0 +1,1 @@
+"""The per-user and per-goal flags of INDICATORS.md: what a coordinator should act on."""

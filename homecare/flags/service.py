@@ -1,0 +1,98 @@
+"""Computing flags for a page of users or goals: three queries, whatever the history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from homecare.core.timeutil import local_today, utcnow
+from homecare.decisions.models import Decision
+from homecare.extensions import db
+from homecare.flags.rules import (
+    Flag,
+    active_users_on,
+    contact_flag,
+    decision_in_force_on,
+    goal_followups,
+    has_what_matters,
+    needs_decision_on,
+    visits_since_contact,
+)
+from homecare.flags.settings import DEFAULT_SETTINGS, ControlSettings
+from homecare.goals.models import Goal
+from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+
+
+def _record_flags(user_ids: list, day: date) -> dict:
+    in_force = sa.exists().where(Decision.service_user_id == ServiceUser.id,
+                                 decision_in_force_on(day))
+    review_overdue = sa.exists().where(Decision.service_user_id == ServiceUser.id,
+                                       decision_in_force_on(day), Decision.review_on < day)
+    rows = db.session.execute(
+        sa.select(ServiceUser.id, has_what_matters().label("asked"),
+                  sa.and_(needs_decision_on(day), ~in_force).label("decision_missing"),
+                  review_overdue.label("review_overdue"))
+        .where(ServiceUser.id.in_(user_ids), active_users_on(day))
+    )
+    flags = {}
+    for user_id, asked, decision_missing, overdue in rows:
+        flags[user_id] = {Flag.WHAT_MATTERS_MISSING: not asked,
+                          Flag.DECISION_MISSING: bool(decision_missing),
+                          Flag.DECISION_REVIEW_OVERDUE: bool(overdue)}
+    return flags
+
+
+def user_flags(user_ids: Sequence, *, day: date | None = None, now: datetime | None = None,
+               settings: ControlSettings = DEFAULT_SETTINGS) -> tuple[dict, dict]:
+    """Flags per user (users not active on ``day`` have none) and current contacts.
+
+    Returns ``({user id: [flag, ...]}, {user id: responsible contact staff id})``.
+    """
+    day, now = day or local_today(), now or utcnow()
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return {}, {}
+    flags = {user_id: {f for f, on in found.items() if on}
+             for user_id, found in _record_flags(ids, day).items()}
+    contacts = {}
+    contact_rows = visits_since_contact(now).where(
+        ResponsibleContactAssignment.service_user_id.in_(ids))
+    for user_id, staff_id, since in db.session.execute(contact_rows):
+        contacts[user_id] = staff_id
+        flag = contact_flag(since, settings.contact_every_n)
+        if flag and user_id in flags:
+            flags[user_id].add(flag)
+    for user_id in flags:
+        if user_id not in contacts:
+            flags[user_id].add(Flag.NO_RESPONSIBLE_CONTACT)
+    for _goal, user_id, _due, flag in db.session.execute(goal_followups(
+            Goal.service_user_id.in_(ids), day, settings.followup_grace_days)):
+        if flag and user_id in flags:
+            flags[user_id].add(Flag(flag))
+    return {user_id: sorted(found) for user_id, found in flags.items()}, contacts
+
+
+def annotate_service_users(users: Sequence[ServiceUser]) -> list[ServiceUser]:
+    """Attach ``responsible_contact`` and ``flags`` to each user for the API."""
+    flags, contacts = user_flags([u.id for u in users])
+    for user in users:
+        user.responsible_contact = contacts.get(user.id)
+        user.flags = flags.get(user.id, [])
+    return list(users)
+
+
+def annotate_goals(goals: Sequence[Goal], *, day: date | None = None,
+                   settings: ControlSettings = DEFAULT_SETTINGS) -> list[Goal]:
+    """Attach ``next_due`` and ``flag`` to each goal (null for goals not active today)."""
+    day = day or local_today()
+    found = defaultdict(lambda: (None, None))
+    if goals:
+        rows = db.session.execute(goal_followups(Goal.id.in_([g.id for g in goals]), day,
+                                                 settings.followup_grace_days))
+        found.update({goal_id: (due, flag) for goal_id, _user, due, flag in rows})
+    for goal in goals:
+        goal.next_due, goal.flag = found[goal.id]
+    return list(goals)

@@ -1,0 +1,73 @@
+"""Schemas for goals and check-ins."""
+
+from marshmallow import fields, validate
+
+from homecare.core.schema_fields import (
+    BaseSchema,
+    Choice,
+    Int,
+    QuerySchema,
+    Rating,
+    Text,
+    Timestamp,
+)
+from homecare.goals.models import Answer, ExpressedBy, GoalStatus
+
+Interval = validate.Range(7, 182)
+
+
+class GoalSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    service_user_id = fields.UUID(required=True)
+    #: The user's own words (1..1000 characters), kept exactly as given.
+    description = Text(1000, required=True)
+    expressed_by = Choice(ExpressedBy, required=True)
+    what_matters_id = fields.UUID(allow_none=True, load_default=None)
+    start_date = fields.Date(required=True)
+    checkin_interval_days = Int(load_default=28, validate=Interval)
+    baseline_performance = Rating(allow_none=True, load_default=None)
+    baseline_satisfaction = Rating(allow_none=True, load_default=None)
+    status = Choice(GoalStatus, dump_only=True)
+    closed_on = fields.Date(dump_only=True, allow_none=True)
+    version = Int(dump_only=True)
+    #: When the next follow-up falls due (null unless the goal is active today).
+    next_due = fields.Date(dump_only=True, allow_none=True)
+    #: ``checkin_due``, ``checkin_overdue`` or null.
+    flag = fields.String(dump_only=True, allow_none=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
+
+
+class GoalPatchSchema(BaseSchema):
+    description = Text(1000)
+    expressed_by = Choice(ExpressedBy)
+    what_matters_id = fields.UUID(allow_none=True)
+    start_date = fields.Date()
+    checkin_interval_days = Int(validate=Interval)
+    baseline_performance = Rating(allow_none=True)
+    baseline_satisfaction = Rating(allow_none=True)
+    status = Choice(GoalStatus)
+    #: When closing: the day it closed (default today).
+    closed_on = fields.Date()
+
+
+class GoalQuerySchema(QuerySchema):
+    service_user_id = fields.UUID()
+    status = Choice(GoalStatus)
+
+
+class CheckInSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    goal_id = fields.UUID(required=True)
+    date = fields.Date(required=True)
+    performance = Rating(allow_none=True, load_default=None)
+    satisfaction = Rating(allow_none=True, load_default=None)
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
+    #: «Fikk du den hjelpen du forventet?»
+    got_expected_help = Choice(Answer, required=True)
+    #: «Fikk du påvirke hjelpen?»
+    could_influence = Choice(Answer, required=True)
+    #: «Er du fornøyd med hjelpen?»
+    satisfied = Choice(Answer, required=True)
+    recorded_by = Int(dump_only=True, attribute="recorded_by_id")
+    created_at = Timestamp(dump_only=True)

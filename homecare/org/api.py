@@ -1,0 +1,178 @@
+"""API: sections, teams, staff accounts and ``me``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_babel import gettext as _
+
+from homecare.core.access import (
+    ORGANISATION,
+    Action,
+    ensure,
+    visible_sections,
+    visible_staff,
+    visible_teams,
+)
+from homecare.core.api import API_PREFIX, Blueprint, paginate_select
+from homecare.core.errors import ValidationFailed
+from homecare.core.lookup import actor, load
+from homecare.extensions import db
+from homecare.org.models import Section, Staff, Team, staff_teams
+from homecare.org.schemas import (
+    SectionPatchSchema,
+    SectionSchema,
+    StaffPatchSchema,
+    StaffQuerySchema,
+    StaffSchema,
+    TeamPatchSchema,
+    TeamQuerySchema,
+    TeamSchema,
+)
+from homecare.org.services import (
+    create_section,
+    create_staff,
+    create_team,
+    update_section,
+    update_staff,
+    update_team,
+)
+
+blueprint = Blueprint("organisation", __name__, url_prefix=API_PREFIX,
+                      description="Sections, teams and staff accounts (administrators).")
+
+
+def _section(section_id: int) -> Section:
+    section = db.session.get(Section, section_id)
+    if section is None:
+        raise ValidationFailed.single("section_id", _("This section does not exist."))
+    return section
+
+
+@blueprint.route("/sections")
+class Sections(MethodView):
+    @blueprint.response(200, SectionSchema(many=True))
+    @blueprint.paginate()
+    @blueprint.errors(401, 403)
+    def get(self, pagination_parameters):
+        """Sections: all for administrators, their own for a section leader."""
+        query = sa.select(Section).where(visible_sections(actor())).order_by(Section.name)
+        return paginate_select(query, pagination_parameters)
+
+    @blueprint.arguments(SectionSchema)
+    @blueprint.response(201, SectionSchema)
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Create a section (administrators)."""
+        ensure(actor(), Action.MANAGE, ORGANISATION)
+        return create_section(data["name"])
+
+
+@blueprint.route("/sections/<int:section_id>")
+class SectionById(MethodView):
+    @blueprint.response(200, SectionSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, section_id):
+        """One section (administrators, and the section's leader)."""
+        return load(Section, section_id)
+
+    @blueprint.arguments(SectionPatchSchema)
+    @blueprint.response(200, SectionSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def patch(self, data, section_id):
+        """Rename a section (administrators)."""
+        return update_section(load(Section, section_id, Action.MANAGE), **data)
+
+
+@blueprint.route("/teams")
+class Teams(MethodView):
+    @blueprint.arguments(TeamQuerySchema, location="query")
+    @blueprint.response(200, TeamSchema(many=True))
+    @blueprint.paginate()
+    @blueprint.errors(401)
+    def get(self, args, pagination_parameters):
+        """Teams the caller works in, leads or administers."""
+        query = sa.select(Team).where(visible_teams(actor())).order_by(Team.name, Team.id)
+        if "section_id" in args:
+            query = query.where(Team.section_id == args["section_id"])
+        return paginate_select(query, pagination_parameters)
+
+    @blueprint.arguments(TeamSchema)
+    @blueprint.response(201, TeamSchema)
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Create a team in a section (administrators)."""
+        ensure(actor(), Action.MANAGE, ORGANISATION)
+        return create_team(data["name"], _section(data["section_id"]))
+
+
+@blueprint.route("/teams/<int:team_id>")
+class TeamById(MethodView):
+    @blueprint.response(200, TeamSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, team_id):
+        """One team (its members, its section leader, administrators)."""
+        return load(Team, team_id)
+
+    @blueprint.arguments(TeamPatchSchema)
+    @blueprint.response(200, TeamSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def patch(self, data, team_id):
+        """Rename a team or move it to another section (administrators)."""
+        team = load(Team, team_id, Action.MANAGE)
+        section = _section(data["section_id"]) if "section_id" in data else None
+        return update_team(team, name=data.get("name"), section=section)
+
+
+@blueprint.route("/staff")
+class StaffList(MethodView):
+    @blueprint.arguments(StaffQuerySchema, location="query")
+    @blueprint.response(200, StaffSchema(many=True))
+    @blueprint.paginate()
+    @blueprint.errors(401, 403)
+    def get(self, args, pagination_parameters):
+        """Staff accounts: all for administrators, their teams' members for coordinators."""
+        query = sa.select(Staff).where(visible_staff(actor())).order_by(Staff.full_name,
+                                                                        Staff.id)
+        if "team_id" in args:
+            members = sa.select(staff_teams.c.staff_id).where(
+                staff_teams.c.team_id == args["team_id"])
+            query = query.where(Staff.id.in_(members))
+        if "role" in args:
+            query = query.where(Staff.role == args["role"])
+        if "active" in args:
+            query = query.where(Staff.active.is_(args["active"]))
+        return paginate_select(query, pagination_parameters)
+
+    @blueprint.arguments(StaffSchema)
+    @blueprint.response(201, StaffSchema)
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Create a staff account (administrators); the password is never returned."""
+        ensure(actor(), Action.MANAGE, ORGANISATION)
+        return create_staff(**data)
+
+
+@blueprint.route("/staff/<int:staff_id>")
+class StaffById(MethodView):
+    @blueprint.response(200, StaffSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, staff_id):
+        """One account (the person, coordinators of a shared team, administrators)."""
+        return load(Staff, staff_id)
+
+    @blueprint.arguments(StaffPatchSchema)
+    @blueprint.response(200, StaffSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def patch(self, data, staff_id):
+        """Change an account; deactivating it ends its sessions and tokens."""
+        return update_staff(load(Staff, staff_id, Action.MANAGE), **data)
+
+
+@blueprint.route("/me")
+class Me(MethodView):
+    @blueprint.response(200, StaffSchema)
+    @blueprint.errors(401)
+    def get(self):
+        """The signed-in staff member."""
+        return actor()

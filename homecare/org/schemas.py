@@ -1,0 +1,68 @@
+"""Schemas for sections, teams and staff accounts."""
+
+from marshmallow import fields, validate
+
+from homecare.core.schema_fields import (
+    BaseSchema,
+    Bool,
+    Choice,
+    Int,
+    QueryBool,
+    QueryInt,
+    QuerySchema,
+    Text,
+)
+from homecare.org.models import Profession, Role
+
+
+class SectionSchema(BaseSchema):
+    id = Int(dump_only=True)
+    name = Text(120, required=True)
+
+
+class SectionPatchSchema(BaseSchema):
+    name = Text(120)
+
+
+class TeamSchema(BaseSchema):
+    id = Int(dump_only=True)
+    name = Text(120, required=True)
+    section_id = Int(required=True)
+
+
+class TeamPatchSchema(BaseSchema):
+    name = Text(120)
+    section_id = Int()
+
+
+class TeamQuerySchema(QuerySchema):
+    section_id = QueryInt()
+
+
+class StaffSchema(BaseSchema):
+    id = Int(dump_only=True)
+    username = fields.String(required=True, validate=validate.Length(min=2, max=80))
+    full_name = Text(200, required=True)
+    role = Choice(Role, required=True)
+    profession = Choice(Profession, allow_none=True, load_default=None)
+    section_id = Int(allow_none=True, load_default=None)
+    team_ids = fields.List(Int(), load_default=list)
+    active = Bool(dump_only=True)
+    #: Write-only: never returned.
+    password = fields.String(required=True, load_only=True)
+
+
+class StaffPatchSchema(BaseSchema):
+    full_name = Text(200)
+    role = Choice(Role)
+    profession = Choice(Profession, allow_none=True)
+    section_id = Int(allow_none=True)
+    team_ids = fields.List(Int())
+    active = Bool()
+    password = fields.String(load_only=True)
+
+
+class StaffQuerySchema(QuerySchema):
+    team_id = QueryInt()
+    role = Choice(Role)
+    active = QueryBool()

@@ -1,0 +1,82 @@
+"""Schemas for service users, responsible contacts and the access log."""
+
+from marshmallow import fields
+
+from homecare.core.schema_fields import (
+    BaseSchema,
+    Bool,
+    Choice,
+    Int,
+    QueryInt,
+    QuerySchema,
+    Text,
+    Timestamp,
+)
+from homecare.service_users.models import ServiceType
+
+
+class NextOfKinSchema(BaseSchema):
+    name = Text(200, required=True)
+    relation = Text(100, required=True)
+    phone = Text(40, required=True)
+
+
+class ServiceUserSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    national_id = fields.String(required=True)
+    full_name = Text(200, required=True)
+    birth_date = fields.Date(dump_only=True)
+    address = Text(300, required=True)
+    team_id = Int(required=True)
+    service_type = Choice(ServiceType, required=True)
+    service_start = fields.Date(required=True)
+    service_end = fields.Date(allow_none=True, load_default=None)
+    needs_proxy = Bool(load_default=False)
+    next_of_kin = fields.List(fields.Nested(NextOfKinSchema), load_default=list)
+    version = Int(dump_only=True)
+    #: The current responsible contact's staff id, or null.
+    responsible_contact = Int(dump_only=True, allow_none=True)
+    #: Flags a coordinator acts on (see INDICATORS.md).
+    flags = fields.List(fields.String(), dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
+
+
+class ServiceUserPatchSchema(BaseSchema):
+    national_id = fields.String()
+    full_name = Text(200)
+    address = Text(300)
+    team_id = Int()
+    #: For a team move: the first day in the new team (default today).
+    moved_on = fields.Date()
+    service_type = Choice(ServiceType)
+    service_end = fields.Date(allow_none=True)
+    needs_proxy = Bool()
+    next_of_kin = fields.List(fields.Nested(NextOfKinSchema))
+
+
+class ServiceUserQuerySchema(QuerySchema):
+    team_id = QueryInt()
+    active_on = fields.Date()
+    #: Part of the name, or a whole national id.
+    q = fields.String()
+
+
+class ContactAssignmentSchema(BaseSchema):
+    staff_id = Int(required=True)
+    from_ = Timestamp(data_key="from")
+
+
+class ContactHistorySchema(BaseSchema):
+    staff_id = Int()
+    from_ = Timestamp(data_key="from", attribute="valid_from")
+    to = Timestamp(attribute="valid_to", allow_none=True)
+
+
+class AccessLogEntrySchema(BaseSchema):
+    at = Timestamp()
+    staff_id = Int(allow_none=True, attribute="actor_id")
+    staff_name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True, attribute="actor_role")
+    action = fields.String()
+    what = fields.String()

@@ -1,0 +1,132 @@
+"""API: visits, planned by coordinators and logged by the staff who made them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import request
+from flask.views import MethodView
+from flask_babel import gettext as _
+
+from homecare.core.access import Action, ensure, visible_service_users
+from homecare.core.api import API_PREFIX, Blueprint, paginate_select, require_if_match
+from homecare.core.audit import record_read, record_reads
+from homecare.core.errors import Forbidden, ValidationFailed
+from homecare.core.idempotency import put_once
+from homecare.core.lookup import actor, load, referenced
+from homecare.core.timeutil import start_of_local_day
+from homecare.extensions import db
+from homecare.org.models import Role, Staff
+from homecare.service_users.models import ServiceUser
+from homecare.visits.models import Visit
+from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
+from homecare.visits.services import create_visit, update_visit
+
+blueprint = Blueprint("visits", __name__, url_prefix=f"{API_PREFIX}/visits",
+                      description="Visits: planned, carried out, missed or cancelled.")
+
+
+def _visiting_staff(staff_id: int) -> Staff:
+    """The staff member a visit is for: coordinators plan anyone, staff log their own."""
+    me = actor()
+    if me.role is not Role.COORDINATOR and staff_id != me.id:
+        raise ValidationFailed.single("staff_id", _(
+            "You can only log your own visits; a coordinator plans visits for others."))
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise ValidationFailed.single("staff_id", _("The visit must be made by a member of "
+                                                    "the user's team."))
+    return staff
+
+
+def _new_visit(data: dict, visit_id=None) -> Visit:
+    user = referenced(ServiceUser, data["service_user_id"], "service_user_id", Action.RECORD)
+    fields = {k: v for k, v in data.items() if k not in ("service_user_id", "staff_id")}
+    return create_visit(user=user, staff=_visiting_staff(data["staff_id"]), created_by=actor(),
+                        visit_id=visit_id, **fields)
+
+
+def _filtered(args: dict) -> sa.Select:
+    query = (sa.select(Visit).join(Visit.service_user).where(visible_service_users(actor()))
+             .order_by(Visit.planned_start, Visit.id))
+    if "team_id" in args:
+        query = query.where(ServiceUser.team_id == args["team_id"])
+    if "staff_id" in args:
+        query = query.where(Visit.staff_id == args["staff_id"])
+    if "service_user_id" in args:
+        query = query.where(Visit.service_user_id == args["service_user_id"])
+    if "from_" in args:
+        query = query.where(Visit.planned_start >= start_of_local_day(args["from_"]))
+    if "to" in args:
+        query = query.where(Visit.planned_start < start_of_local_day(args["to"]
+                                                                      + timedelta(days=1)))
+    if "status" in args:
+        query = query.where(Visit.status == args["status"])
+    return query
+
+
+@blueprint.route("")
+class Visits(MethodView):
+    @blueprint.arguments(VisitQuerySchema, location="query")
+    @blueprint.response(200, VisitSchema(many=True))
+    @blueprint.paginate()
+    @blueprint.errors(401, 403)
+    def get(self, args, pagination_parameters):
+        """Visits of the caller's users, by planned start; ``from``/``to`` are local dates."""
+        visits = paginate_select(_filtered(args), pagination_parameters)
+        record_reads([v.service_user_id for v in visits], "visits")
+        return visits
+
+    @blueprint.arguments(VisitSchema)
+    @blueprint.response(201, VisitSchema)
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Plan a visit (coordinators, for any team member) or log your own."""
+        return _new_visit(data)
+
+
+@blueprint.route("/<uuid:visit_id>")
+class VisitById(MethodView):
+    @blueprint.response(200, VisitSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, visit_id):
+        """One visit."""
+        visit = load(Visit, visit_id, through="service_user")
+        record_read(visit.service_user_id, "visits", "visits", visit.id)
+        return visit
+
+    @blueprint.arguments(VisitSchema)
+    @blueprint.response(201, VisitSchema)
+    @blueprint.alt_response(200, schema=VisitSchema, description="Already recorded.")
+    @blueprint.errors(401, 403, 404, 409, 422)
+    def put(self, data, visit_id):
+        """Create a visit under an id the device chose; safe to send again.
+
+        The first call creates it (201); the same body again returns it (200); a
+        different body for the same id is a conflict (409).
+        """
+        data["note"] = data["note"] or None
+
+        def check_access(existing):
+            ensure(actor(), Action.VIEW, existing.service_user)
+
+        return put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id), check_access)
+
+    @blueprint.arguments(VisitPatchSchema)
+    @blueprint.response(200, VisitSchema)
+    @blueprint.errors(401, 403, 404, 412, 422)
+    def patch(self, data, visit_id):
+        """Change a visit, e.g. complete it (the visit's staff member, or a coordinator).
+
+        ``If-Match`` is honoured when sent.
+        """
+        visit = load(Visit, visit_id, Action.RECORD, through="service_user")
+        me = actor()
+        if me.role is not Role.COORDINATOR and visit.staff_id != me.id:
+            raise Forbidden()
+        if "If-Match" in request.headers:
+            require_if_match(visit)
+        if "staff_id" in data:
+            data["staff"] = _visiting_staff(data.pop("staff_id"))
+        return update_visit(visit, **data)

@@ -1,0 +1,53 @@
+"""Schemas for visits."""
+
+from marshmallow import fields, validate
+
+from homecare.core.schema_fields import (
+    BaseSchema,
+    Choice,
+    Int,
+    QueryInt,
+    QuerySchema,
+    Timestamp,
+)
+from homecare.visits.models import VisitKind, VisitStatus
+
+Minutes = validate.Range(1, 1440)
+
+
+class VisitSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    service_user_id = fields.UUID(required=True)
+    staff_id = Int(required=True)
+    kind = Choice(VisitKind, required=True)
+    planned_start = Timestamp(required=True)
+    planned_minutes = Int(required=True, validate=Minutes)
+    status = Choice(VisitStatus, load_default=VisitStatus.PLANNED)
+    actual_start = Timestamp(allow_none=True, load_default=None)
+    actual_end = Timestamp(allow_none=True, load_default=None)
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
+    version = Int(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
+
+
+class VisitPatchSchema(BaseSchema):
+    staff_id = Int()
+    kind = Choice(VisitKind)
+    planned_start = Timestamp()
+    planned_minutes = Int(validate=Minutes)
+    status = Choice(VisitStatus)
+    actual_start = Timestamp(allow_none=True)
+    actual_end = Timestamp(allow_none=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=4000))
+
+
+class VisitQuerySchema(QuerySchema):
+    team_id = QueryInt()
+    staff_id = QueryInt()
+    service_user_id = fields.UUID()
+    #: First local date (by planned start), inclusive.
+    from_ = fields.Date(data_key="from")
+    #: Last local date, inclusive.
+    to = fields.Date()
+    status = Choice(VisitStatus)
