@@ -12,22 +12,12 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 import flask_smorest
-import marshmallow as ma
 import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
 from homecare.core.api_setup import API_PREFIX, ErrorSchema  # noqa: F401 - re-exported
 from homecare.extensions import db
-
-
-class PaginationHeaderSchema(ma.Schema):
-    """The ``X-Pagination`` header."""
-
-    total = ma.fields.Integer()
-    total_pages = ma.fields.Integer()
-    page = ma.fields.Integer()
-    page_size = ma.fields.Integer()
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -46,6 +36,13 @@ class Blueprint(flask_smorest.Blueprint):
         headers[self.PAGINATION_HEADER_NAME] = json.dumps(self._make_pagination_metadata(
             page_params.page, page_params.page_size, page_params.item_count))
         return result, headers
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """An HTTP header is text: document ``X-Pagination`` as a string holding JSON."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": 'JSON object: {"total", "total_pages", "page", "page_size"}.',
+            "schema": {"type": "string"},
+        }
 
     def errors(self, *codes: int) -> Callable:
         """Document the error statuses an endpoint answers with (all share ErrorSchema).
@@ -70,6 +67,8 @@ def paginate_select(query: sa.Select, pagination_parameters, *, rows: bool = Fal
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
     pagination_parameters.item_count = total
+    if pagination_parameters.first_item >= total:
+        return []  # past the end (and an absurd page number must not reach OFFSET)
     page = query.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
     if rows:
         return list(db.session.execute(page).mappings())

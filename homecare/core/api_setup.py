@@ -55,6 +55,10 @@ API_CONFIG = {
 
 def init_app(app: Flask, api: Api) -> None:
     """Bind the API and its configuration (without overriding what the app set)."""
+    from homecare.core.converters import IdConverter, openapi_id
+
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
+    app.url_map.converters["id"] = IdConverter
     api.init_app(app)
+    api.register_converter(IdConverter, openapi_id)

@@ -24,13 +24,19 @@ class QuerySchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
-#: In a query string: a whole number written as text.
-QueryInt = fields.Integer
+#: The largest id an INTEGER column holds (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
+_ID_RANGE = validate.Range(1, MAX_ID, error=_l("There is no such record in your teams."))
+
+#: In a query string: an id written as text.
+QueryInt = partial(fields.Integer, validate=_ID_RANGE)
 #: In a query string: true/false, 1/0 and the like.
 QueryBool = fields.Boolean
 
 #: Whole numbers only: "5" and 5.0 are refused.
 Int = partial(fields.Integer, strict=True)
+#: A record id (sections, teams, staff): a whole number the database can hold.
+Id = partial(Int, validate=_ID_RANGE)
 #: Only JSON true/false.
 Bool = partial(fields.Boolean, truthy={True}, falsy={False})
 #: A timestamp with its UTC offset; a wall-clock time without one is refused.

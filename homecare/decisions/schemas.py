@@ -6,6 +6,7 @@ from homecare.core.schema_fields import (
     BaseSchema,
     Bool,
     Choice,
+    Id,
     Int,
     QuerySchema,
     Text,
@@ -19,7 +20,7 @@ class DecisionSchema(BaseSchema):
     service_user_id = fields.UUID(required=True)
     decided_on = fields.Date(required=True)
     #: Staff ids of the team members who took part.
-    participants = fields.List(Int(), required=True, validate=validate.Length(min=1),
+    participants = fields.List(Id(), required=True, validate=validate.Length(min=1),
                                attribute="participant_ids")
     user_participated = Bool(required=True)
     #: Written as a goal for the user, not a task list.
@@ -37,7 +38,7 @@ class DecisionSchema(BaseSchema):
 
 class DecisionPatchSchema(BaseSchema):
     decided_on = fields.Date()
-    participants = fields.List(Int(), validate=validate.Length(min=1),
+    participants = fields.List(Id(), validate=validate.Length(min=1),
                                attribute="participant_ids")
     user_participated = Bool()
     goal_statement = Text(4000)

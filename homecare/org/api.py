@@ -68,7 +68,7 @@ class Sections(MethodView):
         return create_section(data["name"])
 
 
-@blueprint.route("/sections/<int:section_id>")
+@blueprint.route("/sections/<id:section_id>")
 class SectionById(MethodView):
     @blueprint.response(200, SectionSchema)
     @blueprint.errors(401, 403, 404)
@@ -106,7 +106,7 @@ class Teams(MethodView):
         return create_team(data["name"], _section(data["section_id"]))
 
 
-@blueprint.route("/teams/<int:team_id>")
+@blueprint.route("/teams/<id:team_id>")
 class TeamById(MethodView):
     @blueprint.response(200, TeamSchema)
     @blueprint.errors(401, 403, 404)
@@ -153,7 +153,7 @@ class StaffList(MethodView):
         return create_staff(**data)
 
 
-@blueprint.route("/staff/<int:staff_id>")
+@blueprint.route("/staff/<id:staff_id>")
 class StaffById(MethodView):
     @blueprint.response(200, StaffSchema)
     @blueprint.errors(401, 403, 404)

@@ -6,6 +6,7 @@ from homecare.core.schema_fields import (
     BaseSchema,
     Bool,
     Choice,
+    Id,
     Int,
     QueryBool,
     QueryInt,
@@ -27,12 +28,12 @@ class SectionPatchSchema(BaseSchema):
 class TeamSchema(BaseSchema):
     id = Int(dump_only=True)
     name = Text(120, required=True)
-    section_id = Int(required=True)
+    section_id = Id(required=True)
 
 
 class TeamPatchSchema(BaseSchema):
     name = Text(120)
-    section_id = Int()
+    section_id = Id()
 
 
 class TeamQuerySchema(QuerySchema):
@@ -45,8 +46,8 @@ class StaffSchema(BaseSchema):
     full_name = Text(200, required=True)
     role = Choice(Role, required=True)
     profession = Choice(Profession, allow_none=True, load_default=None)
-    section_id = Int(allow_none=True, load_default=None)
-    team_ids = fields.List(Int(), load_default=list)
+    section_id = Id(allow_none=True, load_default=None)
+    team_ids = fields.List(Id(), load_default=list)
     active = Bool(dump_only=True)
     #: Write-only: never returned.
     password = fields.String(required=True, load_only=True)
@@ -56,8 +57,8 @@ class StaffPatchSchema(BaseSchema):
     full_name = Text(200)
     role = Choice(Role)
     profession = Choice(Profession, allow_none=True)
-    section_id = Int(allow_none=True)
-    team_ids = fields.List(Int())
+    section_id = Id(allow_none=True)
+    team_ids = fields.List(Id())
     active = Bool()
     password = fields.String(load_only=True)
 

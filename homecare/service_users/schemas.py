@@ -6,6 +6,7 @@ from homecare.core.schema_fields import (
     BaseSchema,
     Bool,
     Choice,
+    Id,
     Int,
     QueryInt,
     QuerySchema,
@@ -27,7 +28,7 @@ class ServiceUserSchema(BaseSchema):
     full_name = Text(200, required=True)
     birth_date = fields.Date(dump_only=True)
     address = Text(300, required=True)
-    team_id = Int(required=True)
+    team_id = Id(required=True)
     service_type = Choice(ServiceType, required=True)
     service_start = fields.Date(required=True)
     service_end = fields.Date(allow_none=True, load_default=None)
@@ -46,7 +47,7 @@ class ServiceUserPatchSchema(BaseSchema):
     national_id = fields.String()
     full_name = Text(200)
     address = Text(300)
-    team_id = Int()
+    team_id = Id()
     #: For a team move: the first day in the new team (default today).
     moved_on = fields.Date()
     service_type = Choice(ServiceType)
@@ -63,19 +64,19 @@ class ServiceUserQuerySchema(QuerySchema):
 
 
 class ContactAssignmentSchema(BaseSchema):
-    staff_id = Int(required=True)
+    staff_id = Id(required=True)
     from_ = Timestamp(data_key="from")
 
 
 class ContactHistorySchema(BaseSchema):
-    staff_id = Int()
+    staff_id = Id()
     from_ = Timestamp(data_key="from", attribute="valid_from")
     to = Timestamp(attribute="valid_to", allow_none=True)
 
 
 class AccessLogEntrySchema(BaseSchema):
     at = Timestamp()
-    staff_id = Int(allow_none=True, attribute="actor_id")
+    staff_id = Id(allow_none=True, attribute="actor_id")
     staff_name = fields.String(allow_none=True)
     role = fields.String(allow_none=True, attribute="actor_role")
     action = fields.String()

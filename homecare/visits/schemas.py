@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from homecare.core.schema_fields import (
     BaseSchema,
     Choice,
+    Id,
     Int,
     QueryInt,
     QuerySchema,
@@ -18,7 +19,7 @@ Minutes = validate.Range(1, 1440)
 class VisitSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     service_user_id = fields.UUID(required=True)
-    staff_id = Int(required=True)
+    staff_id = Id(required=True)
     kind = Choice(VisitKind, required=True)
     planned_start = Timestamp(required=True)
     planned_minutes = Int(required=True, validate=Minutes)
@@ -32,7 +33,7 @@ class VisitSchema(BaseSchema):
 
 
 class VisitPatchSchema(BaseSchema):
-    staff_id = Int()
+    staff_id = Id()
     kind = Choice(VisitKind)
     planned_start = Timestamp()
     planned_minutes = Int(validate=Minutes)

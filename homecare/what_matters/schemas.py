@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from homecare.core.schema_fields import BaseSchema, Int, Text, Timestamp
+from homecare.core.schema_fields import BaseSchema, Id, Int, Text, Timestamp
 from homecare.what_matters.models import Present
 
 
@@ -11,7 +11,7 @@ class WhatMattersSchema(BaseSchema):
     service_user_id = fields.UUID(dump_only=True)
     conversation_date = fields.Date(required=True)
     #: The staff member who asked.
-    asked_by = Int(required=True, attribute="asked_by_id")
+    asked_by = Id(required=True, attribute="asked_by_id")
     present = fields.List(fields.String(validate=validate.OneOf([p.value for p in Present])),
                           required=True, validate=validate.Length(min=1))
     #: The answer in the user's own words, kept verbatim.
