@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from homecare.core.access import Action, visible_service_users
 from homecare.core.api import (
@@ -48,6 +49,7 @@ class Decisions(MethodView):
         """Decisions of the caller's users, newest first."""
         query = (sa.select(Decision).join(Decision.service_user)
                  .where(visible_service_users(actor()))
+                 .options(selectinload(Decision.participants))
                  .order_by(Decision.decided_on.desc(), Decision.id))
         if "service_user_id" in args:
             user = load(ServiceUser, args["service_user_id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from homecare.core.access import Action, ensure, visible_service_users
 from homecare.core.api import (
@@ -51,7 +52,8 @@ def _team(team_id: int) -> Team:
 
 
 def _filtered(args: dict) -> sa.Select:
-    query = sa.select(ServiceUser).where(visible_service_users(actor()))
+    query = (sa.select(ServiceUser).where(visible_service_users(actor()))
+             .options(selectinload(ServiceUser.next_of_kin)))
     if "team_id" in args:
         query = query.where(ServiceUser.team_id == args["team_id"])
     if "active_on" in args:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from homecare.core.model_base import CareRecordMixin
 from homecare.extensions import db
 from homecare.org.models import Staff
+from homecare.service_users.models import ServiceUser
 
 
 class Present(enum.StrEnum):
@@ -45,3 +46,4 @@ class WhatMattersConversation(CareRecordMixin, db.Model):
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
 
     asked_by: Mapped[Staff] = relationship(foreign_keys=[asked_by_id])
+    service_user: Mapped[ServiceUser] = relationship()

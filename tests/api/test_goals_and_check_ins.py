@@ -151,3 +151,18 @@ def test_bad_check_ins_are_422s_and_write_nothing(api_as, org, overrides, field)
     assert response.status_code == 422, response.json
     assert field in response.json["errors"]["json"]
     assert count_check_ins() == 0
+
+
+def test_a_goal_links_only_to_its_own_users_conversation(api_as, org):
+    from homecare.what_matters.services import record_conversation
+    from tests.factories import make_user
+
+    neighbour = make_user(org.team_a1)
+    theirs = record_conversation(user=neighbour, recorded_by=org.staff_a1,
+                                 conversation_date=local_today(), asked_by=org.staff_a1,
+                                 present=["user"], in_own_words="Noe annet")
+    response = api_as(org.staff_a1).post("/goals", json=goal_body(
+        org, what_matters_id=str(theirs.id)))
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["what_matters_id"] == [
+        "Den samtalen tilhører en annen bruker."]
