@@ -69,12 +69,14 @@ def api_blueprints() -> list:
     from homecare.auth.api import blueprint as tokens
     from homecare.decisions.api import blueprint as decisions
     from homecare.goals.api import blueprint as goals
+    from homecare.indicators.api import blueprint as indicators
     from homecare.org.api import blueprint as organisation
     from homecare.service_users.api import blueprint as service_users
     from homecare.visits.api import blueprint as visits
     from homecare.what_matters.api import blueprint as what_matters
 
-    return [tokens, organisation, service_users, what_matters, goals, visits, decisions]
+    return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
+            indicators]
 
 
 def register_errorhandlers(app: Flask) -> None:

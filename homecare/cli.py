@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 from homecare.core.errors import ValidationFailed
+from homecare.core.timeutil import local_today
 from homecare.demo.loader import DEMO_PASSWORD, demo_present, load_demo
 from homecare.extensions import db
 from homecare.org.models import Profession, Role, Section
@@ -78,7 +79,23 @@ def demo_command(if_empty: bool, seed: int) -> None:
         click.echo(f"  {login.username:<24} {login.role}{team}")
 
 
+indicators_group = AppGroup("indicators", help="Control indicators.")
+
+
+@indicators_group.command("snapshot")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Reference date (default today).")
+def snapshot_command(day) -> None:
+    """Store every team's and section's indicators for a date (replaces that date)."""
+    from homecare.indicators.snapshots import build_snapshot
+
+    day = day.date() if day else local_today()
+    rows = build_snapshot(day)
+    db.session.commit()
+    click.echo(_("Stored %(rows)d indicator values for %(day)s.", rows=rows, day=day))
+
+
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app homecare``."""
-    for command in (init_command, create_user_command, demo_command):
+    for command in (init_command, create_user_command, demo_command, indicators_group):
         app.cli.add_command(command)

@@ -4,6 +4,7 @@ from homecare.auth.tokens import ApiToken
 from homecare.core.audit import AuditEntry
 from homecare.decisions.models import Decision, decision_participants
 from homecare.goals.models import CheckIn, Goal
+from homecare.indicators.models import IndicatorSnapshot, SectionSettings, SettingsChange
 from homecare.org.models import Section, Staff, Team, staff_teams
 from homecare.service_users.models import (
     NextOfKin,
@@ -20,10 +21,13 @@ __all__ = [
     "CheckIn",
     "Decision",
     "Goal",
+    "IndicatorSnapshot",
     "NextOfKin",
     "ResponsibleContactAssignment",
     "Section",
+    "SectionSettings",
     "ServiceUser",
+    "SettingsChange",
     "Staff",
     "Team",
     "TeamPeriod",

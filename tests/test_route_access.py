@@ -170,6 +170,19 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("visits.VisitById", "PATCH"): Route(f"/api/v1/visits/{rec['visit'].id}",
                                              by_role(401, 403, 403, 200, 200, 404),
                                              {"note": "Endret"}),
+        ("indicators.Indicators", "GET"): Route(f"/api/v1/indicators?team_id={org.team_a1.id}",
+                                                by_role(401, 200, 200, 200, 200, 403)),
+        ("indicators.Trend", "GET"): Route(
+            f"/api/v1/indicators/trend?team_id={org.team_a1.id}&indicator=contact_share",
+            by_role(401, 200, 200, 200, 200, 403)),
+        ("indicators.Settings", "GET"): Route(f"/api/v1/sections/{org.section_a.id}/settings",
+                                              by_role(401, 200, 200, 200, 403, 403)),
+        ("indicators.Settings", "PUT"): Route(f"/api/v1/sections/{org.section_a.id}/settings",
+                                              by_role(401, 200, 200, 403, 403, 403),
+                                              {"caseload_cap": 12}),
+        ("indicators.SettingsHistory", "GET"): Route(
+            f"/api/v1/sections/{org.section_a.id}/settings/history",
+            by_role(401, 200, 200, 200, 403, 403)),
         ("decisions.Decisions", "GET"): Route("/api/v1/decisions", care_list),
         ("decisions.Decisions", "POST"): Route(
             "/api/v1/decisions", by_role(401, 403, 403, 201, 403, 422), decision),

@@ -12,6 +12,7 @@ but whose role does not allow the action.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from functools import singledispatch
 
 import sqlalchemy as sa
@@ -50,6 +51,13 @@ class Organisation:
 
 
 ORGANISATION = Organisation()
+
+
+@dataclass(frozen=True)
+class SettingsOf:
+    """Target for a section's measurement settings."""
+
+    section: Section
 
 
 def _signed_in(actor: Staff | None) -> bool:
@@ -96,6 +104,20 @@ def _(target: Section, actor: Staff, action: Action) -> Verdict:
         return Verdict.ALLOWED
     leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.id
     return _allowed(action is Action.VIEW and leads)
+
+
+@_decide.register
+def _(target: SettingsOf, actor: Staff, action: Action) -> Verdict:
+    section = target.section
+    if actor.role is Role.ADMIN:
+        return Verdict.ALLOWED
+    leads = actor.role is Role.SECTION_LEADER and actor.section_id == section.id
+    if action is Action.MANAGE:
+        return _allowed(leads)
+    # Transparency: the people measured see what is measured, and who decided it.
+    in_section = actor.role is Role.COORDINATOR and any(
+        team.section_id == section.id for team in actor.teams)
+    return _allowed(action is Action.VIEW and (leads or in_section))
 
 
 @_decide.register

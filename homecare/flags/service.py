@@ -21,7 +21,7 @@ from homecare.flags.rules import (
     needs_decision_on,
     visits_since_contact,
 )
-from homecare.flags.settings import DEFAULT_SETTINGS, ControlSettings
+from homecare.flags.settings import DEFAULT_SETTINGS
 from homecare.goals.models import Goal
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 
@@ -45,9 +45,19 @@ def _record_flags(user_ids: list, day: date) -> dict:
     return flags
 
 
-def user_flags(user_ids: Sequence, *, day: date | None = None, now: datetime | None = None,
-               settings: ControlSettings = DEFAULT_SETTINGS) -> tuple[dict, dict]:
-    """Flags per user (users not active on ``day`` have none) and current contacts.
+def _thresholds_by_user(ids: list) -> dict:
+    from homecare.indicators.settings import thresholds_by_team
+
+    teams = dict(db.session.execute(
+        sa.select(ServiceUser.id, ServiceUser.team_id).where(ServiceUser.id.in_(ids))).all())
+    by_team = thresholds_by_team(set(teams.values()))
+    return {user_id: by_team.get(team_id, DEFAULT_SETTINGS) for user_id, team_id in teams.items()}
+
+
+def user_flags(user_ids: Sequence, *, day: date | None = None, now: datetime | None = None
+               ) -> tuple[dict, dict]:
+    """Flags per user (users not active on ``day`` have none) and current contacts, each
+    judged by the thresholds of the user's section.
 
     Returns ``({user id: [flag, ...]}, {user id: responsible contact staff id})``.
     """
@@ -55,6 +65,7 @@ def user_flags(user_ids: Sequence, *, day: date | None = None, now: datetime | N
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return {}, {}
+    settings = _thresholds_by_user(ids)
     flags = {user_id: {f for f, on in found.items() if on}
              for user_id, found in _record_flags(ids, day).items()}
     contacts = {}
@@ -62,16 +73,18 @@ def user_flags(user_ids: Sequence, *, day: date | None = None, now: datetime | N
         ResponsibleContactAssignment.service_user_id.in_(ids))
     for user_id, staff_id, since in db.session.execute(contact_rows):
         contacts[user_id] = staff_id
-        flag = contact_flag(since, settings.contact_every_n)
+        flag = contact_flag(since, settings[user_id].contact_every_n)
         if flag and user_id in flags:
             flags[user_id].add(flag)
     for user_id in flags:
         if user_id not in contacts:
             flags[user_id].add(Flag.NO_RESPONSIBLE_CONTACT)
-    for _goal, user_id, _due, flag in db.session.execute(goal_followups(
-            Goal.service_user_id.in_(ids), day, settings.followup_grace_days)):
-        if flag and user_id in flags:
-            flags[user_id].add(Flag(flag))
+    for grace in {s.followup_grace_days for s in settings.values()}:
+        same_grace = [u for u in ids if settings[u].followup_grace_days == grace]
+        for _goal, user_id, _due, flag in db.session.execute(goal_followups(
+                Goal.service_user_id.in_(same_grace), day, grace)):
+            if flag and user_id in flags:
+                flags[user_id].add(Flag(flag))
     return {user_id: sorted(found) for user_id, found in flags.items()}, contacts
 
 
@@ -84,14 +97,15 @@ def annotate_service_users(users: Sequence[ServiceUser]) -> list[ServiceUser]:
     return list(users)
 
 
-def annotate_goals(goals: Sequence[Goal], *, day: date | None = None,
-                   settings: ControlSettings = DEFAULT_SETTINGS) -> list[Goal]:
-    """Attach ``next_due`` and ``flag`` to each goal (null for goals not active today)."""
+def annotate_goals(goals: Sequence[Goal], *, day: date | None = None) -> list[Goal]:
+    """Attach ``next_due`` and ``flag`` to each goal (null for goals not active today),
+    with the grace days of the goal's section."""
     day = day or local_today()
     found = defaultdict(lambda: (None, None))
-    if goals:
-        rows = db.session.execute(goal_followups(Goal.id.in_([g.id for g in goals]), day,
-                                                 settings.followup_grace_days))
+    settings = _thresholds_by_user([g.service_user_id for g in goals]) if goals else {}
+    for grace in {s.followup_grace_days for s in settings.values()}:
+        same = [g.id for g in goals if settings[g.service_user_id].followup_grace_days == grace]
+        rows = db.session.execute(goal_followups(Goal.id.in_(same), day, grace))
         found.update({goal_id: (due, flag) for goal_id, _user, due, flag in rows})
     for goal in goals:
         goal.next_due, goal.flag = found[goal.id]

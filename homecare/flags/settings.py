@@ -1,7 +1,7 @@
 """The thresholds the flags and indicators use.
 
-These are the documented defaults (INDICATORS.md); sections will be able to change them
-in their settings.
+The defaults are the documented ones (INDICATORS.md); a section changes them in its
+settings (``indicators.settings``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Control indicators: a few explained numbers per team and section (INDICATORS.md)."""

@@ -1,0 +1,91 @@
+"""API: indicators, their weekly trend, and each section's measurement settings."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from homecare.core.access import Action, SettingsOf, ensure
+from homecare.core.api import API_PREFIX, Blueprint, paginate_select
+from homecare.core.lookup import actor
+from homecare.core.timeutil import local_today
+from homecare.extensions import db
+from homecare.indicators.schemas import (
+    IndicatorQuerySchema,
+    IndicatorsSchema,
+    SettingsChangeSchema,
+    SettingsSchema,
+    TrendPointSchema,
+    TrendQuerySchema,
+)
+from homecare.indicators.service import indicators_for, trend_for
+from homecare.indicators.settings import history_query, settings_row, update_settings
+from homecare.org.models import Section
+
+blueprint = Blueprint("indicators", __name__, url_prefix=API_PREFIX,
+                      description="A few explained control indicators, and their settings.")
+
+
+@blueprint.route("/indicators")
+class Indicators(MethodView):
+    @blueprint.arguments(IndicatorQuerySchema, location="query")
+    @blueprint.response(200, IndicatorsSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def get(self, args):
+        """Every indicator for a team (its members, its section's leader), a section (its
+        leader, administrators) or all sections (administrators); small numbers are
+        hidden from leaders and administrators."""
+        return indicators_for(actor(), team_id=args.get("team_id"),
+                              section_id=args.get("section_id"),
+                              day=args.get("date") or local_today(),
+                              window_days=args["window_days"])
+
+
+@blueprint.route("/indicators/trend")
+class Trend(MethodView):
+    @blueprint.arguments(TrendQuerySchema, location="query")
+    @blueprint.response(200, TrendPointSchema(many=True))
+    @blueprint.errors(401, 403, 404, 422)
+    def get(self, args):
+        """One indicator's weekly snapshots for a team or section, oldest first."""
+        return trend_for(actor(), team_id=args.get("team_id"),
+                         section_id=args.get("section_id"), indicator=args["indicator"],
+                         weeks=args["weeks"], today=local_today())
+
+
+def _section(section_id: int, action: Action) -> Section:
+    from homecare.core.errors import NotFound
+
+    section = db.session.get(Section, section_id)
+    if section is None:
+        raise NotFound()
+    ensure(actor(), action, SettingsOf(section))
+    return section
+
+
+@blueprint.route("/sections/<id:section_id>/settings")
+class Settings(MethodView):
+    @blueprint.response(200, SettingsSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, section_id):
+        """What the section measures and its thresholds (leaders, administrators, and the
+        section's coordinators)."""
+        return settings_row(_section(section_id, Action.VIEW))
+
+    @blueprint.arguments(SettingsSchema)
+    @blueprint.response(200, SettingsSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def put(self, data, section_id):
+        """Change the settings (the section's leader, administrators); the change is
+        recorded with who made it."""
+        return update_settings(_section(section_id, Action.MANAGE), **data)
+
+
+@blueprint.route("/sections/<id:section_id>/settings/history")
+class SettingsHistory(MethodView):
+    @blueprint.response(200, SettingsChangeSchema(many=True))
+    @blueprint.paginate()
+    @blueprint.errors(401, 403, 404)
+    def get(self, section_id, pagination_parameters):
+        """Every change to the settings, newest first: who changed what, and when."""
+        return paginate_select(history_query(_section(section_id, Action.VIEW)),
+                               pagination_parameters)

@@ -1,0 +1,106 @@
+"""Computing every indicator for a set of teams: per team, and for all of them together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from homecare.flags.settings import ControlSettings
+from homecare.indicators.definitions import INDICATORS
+from homecare.indicators.parts import Parts, Result, median_of, one_decimal, percentage
+from homecare.indicators.queries import QUERIES, QUESTIONS
+from homecare.indicators.scope import Window
+
+
+def _ratio(parts: Parts) -> Result:
+    return Result(percentage(parts.num, parts.den), parts.den)
+
+
+def _caseload(parts: Parts, settings: ControlSettings) -> Result:
+    loads = list(parts.staff.values())
+    over = sum(1 for load in loads if load > settings.caseload_cap)
+    return Result(over, len(loads), {"median_caseload": median_of(loads)})
+
+
+def _followups_done(done: Parts, active: Parts) -> Result:
+    per_goal = None
+    if active.den:
+        per_goal = float((Decimal(done.num) / Decimal(active.den)).quantize(Decimal("0.01")))
+    return Result(done.num, done.den, {"per_active_goal": per_goal})
+
+
+def _user_voice(parts: Parts) -> Result:
+    per_question = {q: {a: parts.extra.get(f"{q}_{a}", 0) for a in ("yes", "partly", "no")}
+                    for q in QUESTIONS}
+    return Result(percentage(parts.num, parts.den), parts.den, {"answers": per_question})
+
+
+def _proxy_gap(parts: Parts) -> Result:
+    plain = percentage(parts.extra["plain_num"], parts.extra["plain_den"])
+    proxy = percentage(parts.extra["proxy_num"], parts.extra["proxy_den"])
+    n = parts.extra["proxy_den"]
+    if plain is None or proxy is None:
+        return Result(None, n)
+    return Result(one_decimal(Decimal(str(plain)) - Decimal(str(proxy))), n)
+
+
+def finish(parts: dict[str, Parts], settings: ControlSettings) -> dict[str, Result]:
+    """The twelve indicator results from one scope's parts."""
+    decisions = parts["decision_coverage"]
+    return {
+        "contact_share": _ratio(parts["contact_share"]),
+        "contact_rule": _ratio(parts["contact_rule"]),
+        "distinct_staff_14d": Result(median_of(parts["distinct_staff_14d"].values),
+                                     parts["distinct_staff_14d"].den),
+        "what_matters_coverage": _ratio(parts["what_matters_coverage"]),
+        "followups_up_to_date": _ratio(parts["followups"]),
+        "followups_done": _followups_done(parts["followups_done"], parts["followups"]),
+        "user_voice": _user_voice(parts["user_voice"]),
+        "goal_progress": _ratio(parts["goal_progress"]),
+        "caseload_over_cap": _caseload(parts["caseloads"], settings),
+        "users_without_contact": Result(parts["users_without_contact"].num,
+                                        parts["users_without_contact"].den),
+        "decision_coverage": Result(percentage(decisions.num, decisions.den), decisions.den,
+                                    {"reviews_overdue": decisions.extra["reviews_overdue"]}),
+        "proxy_followup_gap": _proxy_gap(parts["followups"]),
+    }
+
+
+@dataclass
+class Computed:
+    """Results per team and for the teams together (plus raw parts, to add up further)."""
+
+    teams: dict[int, dict[str, Result]]
+    total: dict[str, Result]
+    parts: dict[str, Parts]
+
+
+def compute(team_ids: list[int], day: date, window_days: int,
+            settings: ControlSettings) -> Computed:
+    """Every indicator for ``team_ids`` on ``day``: one query per indicator family."""
+    window = Window(day, window_days)
+    raw = {name: query(team_ids, window, settings) for name, query in QUERIES.items()}
+    teams, total_parts = {}, {}
+    for name, per_team in raw.items():
+        total_parts[name] = sum((per_team.get(t, Parts()) for t in team_ids), Parts())
+    for team_id in team_ids:
+        teams[team_id] = finish({name: raw[name].get(team_id, Parts()) for name in raw}, settings)
+    return Computed(teams=teams, total=finish(total_parts, settings), parts=total_parts)
+
+
+def combine(computed: list[tuple[Computed, ControlSettings]]) -> dict[str, Result]:
+    """Several sections together (each computed with its own settings).
+
+    Caseloads over the cap are counted per section's cap before adding up.
+    """
+    total = {}
+    for name in computed[0][0].parts if computed else ():
+        total[name] = sum((c.parts[name] for c, _ in computed), Parts())
+    if not computed:
+        return {indicator.id: Result(None, 0) for indicator in INDICATORS}
+    result = finish(total, computed[0][1])
+    over = sum(c.total["caseload_over_cap"].value for c, _ in computed)
+    result["caseload_over_cap"] = Result(over, result["caseload_over_cap"].n,
+                                         result["caseload_over_cap"].extras)
+    return result

@@ -1,0 +1,91 @@
+"""The twelve indicators: ids, names, the "why" shown next to each, and their kind.
+
+Names and whys are in the catalogue (English source, bokmål translation), so that a
+response speaks the caller's language.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+
+class Kind(enum.StrEnum):
+    """How the value reads: a percentage, a count, a median or a difference in points."""
+
+    PERCENTAGE = "percentage"
+    COUNT = "count"
+    MEDIAN = "median"
+    POINTS = "points"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator's identity and explanation."""
+
+    id: str
+    name: LazyString
+    why: LazyString
+    kind: Kind
+    #: On a section's dashboard unless the section chooses otherwise.
+    default: bool = False
+
+    @property
+    def is_count(self) -> bool:
+        """Counts get the secondary suppression rule."""
+        return self.kind is Kind.COUNT
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("contact_share", _l("Responsible contact's share of main visits"),
+              _l("Users trust services where they meet familiar faces; the responsible "
+                 "contact is the \"glue\" between the user and the team."),
+              Kind.PERCENTAGE, default=True),
+    Indicator("contact_rule", _l("Responsible contact at least every Nth main visit"),
+              _l("The long-standing rule that the responsible contact makes at least every "
+                 "7th main visit, kept as a guide, not a stopwatch."), Kind.PERCENTAGE),
+    Indicator("distinct_staff_14d", _l("Different staff met in 14 days"),
+              _l("The number of different people who come through the door is what users "
+                 "notice first; fewer faces means more continuity."), Kind.MEDIAN, default=True),
+    Indicator("what_matters_coverage", _l("Users asked \"What matters to you?\""),
+              _l("What matters to the user is meant to be the starting point of every "
+                 "service; asking it only counts if the answer is written down and used."),
+              Kind.PERCENTAGE, default=True),
+    Indicator("followups_up_to_date", _l("Goal follow-ups up to date"),
+              _l("Setting goals is easy; coming back to ask how it is going is what the "
+                 "studies found missing."), Kind.PERCENTAGE, default=True),
+    Indicator("followups_done", _l("Follow-up evaluations done"),
+              _l("A plain count of the evaluations the team has actually made, the number "
+                 "the trust model's controls were built around."), Kind.COUNT),
+    Indicator("user_voice", _l("User's own evaluation recorded"),
+              _l("Staff believed users took part, yet nobody asked users whether they got "
+                 "the help they expected, could influence it, or were satisfied. Each "
+                 "check-in asks them."), Kind.PERCENTAGE, default=True),
+    Indicator("goal_progress", _l("Goals with meaningful progress"),
+              _l("Results for the user, not activity, are what the controls should follow."),
+              Kind.PERCENTAGE, default=True),
+    Indicator("caseload_over_cap", _l("Responsible contacts above caseload cap"),
+              _l("A responsible contact can only follow up so many users closely; the cap "
+                 "is a section setting."), Kind.COUNT),
+    Indicator("users_without_contact", _l("Users without a responsible contact"),
+              _l("Every user should know who their responsible contact is, from the first "
+                 "day."), Kind.COUNT),
+    Indicator("decision_coverage", _l("Long-term services with a team decision"),
+              _l("Services expected to last more than 14 days rest on a decision made by the "
+                 "team together with the user, written as a goal for the user rather than a "
+                 "task list."), Kind.PERCENTAGE),
+    Indicator("proxy_followup_gap",
+              _l("Follow-up gap for users who need someone to speak for them"),
+              _l("A strong focus on mastery can leave the most vulnerable users behind; "
+                 "those who cannot say what matters to them must not get fewer follow-ups."),
+              Kind.POINTS),
+)
+
+BY_ID = {indicator.id: indicator for indicator in INDICATORS}
+DEFAULT_DASHBOARD = tuple(i.id for i in INDICATORS if i.default)
+MAX_DASHBOARD = 6
+#: Below this many units a value is not shown to section leaders and administrators.
+K_ANONYMITY = 5

@@ -1,0 +1,74 @@
+"""Section settings, their change history, and weekly indicator snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from homecare.core.timeutil import utcnow
+from homecare.extensions import db
+from homecare.indicators.definitions import DEFAULT_DASHBOARD
+
+
+class SectionSettings(db.Model):
+    """What a section measures and the thresholds it uses (absent row: the defaults)."""
+
+    __tablename__ = "section_settings"
+    __table_args__ = (
+        sa.CheckConstraint("contact_every_n BETWEEN 2 AND 30", name="contact_every_n"),
+        sa.CheckConstraint("caseload_cap BETWEEN 1 AND 100", name="caseload_cap"),
+        sa.CheckConstraint("followup_grace_days BETWEEN 0 AND 60", name="followup_grace_days"),
+    )
+
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"), primary_key=True)
+    #: Indicator ids on the dashboard, at most six, in display order.
+    dashboard_indicators: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=lambda: list(DEFAULT_DASHBOARD))
+    contact_every_n: Mapped[int] = mapped_column(default=7)
+    caseload_cap: Mapped[int] = mapped_column(default=10)
+    followup_grace_days: Mapped[int] = mapped_column(default=7)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SettingsChange(db.Model):
+    """One change to a section's settings: who, when, and each field's old and new value.
+
+    Shown to the section's coordinators: what is measured, and who decided it.
+    """
+
+    __tablename__ = "section_settings_changes"
+    __table_args__ = (sa.Index("ix_section_settings_changes_section_at", "section_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    #: field -> [old, new]
+    changes: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class IndicatorSnapshot(db.Model):
+    """An indicator's value for one team or section on one reference date (unsuppressed;
+    suppression is applied for whoever reads it)."""
+
+    __tablename__ = "indicator_snapshots"
+    __table_args__ = (
+        sa.UniqueConstraint("scope_type", "scope_id", "indicator", "date",
+                            name="uq_indicator_snapshots_scope_indicator_date"),
+        sa.Index("ix_indicator_snapshots_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[date]
+    #: ``team`` or ``section``.
+    scope_type: Mapped[str] = mapped_column(sa.String(10))
+    scope_id: Mapped[int]
+    #: The section the scope belongs to (for suppression across its teams).
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"))
+    indicator: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[float | None]
+    n: Mapped[int]
+    extras: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    window_days: Mapped[int]

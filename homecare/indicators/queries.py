@@ -1,0 +1,280 @@
+"""One SQL query per indicator, grouped by team: the database does the counting.
+
+Every function takes the scope's teams, the window and the settings, and returns
+``{team_id: Parts}``. The number of statements is fixed; the data only makes them
+return more or larger numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from homecare.core.sqlfunc import add_days
+from homecare.decisions.models import Decision
+from homecare.extensions import db
+from homecare.flags.rules import active_goals_on, decision_in_force_on, goal_next_due
+from homecare.flags.settings import ControlSettings
+from homecare.goals.models import Answer, CheckIn, Goal
+from homecare.indicators.parts import Parts
+from homecare.indicators.scope import Window, active_on, users_in_teams
+from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.visits.models import Visit, VisitKind, VisitStatus
+from homecare.what_matters.models import WhatMattersConversation
+
+QUESTIONS = ("got_expected_help", "could_influence", "satisfied")
+
+
+def _by_team(rows, build) -> dict[int, Parts]:
+    result: dict[int, Parts] = defaultdict(Parts)
+    for row in rows:
+        result[row.team_id] = result[row.team_id] + build(row)
+    return result
+
+
+def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[bool]:
+    conditions = [visit.status == VisitStatus.COMPLETED, visit.actual_start >= starts,
+                  visit.actual_start < ends]
+    if kind is not None:
+        conditions.append(visit.kind == kind)
+    return sa.and_(*conditions)
+
+
+def _main_visits_with_contact(team_ids, window: Window):
+    """Completed main visits in W with whether the contact at that instant made them."""
+    users = users_in_teams(window.day, team_ids)
+    contact = ResponsibleContactAssignment
+    by_contact = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
+    return (
+        sa.select(users.c.team_id, Visit.service_user_id.label("user_id"),
+                  Visit.actual_start, Visit.id.label("visit_id"),
+                  by_contact.label("by_contact"))
+        .join(users, users.c.user_id == Visit.service_user_id)
+        .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
+                                    contact.valid_from <= Visit.actual_start,
+                                    sa.or_(contact.valid_to.is_(None),
+                                           contact.valid_to > Visit.actual_start)))
+        .where(_completed(Visit, VisitKind.MAIN, window.starts, window.ends))
+        .subquery("main_visits")
+    )
+
+
+def contact_share(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
+    """Per user: share of main visits made by the contact at the time; summed per team."""
+    visits = _main_visits_with_contact(team_ids, window)
+    share = sa.cast(sa.func.sum(visits.c.by_contact), sa.Float) / sa.cast(sa.func.count(),
+                                                                          sa.Float)
+    per_user = (sa.select(visits.c.team_id, share.label("share"))
+                .group_by(visits.c.team_id, visits.c.user_id).subquery())
+    rows = db.session.execute(
+        sa.select(per_user.c.team_id, sa.func.sum(per_user.c.share).label("num"),
+                  sa.func.count().label("den")).group_by(per_user.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=float(r.num), den=r.den))
+
+
+def contact_rule(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
+    """Users with at least N main visits in W; those whose longest run of visits without
+    the contact stays under N kept the rule (runs found with window functions)."""
+    visits = _main_visits_with_contact(team_ids, window)
+    order = (visits.c.actual_start, visits.c.visit_id)
+    numbered = sa.select(
+        visits.c.team_id, visits.c.user_id, visits.c.by_contact,
+        sa.func.sum(visits.c.by_contact).over(partition_by=visits.c.user_id, order_by=order)
+        .label("island"),
+        sa.func.count().over(partition_by=visits.c.user_id).label("total"),
+    ).subquery()
+    runs = (sa.select(numbered.c.team_id, numbered.c.user_id,
+                      sa.func.sum(1 - numbered.c.by_contact).label("run"),
+                      sa.func.max(numbered.c.total).label("total"))
+            .group_by(numbered.c.team_id, numbered.c.user_id, numbered.c.island).subquery())
+    per_user = (sa.select(runs.c.team_id, sa.func.max(runs.c.run).label("longest"),
+                          sa.func.max(runs.c.total).label("total"))
+                .group_by(runs.c.team_id, runs.c.user_id).subquery())
+    every_n = settings.contact_every_n
+    rows = db.session.execute(
+        sa.select(per_user.c.team_id,
+                  sa.func.sum(sa.case((per_user.c.longest < every_n, 1), else_=0)).label("num"),
+                  sa.func.count().label("den"))
+        .where(per_user.c.total >= every_n).group_by(per_user.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+
+
+def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
+    """Per user with a completed visit in the 14 days to D: how many different staff."""
+    users = users_in_teams(window.day, team_ids)
+    fortnight = Window(window.day, 14)
+    rows = db.session.execute(
+        sa.select(users.c.team_id, sa.func.count(sa.distinct(Visit.staff_id)).label("staff"))
+        .join(users, users.c.user_id == Visit.service_user_id)
+        .where(_completed(Visit, None, fortnight.starts, fortnight.ends))
+        .group_by(users.c.team_id, Visit.service_user_id))
+    return _by_team(rows, lambda r: Parts(den=1, values=[r.staff]))
+
+
+def what_matters_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Users active on D for 14 days or more, and how many have been asked by D."""
+    users = users_in_teams(window.day, team_ids)
+    asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
+                              WhatMattersConversation.conversation_date <= window.day)
+    rows = db.session.execute(
+        sa.select(users.c.team_id, sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
+                  sa.func.count().label("den"))
+        .where(active_on(users, window.day),
+               users.c.service_start <= window.day - timedelta(days=14))
+        .group_by(users.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+
+
+def followups(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
+    """Active goals on D and how many are up to date, split by the user's ``needs_proxy``
+    (extras ``proxy_num``/``proxy_den``, ``plain_num``/``plain_den``)."""
+    users = users_in_teams(window.day, team_ids)
+    next_due = goal_next_due(window.day)
+    up_to_date = sa.literal(window.day, sa.Date) <= add_days(next_due,
+                                                             settings.followup_grace_days)
+    rows = db.session.execute(
+        sa.select(users.c.team_id, users.c.needs_proxy,
+                  sa.func.sum(sa.case((up_to_date, 1), else_=0)).label("num"),
+                  sa.func.count().label("den"))
+        .join(users, users.c.user_id == Goal.service_user_id)
+        .where(active_goals_on(window.day))
+        .group_by(users.c.team_id, users.c.needs_proxy))
+
+    def build(row):
+        group = "proxy" if row.needs_proxy else "plain"
+        return Parts(num=row.num, den=row.den,
+                     extra={f"{group}_num": row.num, f"{group}_den": row.den})
+
+    return _by_team(rows, build)
+
+
+def followups_done(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Check-ins dated in W for goals of the scope's users."""
+    users = users_in_teams(window.day, team_ids)
+    rows = db.session.execute(
+        sa.select(users.c.team_id, sa.func.count().label("num"))
+        .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
+        .join(users, users.c.user_id == Goal.service_user_id)
+        .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
+        .group_by(users.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=r.num, den=r.num))
+
+
+def user_voice(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Check-ins in W where the user was asked at least one of the three questions, and
+    the yes/partly/no counts of each question."""
+    users = users_in_teams(window.day, team_ids)
+    asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
+    answers = [sa.func.sum(sa.case((getattr(CheckIn, q) == a, 1), else_=0)).label(f"{q}_{a}")
+               for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
+    rows = db.session.execute(
+        sa.select(users.c.team_id, sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
+                  sa.func.count().label("den"), *answers)
+        .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
+        .join(users, users.c.user_id == Goal.service_user_id)
+        .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
+        .group_by(users.c.team_id))
+    keys = [f"{q}_{a}" for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
+    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den,
+                                          extra={k: getattr(r, k) for k in keys}))
+
+
+def goal_progress(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Goals with a baseline and a rated check-in by D; progressed when the latest rating
+    is at least two points above the baseline."""
+    users = users_in_teams(window.day, team_ids)
+    ranked = (sa.select(CheckIn.goal_id, CheckIn.performance, sa.func.row_number().over(
+        partition_by=CheckIn.goal_id,
+        order_by=(CheckIn.date.desc(), CheckIn.created_at.desc(), CheckIn.id.desc()))
+        .label("rank"))
+        .where(CheckIn.performance.is_not(None), CheckIn.date <= window.day).subquery())
+    progressed = ranked.c.performance >= Goal.baseline_performance + 2
+    rows = db.session.execute(
+        sa.select(users.c.team_id, sa.func.sum(sa.case((progressed, 1), else_=0)).label("num"),
+                  sa.func.count().label("den"))
+        .join(users, users.c.user_id == Goal.service_user_id)
+        .join(ranked, sa.and_(ranked.c.goal_id == Goal.id, ranked.c.rank == 1))
+        .where(Goal.baseline_performance.is_not(None))
+        .group_by(users.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+
+
+def _contacts_at_end_of(window: Window):
+    contact = aliased(ResponsibleContactAssignment)
+    moment = window.end_of_day
+    return contact, sa.and_(contact.valid_from <= moment,
+                            sa.or_(contact.valid_to.is_(None), contact.valid_to > moment))
+
+
+def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Staff who are responsible contact of a scope user active on D, each with their
+    whole caseload of users active on D (the cap is about the person, not the team)."""
+    users = users_in_teams(window.day, team_ids)
+    contact, covering = _contacts_at_end_of(window)
+    day = window.day
+    active_user = sa.and_(ServiceUser.deleted_at.is_(None), ServiceUser.service_start <= day,
+                          sa.or_(ServiceUser.service_end.is_(None),
+                                 ServiceUser.service_end >= day))
+    totals = (sa.select(contact.staff_id, sa.func.count().label("caseload"))
+              .join(ServiceUser, ServiceUser.id == contact.service_user_id)
+              .where(covering, active_user).group_by(contact.staff_id).subquery())
+    in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
+                .join(users, users.c.user_id == contact.service_user_id)
+                .where(covering, active_on(users, day)).subquery())
+    rows = db.session.execute(
+        sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
+        .join(totals, totals.c.staff_id == in_scope.c.staff_id))
+    return _by_team(rows, lambda r: Parts(staff={r.staff_id: r.caseload}))
+
+
+def users_without_contact(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Users active on D with no responsible contact as D ends."""
+    users = users_in_teams(window.day, team_ids)
+    contact, covering = _contacts_at_end_of(window)
+    has_contact = sa.exists().where(contact.service_user_id == users.c.user_id, covering)
+    rows = db.session.execute(
+        sa.select(users.c.team_id, sa.func.sum(sa.case((has_contact, 0), else_=1)).label("num"),
+                  sa.func.count().label("den"))
+        .where(active_on(users, window.day)).group_by(users.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+
+
+def decision_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
+    """Users active on D for 14 days or more with a decision in force on D; extra
+    ``reviews_overdue`` counts decisions in force whose review date has passed."""
+    users = users_in_teams(window.day, team_ids)
+    day = window.day
+    in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
+                                 decision_in_force_on(day))
+    overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
+                                                decision_in_force_on(day),
+                                                Decision.review_on < day)
+               .scalar_subquery())
+    counted = users.c.service_start <= day - timedelta(days=14)
+    rows = db.session.execute(
+        sa.select(users.c.team_id,
+                  sa.func.sum(sa.case((sa.and_(counted, in_force), 1), else_=0)).label("num"),
+                  sa.func.sum(sa.case((counted, 1), else_=0)).label("den"),
+                  sa.func.sum(overdue).label("overdue"))
+        .where(active_on(users, day)).group_by(users.c.team_id))
+    return _by_team(rows, lambda r: Parts(num=r.num or 0, den=r.den or 0,
+                                          extra={"reviews_overdue": r.overdue or 0}))
+
+
+#: The queries, each run once per scope (followups feeds three indicators).
+QUERIES = {
+    "contact_share": contact_share,
+    "contact_rule": contact_rule,
+    "distinct_staff_14d": distinct_staff_14d,
+    "what_matters_coverage": what_matters_coverage,
+    "followups": followups,
+    "followups_done": followups_done,
+    "user_voice": user_voice,
+    "goal_progress": goal_progress,
+    "caseloads": caseloads,
+    "users_without_contact": users_without_contact,
+    "decision_coverage": decision_coverage,
+}

@@ -1,0 +1,85 @@
+"""Schemas for indicators, trends and section settings."""
+
+from marshmallow import fields, validate
+
+from homecare.core.schema_fields import BaseSchema, Id, Int, QueryInt, QuerySchema, Timestamp
+from homecare.indicators.definitions import BY_ID, MAX_DASHBOARD
+
+
+class IndicatorQuerySchema(QuerySchema):
+    team_id = QueryInt()
+    section_id = QueryInt()
+    #: Reference date (default today).
+    date = fields.Date()
+    window_days = fields.Integer(load_default=28, validate=validate.Range(7, 365))
+
+
+class TrendQuerySchema(QuerySchema):
+    team_id = QueryInt()
+    section_id = QueryInt()
+    indicator = fields.String(required=True, validate=validate.OneOf(sorted(BY_ID)))
+    weeks = fields.Integer(load_default=26, validate=validate.Range(1, 260))
+
+
+class IndicatorValueSchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+    why = fields.String()
+    #: Both names, whatever the request's language.
+    names = fields.Dict(keys=fields.String(), values=fields.String())
+    kind = fields.String()
+    value = fields.Float(allow_none=True)
+    n = fields.Integer()
+    suppressed = fields.Boolean()
+    on_dashboard = fields.Boolean()
+    #: Extra numbers some indicators carry (median caseload, answers per question, ...).
+    extras = fields.Dict()
+
+
+class ScopeSchema(BaseSchema):
+    type = fields.String()
+    id = fields.Integer(allow_none=True)
+
+
+class TeamIndicatorsSchema(BaseSchema):
+    team_id = fields.Integer()
+    indicators = fields.List(fields.Nested(IndicatorValueSchema))
+
+
+class SectionIndicatorsSchema(BaseSchema):
+    section_id = fields.Integer()
+    indicators = fields.List(fields.Nested(IndicatorValueSchema))
+
+
+class IndicatorsSchema(BaseSchema):
+    scope = fields.Nested(ScopeSchema)
+    date = fields.Date()
+    window_days = fields.Integer()
+    indicators = fields.List(fields.Nested(IndicatorValueSchema))
+    teams = fields.List(fields.Nested(TeamIndicatorsSchema))
+    sections = fields.List(fields.Nested(SectionIndicatorsSchema))
+
+
+class TrendPointSchema(BaseSchema):
+    date = fields.Date()
+    value = fields.Float(allow_none=True)
+    n = fields.Integer()
+    suppressed = fields.Boolean()
+
+
+class SettingsSchema(BaseSchema):
+    section_id = Id(dump_only=True)
+    dashboard_indicators = fields.List(
+        fields.String(validate=validate.OneOf(sorted(BY_ID))),
+        validate=validate.Length(max=MAX_DASHBOARD))
+    contact_every_n = Int(validate=validate.Range(2, 30))
+    caseload_cap = Int(validate=validate.Range(1, 100))
+    followup_grace_days = Int(validate=validate.Range(0, 60))
+    updated_at = Timestamp(dump_only=True, allow_none=True)
+
+
+class SettingsChangeSchema(BaseSchema):
+    at = Timestamp()
+    changed_by = Int(attribute="changed_by_id", allow_none=True)
+    #: field -> [old value, new value]
+    changes = fields.Dict()
