@@ -1,0 +1,200 @@
+"""Indicators over the API: who sees what, suppression, settings, snapshots, trends."""
+
+import json
+from contextlib import contextmanager
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from homecare.core.timeutil import local_today
+from homecare.extensions import db
+from homecare.indicators.models import IndicatorSnapshot
+from homecare.indicators.snapshots import build_snapshot
+from homecare.org.services import create_team
+from tests.indicators.builders import D, contact, user
+
+
+def by_id(indicators):
+    return {i["id"]: i for i in indicators}
+
+
+def fill(team, how_many, staff=None):
+    for _ in range(how_many):
+        someone = user(team, start=-30)
+        if staff is not None:
+            contact(someone, staff, -20)
+
+
+def test_a_team_with_four_users_is_suppressed_for_leaders_not_coordinators(api_as, org):
+    fill(org.team_a1, 3)                              # + user_a1: four users
+    path = f"/indicators?team_id={org.team_a1.id}&date={D}"
+    coordinator = by_id(api_as(org.coordinator_a1).get(path).json["indicators"])
+    leader = by_id(api_as(org.leader_a).get(path).json["indicators"])
+    assert coordinator["users_without_contact"]["value"] == 4
+    assert coordinator["users_without_contact"]["suppressed"] is False
+    assert leader["users_without_contact"] == {**leader["users_without_contact"],
+                                               "value": None, "suppressed": True, "n": 4}
+
+
+def test_secondary_suppression_hides_the_next_smallest_team(api_as, org):
+    team_a3 = create_team("Team A3", org.section_a)
+    fill(org.team_a1, 3)                              # 4 users: hidden
+    fill(org.team_a2, 5)                              # 6 users: next smallest, hidden too
+    fill(team_a3, 8)                                  # 8 users: shown
+    body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}&date={D}").json
+    teams = {t["team_id"]: by_id(t["indicators"]) for t in body["teams"]}
+    counts = {t: teams[t]["users_without_contact"] for t in teams}
+    assert counts[org.team_a1.id]["suppressed"] and counts[org.team_a2.id]["suppressed"]
+    assert counts[team_a3.id] == {**counts[team_a3.id], "value": 8, "suppressed": False}
+    assert by_id(body["indicators"])["users_without_contact"]["value"] == 18
+    # Percentages are not counts: only the primary rule applies to them.
+    coverage = {t: teams[t]["what_matters_coverage"]["suppressed"] for t in teams}
+    assert coverage == {org.team_a1.id: True, org.team_a2.id: False, team_a3.id: False}
+    # Asking for the next smallest team alone does not reveal it either.
+    alone = api_as(org.leader_a).get(f"/indicators?team_id={org.team_a2.id}&date={D}").json
+    assert by_id(alone["indicators"])["users_without_contact"]["suppressed"] is True
+
+
+def test_a_leader_never_sees_per_user_values_or_values_over_fewer_than_five(api_as, org):
+    fill(org.team_a1, 6, org.staff_a1)
+    body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}").json
+    text = json.dumps(body)
+    assert str(org.user_a1.id) not in text and org.user_a1.full_name not in text
+    for scope in [body["indicators"], *(t["indicators"] for t in body["teams"])]:
+        for indicator in scope:
+            if indicator["value"] is not None:
+                assert indicator["n"] >= 5, indicator
+            for counts in (indicator["extras"].get("answers") or {}).values():
+                assert all(c is None or c >= 5 for c in counts.values())
+
+
+def test_who_may_ask_for_which_scope(api_as, org):
+    assert api_as(org.coordinator_a1).get(f"/indicators?team_id={org.team_a2.id}"
+                                          ).status_code == 403
+    assert api_as(org.coordinator_a1).get(f"/indicators?section_id={org.section_a.id}"
+                                          ).status_code == 403
+    assert api_as(org.staff_a1).get(f"/indicators?team_id={org.team_a1.id}").status_code == 200
+    assert api_as(org.leader_a).get(f"/indicators?section_id={org.section_b.id}"
+                                    ).status_code == 403
+    assert api_as(org.leader_a).get("/indicators").status_code == 403
+    everything = api_as(org.admin).get("/indicators")
+    assert everything.status_code == 200 and everything.json["scope"]["type"] == "all"
+    assert {s["section_id"] for s in everything.json["sections"]} == {org.section_a.id,
+                                                                      org.section_b.id}
+    assert api_as(org.admin).get("/indicators?team_id=999999").status_code == 404
+    assert api_as(org.admin).get("/indicators?window_days=2").status_code == 422
+
+
+def test_names_and_whys_follow_the_language(api_as, org):
+    path = f"/indicators?team_id={org.team_a1.id}"
+    nb = by_id(api_as(org.staff_a1).get(path).json["indicators"])["what_matters_coverage"]
+    en = by_id(api_as(org.staff_a1).get(path, headers={"Accept-Language": "en"}).json[
+        "indicators"])["what_matters_coverage"]
+    assert nb["name"] == "Brukere spurt «Hva er viktig for deg?»"
+    assert en["name"] == 'Users asked "What matters to you?"'
+    assert nb["names"] == en["names"] == {"nb": nb["name"], "en": en["name"]}
+    assert nb["why"] and en["why"] and nb["why"] != en["why"]
+
+
+def test_settings_change_what_is_measured_and_leave_a_history(api_as, org):
+    path = f"/sections/{org.section_a.id}/settings"
+    leader = api_as(org.leader_a)
+    assert leader.get(path).json["contact_every_n"] == 7
+    chosen = ["contact_share", "user_voice", "goal_progress"]
+    changed = leader.put(path, json={"dashboard_indicators": chosen, "caseload_cap": 12})
+    assert changed.status_code == 200 and changed.json["caseload_cap"] == 12
+    history = api_as(org.coordinator_a1).get(f"{path}/history").json
+    assert history[0]["changed_by"] == org.leader_a.id
+    assert history[0]["changes"]["caseload_cap"] == [10, 12]
+    dashboard = [i["id"] for i in api_as(org.coordinator_a1).get(
+        f"/indicators?team_id={org.team_a1.id}").json["indicators"] if i["on_dashboard"]]
+    assert sorted(dashboard) == sorted(chosen)
+    too_many = leader.put(path, json={"dashboard_indicators": [
+        "contact_share", "contact_rule", "distinct_staff_14d", "what_matters_coverage",
+        "followups_up_to_date", "followups_done", "user_voice"]})
+    assert too_many.status_code == 422
+    assert leader.put(path, json={"dashboard_indicators": ["nope"]}).status_code == 422
+    assert leader.put(path, json={"contact_every_n": 1}).status_code == 422
+    assert api_as(org.coordinator_a1).put(path, json={"caseload_cap": 3}).status_code == 403
+
+
+def test_a_sections_threshold_changes_the_flags(api_as, org):
+    from homecare.goals.services import create_goal
+
+    create_goal(user=org.user_a1, created_by=org.staff_a1, description="Mål",
+                expressed_by="user", start_date=local_today() - timedelta(days=38))
+    user_path = f"/service-users/{org.user_a1.id}"
+    assert "checkin_overdue" in api_as(org.staff_a1).get(user_path).json["flags"]
+    api_as(org.leader_a).put(f"/sections/{org.section_a.id}/settings",
+                             json={"followup_grace_days": 14})
+    assert "checkin_due" in api_as(org.staff_a1).get(user_path).json["flags"]
+
+
+def snapshot_rows():
+    return [(r.date, r.scope_type, r.scope_id, r.indicator, r.value, r.n, r.extras)
+            for r in db.session.scalars(sa.select(IndicatorSnapshot).order_by(
+                IndicatorSnapshot.scope_type, IndicatorSnapshot.scope_id,
+                IndicatorSnapshot.indicator))]
+
+
+def test_rebuilding_a_snapshot_gives_identical_numbers(app, org):
+    fill(org.team_a1, 6, org.staff_a1)
+    build_snapshot(D)
+    first = snapshot_rows()
+    assert len(first) == 12 * (2 + 3)                 # two sections, three teams
+    build_snapshot(D)
+    assert snapshot_rows() == first
+
+
+def test_the_trend_reads_weekly_snapshots_with_suppression(api_as, org):
+    fill(org.team_a1, 6, org.staff_a1)                # 7 users: shown
+    fill(org.team_a2, 5)                              # 6 users: next smallest, hidden
+    fill(create_team("Team A3", org.section_a), 2)    # 2 users: hidden
+    for weeks_ago in (2, 1, 0):
+        build_snapshot(D - timedelta(weeks=weeks_ago))
+    path = f"/indicators/trend?team_id={org.team_a1.id}&indicator=users_without_contact"
+    points = api_as(org.coordinator_a1).get(path).json
+    assert [p["date"] for p in points] == [str(D - timedelta(weeks=w)) for w in (2, 1, 0)]
+    assert points[-1] == {"date": str(D), "value": 1, "n": 7, "suppressed": False}
+    leader = api_as(org.leader_a).get(path + "&weeks=1").json
+    assert len(leader) == 1 and leader[0]["suppressed"] is False
+    hidden = api_as(org.leader_a).get(
+        f"/indicators/trend?team_id={org.team_a2.id}&indicator=users_without_contact").json
+    assert all(p["suppressed"] and p["value"] is None for p in hidden)
+
+
+def test_the_snapshot_command(app, org):
+    result = app.test_cli_runner().invoke(args=["indicators", "snapshot", "--date", str(D)])
+    assert result.exit_code == 0, result.output
+    assert "60" in result.output
+
+
+@contextmanager
+def counted(app):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_a_sections_indicators_take_a_fixed_number_of_statements(app, api_as, org):
+    from tests.indicators.builders import visit
+
+    leader = api_as(org.leader_a)
+    path = f"/indicators?section_id={org.section_a.id}"
+    fill(org.team_a1, 2, org.staff_a1)
+    with counted(app) as few:
+        assert leader.get(path).status_code == 200
+    for _ in range(20):
+        someone = user(org.team_a1, start=-30)
+        contact(someone, org.staff_a1, -20)
+        for offset in range(-10, 0):
+            visit(someone, org.staff_a1, offset)
+    with counted(app) as many:
+        assert leader.get(path).status_code == 200
+    assert len(many) == len(few) <= 20, (len(few), len(many))
