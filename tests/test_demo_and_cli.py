@@ -67,6 +67,10 @@ def test_demo_loads_a_realistic_section_once(app):
     assert count(Decision, Decision.review_on < today) > 0
     assert count(CheckIn, CheckIn.got_expected_help == "not_asked") > 0
     assert count(WhatMattersConversation, WhatMattersConversation.spoken_for_by.is_not(None)) > 0
+    from homecare.indicators.models import IndicatorSnapshot
+
+    weeks = db.session.scalars(sa.select(IndicatorSnapshot.date).distinct()).all()
+    assert len(weeks) == 8 and all(week.weekday() == 0 for week in weeks)
 
     before = {model: count(model) for model in (ServiceUser, Visit, Goal, Staff)}
     again = runner.invoke(args=["demo"])

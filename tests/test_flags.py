@@ -112,3 +112,19 @@ def test_users_no_longer_active_have_no_flags(org):
     ended = make_user(org.team_a1, start=today - timedelta(days=40),
                       service_end=today - timedelta(days=1))
     assert user_flags([ended.id])[0] == {}
+
+
+def test_staff_caseload_over_the_sections_cap(org, api_as):
+    from homecare.flags.service import staff_caseloads
+    from homecare.indicators.settings import update_settings
+
+    for _ in range(3):
+        assign_responsible_contact(make_user(org.team_a1), org.staff_a1,
+                                   utcnow() - timedelta(days=1))
+    assert staff_caseloads([org.staff_a1, org.coordinator_a1]) == {
+        org.staff_a1.id: (3, False), org.coordinator_a1.id: (0, False)}
+    update_settings(org.section_a, caseload_cap=2)
+    assert staff_caseloads([org.staff_a1])[org.staff_a1.id] == (3, True)
+    listed = {s["id"]: s for s in api_as(org.coordinator_a1).get("/staff").json}
+    assert listed[org.staff_a1.id]["caseload"] == 3
+    assert listed[org.staff_a1.id]["caseload_over_cap"] is True

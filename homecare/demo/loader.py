@@ -22,6 +22,7 @@ from homecare.demo import texts
 from homecare.extensions import db
 from homecare.goals.models import Answer, ExpressedBy, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
+from homecare.indicators.snapshots import build_snapshot, weekly_dates
 from homecare.org.models import Profession, Role, Section, Staff, Team
 from homecare.org.services import create_section, create_staff, create_team
 from homecare.service_users.models import ServiceType, ServiceUser
@@ -376,4 +377,6 @@ def load_demo(seed: int = 2026, today: date | None = None) -> DemoResult:
         for key, value in demo.care(team, users, history).items():
             counts[key] += value
         counts["decisions"] += demo.decisions(team, users, history)
+    for monday in weekly_dates(demo.today, HISTORY_DAYS // 7):
+        counts["indicator_values"] = counts.get("indicator_values", 0) + build_snapshot(monday)
     return DemoResult(created=True, logins=demo_logins(), counts=counts)

@@ -110,3 +110,42 @@ def annotate_goals(goals: Sequence[Goal], *, day: date | None = None) -> list[Go
     for goal in goals:
         goal.next_due, goal.flag = found[goal.id]
     return list(goals)
+
+
+def staff_caseloads(staff: Sequence) -> dict:
+    """Staff id -> (caseload, over the cap?): users active today whose responsible
+    contact they are as the day ends, against the lowest cap of their teams' sections.
+
+    Two queries, whatever the number of people.
+    """
+    from homecare.indicators.scope import Window
+    from homecare.indicators.settings import thresholds_by_team
+
+    if not staff:
+        return {}
+    window = Window(local_today(), 1)
+    moment = window.end_of_day
+    contact = ResponsibleContactAssignment
+    loads = dict(db.session.execute(
+        sa.select(contact.staff_id, sa.func.count())
+        .join(ServiceUser, ServiceUser.id == contact.service_user_id)
+        .where(contact.staff_id.in_([s.id for s in staff]), contact.valid_from <= moment,
+               sa.or_(contact.valid_to.is_(None), contact.valid_to > moment),
+               active_users_on(window.day))
+        .group_by(contact.staff_id)).all())
+    caps = thresholds_by_team({t.id for s in staff for t in s.teams})
+    result = {}
+    for person in staff:
+        cap = min((caps[t.id].caseload_cap for t in person.teams if t.id in caps),
+                  default=DEFAULT_SETTINGS.caseload_cap)
+        load = loads.get(person.id, 0)
+        result[person.id] = (load, load > cap)
+    return result
+
+
+def annotate_staff(staff: Sequence) -> list:
+    """Attach ``caseload`` and ``caseload_over_cap`` to each staff record for the API."""
+    found = staff_caseloads(staff)
+    for person in staff:
+        person.caseload, person.caseload_over_cap = found.get(person.id, (0, False))
+    return list(staff)

@@ -25,7 +25,11 @@ class Parts:
     extra: Counter = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        self.extra = Counter(self.extra)
+        # PostgreSQL's SUM over integers is NUMERIC (Decimal); keep plain numbers.
+        self.num = float(self.num) if isinstance(self.num, float | Decimal) and not float(
+            self.num).is_integer() else int(self.num)
+        self.den = int(self.den)
+        self.extra = Counter({key: int(value) for key, value in self.extra.items()})
 
     def __add__(self, other: Parts) -> Parts:
         return Parts(self.num + other.num, self.den + other.den, self.values + other.values,

@@ -7,7 +7,7 @@ same records give the same numbers.
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,6 +26,12 @@ def _rows(day: date, scope_type: str, scope_id: int, section_id: int, results) -
              "section_id": section_id, "indicator": indicator, "value": result.value,
              "n": result.n, "extras": result.extras, "window_days": WINDOW_DAYS}
             for indicator, result in results.items()]
+
+
+def weekly_dates(today: date, weeks: int) -> list[date]:
+    """The reference dates of the last ``weeks`` weekly snapshots: Mondays, oldest first."""
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=w) for w in reversed(range(weeks))]
 
 
 def build_snapshot(day: date) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from homecare.core.access import (
     ORGANISATION,
@@ -18,6 +19,7 @@ from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.extensions import db
+from homecare.flags.service import annotate_staff
 from homecare.org.models import Section, Staff, Team, staff_teams
 from homecare.org.schemas import (
     SectionPatchSchema,
@@ -142,7 +144,8 @@ class StaffList(MethodView):
             query = query.where(Staff.role == args["role"])
         if "active" in args:
             query = query.where(Staff.active.is_(args["active"]))
-        return paginate_select(query, pagination_parameters)
+        query = query.options(selectinload(Staff.teams))
+        return annotate_staff(paginate_select(query, pagination_parameters))
 
     @blueprint.arguments(StaffSchema)
     @blueprint.response(201, StaffSchema)
@@ -150,7 +153,7 @@ class StaffList(MethodView):
     def post(self, data):
         """Create a staff account (administrators); the password is never returned."""
         ensure(actor(), Action.MANAGE, ORGANISATION)
-        return create_staff(**data)
+        return annotate_staff([create_staff(**data)])[0]
 
 
 @blueprint.route("/staff/<id:staff_id>")
@@ -159,14 +162,14 @@ class StaffById(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, staff_id):
         """One account (the person, coordinators of a shared team, administrators)."""
-        return load(Staff, staff_id)
+        return annotate_staff([load(Staff, staff_id)])[0]
 
     @blueprint.arguments(StaffPatchSchema)
     @blueprint.response(200, StaffSchema)
     @blueprint.errors(401, 403, 404, 422)
     def patch(self, data, staff_id):
         """Change an account; deactivating it ends its sessions and tokens."""
-        return update_staff(load(Staff, staff_id, Action.MANAGE), **data)
+        return annotate_staff([update_staff(load(Staff, staff_id, Action.MANAGE), **data)])[0]
 
 
 @blueprint.route("/me")
@@ -175,4 +178,4 @@ class Me(MethodView):
     @blueprint.errors(401)
     def get(self):
         """The signed-in staff member."""
-        return actor()
+        return annotate_staff([actor()])[0]

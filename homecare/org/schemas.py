@@ -49,6 +49,10 @@ class StaffSchema(BaseSchema):
     section_id = Id(allow_none=True, load_default=None)
     team_ids = fields.List(Id(), load_default=list)
     active = Bool(dump_only=True)
+    #: Users active today whose responsible contact this person is.
+    caseload = Int(dump_only=True)
+    #: Above the section's caseload cap (a warning, never a block).
+    caseload_over_cap = Bool(dump_only=True)
     #: Write-only: never returned.
     password = fields.String(required=True, load_only=True)
 

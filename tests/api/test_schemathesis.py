@@ -25,7 +25,7 @@ from homecare.auth.tokens import issue_token
 from homecare.demo.loader import load_demo
 from homecare.extensions import db
 from homecare.org.models import Staff
-from tests.databases import fresh_database
+from tests.databases import database_kinds, fresh_database
 
 #: Examples per operation; 23 paths with ~40 operations stay within a few minutes.
 MAX_EXAMPLES = 25
@@ -33,10 +33,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
 
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    """The app on its own SQLite database with the demo loaded (changes are kept)."""
-    with fresh_database("sqlite", tmp_path_factory.mktemp("schemathesis")) as url:
+@pytest.fixture(scope="module", params=database_kinds())
+def demo_app(request, tmp_path_factory):
+    """The app on its own database with the demo loaded (changes are kept)."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("schemathesis")) as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
                           "HOMECARE_ALLOW_SYNTHETIC_IDS": True})
         with app.app_context():

@@ -198,3 +198,13 @@ def test_a_sections_indicators_take_a_fixed_number_of_statements(app, api_as, or
     with counted(app) as many:
         assert leader.get(path).status_code == 200
     assert len(many) == len(few) <= 20, (len(few), len(many))
+
+
+def test_weekly_dates_are_mondays():
+    from datetime import date
+
+    from homecare.indicators.snapshots import weekly_dates
+
+    assert weekly_dates(date(2026, 11, 22), 3) == [date(2026, 11, 2), date(2026, 11, 9),
+                                                   date(2026, 11, 16)]
+    assert weekly_dates(date(2026, 11, 16), 1) == [date(2026, 11, 16)]
