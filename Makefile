@@ -9,11 +9,15 @@ COMPILED := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test lint translations extract-messages clean
 
-## Set up, migrate, load the demo if the database is empty, and serve on 127.0.0.1:5000.
+## Set up, migrate, load the demo if the database is empty, and serve on 127.0.0.1:5000
+## with the scheduler beside the web server (Ctrl-C stops both).
 run: $(STAMP) $(COMPILED)
 	HOMECARE_ALLOW_SYNTHETIC_IDS=1 $(FLASK) init
 	HOMECARE_ALLOW_SYNTHETIC_IDS=1 $(FLASK) demo --if-empty
-	HOMECARE_ALLOW_SYNTHETIC_IDS=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	export HOMECARE_ALLOW_SYNTHETIC_IDS=1; \
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Lint and run the test suite (SQLite, and PostgreSQL when it answers).
 test: $(STAMP) $(COMPILED)

@@ -74,9 +74,10 @@ def api_blueprints() -> list:
     from homecare.service_users.api import blueprint as service_users
     from homecare.visits.api import blueprint as visits
     from homecare.what_matters.api import blueprint as what_matters
+    from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators]
+            indicators, worklist]
 
 
 def register_errorhandlers(app: Flask) -> None:

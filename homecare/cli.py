@@ -97,5 +97,8 @@ def snapshot_command(day) -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app homecare``."""
-    for command in (init_command, create_user_command, demo_command, indicators_group):
+    from homecare.scheduler.cli import jobs_group, scheduler_command
+
+    for command in (init_command, create_user_command, demo_command, indicators_group,
+                    scheduler_command, jobs_group):
         app.cli.add_command(command)

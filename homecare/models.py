@@ -6,6 +6,7 @@ from homecare.decisions.models import Decision, decision_participants
 from homecare.goals.models import CheckIn, Goal
 from homecare.indicators.models import IndicatorSnapshot, SectionSettings, SettingsChange
 from homecare.org.models import Section, Staff, Team, staff_teams
+from homecare.scheduler.models import JobRun, Prompt
 from homecare.service_users.models import (
     NextOfKin,
     ResponsibleContactAssignment,
@@ -22,7 +23,9 @@ __all__ = [
     "Decision",
     "Goal",
     "IndicatorSnapshot",
+    "JobRun",
     "NextOfKin",
+    "Prompt",
     "ResponsibleContactAssignment",
     "Section",
     "SectionSettings",

@@ -183,6 +183,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("indicators.SettingsHistory", "GET"): Route(
             f"/api/v1/sections/{org.section_a.id}/settings/history",
             by_role(401, 200, 200, 200, 403, 403)),
+        ("worklist.Worklist", "GET"): Route("/api/v1/worklist", care_list),
         ("decisions.Decisions", "GET"): Route("/api/v1/decisions", care_list),
         ("decisions.Decisions", "POST"): Route(
             "/api/v1/decisions", by_role(401, 403, 403, 201, 403, 422), decision),

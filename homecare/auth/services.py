@@ -16,6 +16,8 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 def authenticate(username: str, password: str) -> Staff | None:
     """The active staff account with this username and password, or None."""
+    if "\x00" in username:
+        return None
     staff = db.session.scalar(
         sa.select(Staff).where(Staff.username == username.strip().lower())
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from functools import partial
 
 import marshmallow as ma
@@ -10,14 +11,36 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 
-class BaseSchema(ma.Schema):
+def _nul_errors(data) -> dict:
+    """Fields whose text holds a NUL character (PostgreSQL cannot store one)."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {key: [_l("This text contains a character that is not allowed.")]
+            for key, value in data.items()
+            if (isinstance(value, str) and "\x00" in value)
+            or (isinstance(value, list) and any(isinstance(v, str) and "\x00" in v
+                                                for v in value))}
+
+
+class RefusesNul:
+    """Refuse NUL characters in text before anything else looks at it."""
+
+    @ma.pre_load
+    def _refuse_nul(self, data, **_kwargs):
+        errors = _nul_errors(data)
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+
+class BaseSchema(RefusesNul, ma.Schema):
     """Unknown fields are refused (422), never silently dropped."""
 
     class Meta:
         unknown = ma.RAISE
 
 
-class QuerySchema(ma.Schema):
+class QuerySchema(RefusesNul, ma.Schema):
     """Query parameters: text by nature, and shared with the paging parameters."""
 
     class Meta:

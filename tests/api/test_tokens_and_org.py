@@ -126,3 +126,17 @@ def test_who_sees_which_part_of_the_organisation(api_as, org):
     assert staff.get("/staff").status_code == 403
     assert staff.get(f"/staff/{org.staff_a1.id}").status_code == 200
     assert staff.patch(f"/staff/{org.staff_a1.id}", json={"role": "admin"}).status_code == 403
+
+
+def test_a_nul_character_is_a_422_not_a_server_error(api_as, org):
+    response = api_as().post("/tokens", json={"username": "a\x00b", "password": "x"})
+    assert response.status_code == 422
+    assert "username" in response.json["errors"]["json"]
+    listed = api_as(org.staff_a1).get("/service-users?q=a%00b")
+    assert listed.status_code == 422
+
+
+def test_the_sign_in_form_refuses_a_nul_character_quietly(client, org):
+    from tests.conftest import sign_in
+
+    assert sign_in(client, "staff.a1\x00").status_code == 422

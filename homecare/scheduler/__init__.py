@@ -1,0 +1,1 @@
+"""Scheduled work: follow-up prompts, reminders and weekly snapshots, each exactly once."""

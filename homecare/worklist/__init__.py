@@ -1,0 +1,1 @@
+"""The worklist: what the signed-in person should do today."""

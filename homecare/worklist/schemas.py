@@ -1,0 +1,60 @@
+"""Schemas for the worklist."""
+
+from marshmallow import fields
+
+from homecare.core.schema_fields import BaseSchema, QuerySchema, Timestamp
+
+
+class WorklistQuerySchema(QuerySchema):
+    #: The day (default today).
+    date = fields.Date()
+
+
+class UserRefSchema(BaseSchema):
+    id = fields.UUID()
+    full_name = fields.String()
+    address = fields.String()
+
+
+class WorklistVisitSchema(BaseSchema):
+    id = fields.UUID()
+    service_user = fields.Nested(UserRefSchema)
+    kind = fields.String()
+    status = fields.String()
+    planned_start = Timestamp()
+    planned_minutes = fields.Integer()
+    actual_start = Timestamp(allow_none=True)
+    actual_end = Timestamp(allow_none=True)
+    #: The user's first active goal, in their own words.
+    first_goal = fields.String(allow_none=True)
+
+
+class CheckinDueSchema(BaseSchema):
+    prompt_id = fields.UUID()
+    goal_id = fields.UUID()
+    service_user = fields.Nested(UserRefSchema)
+    #: The goal in the user's own words.
+    goal = fields.String()
+    due_date = fields.Date()
+    days_overdue = fields.Integer()
+
+
+class WhatMattersMissingSchema(BaseSchema):
+    service_user = fields.Nested(UserRefSchema)
+    service_start = fields.Date()
+    days_since_start = fields.Integer()
+
+
+class TeamFlagsSchema(BaseSchema):
+    service_user = fields.Nested(UserRefSchema)
+    team_id = fields.Integer()
+    flags = fields.List(fields.String())
+
+
+class WorklistSchema(BaseSchema):
+    date = fields.Date()
+    visits = fields.List(fields.Nested(WorklistVisitSchema))
+    checkins_due = fields.List(fields.Nested(CheckinDueSchema))
+    what_matters_missing = fields.List(fields.Nested(WhatMattersMissingSchema))
+    #: Coordinators: every flagged user of their teams (empty for others).
+    team_flags = fields.List(fields.Nested(TeamFlagsSchema))
