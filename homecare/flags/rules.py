@@ -109,6 +109,18 @@ def visits_since_contact(moment: datetime) -> sa.Select:
         contact_covering(moment))
 
 
+def caseloads_at(moment: datetime, day: date):
+    """Subquery (staff_id, caseload): for each responsible contact at ``moment``, how many
+    users active on ``day`` they hold. The cap is about the person, whatever the team."""
+    contact = aliased(ResponsibleContactAssignment)
+    return (sa.select(contact.staff_id, sa.func.count().label("caseload"))
+            .join(ServiceUser, ServiceUser.id == contact.service_user_id)
+            .where(contact.valid_from <= moment,
+                   sa.or_(contact.valid_to.is_(None), contact.valid_to > moment),
+                   active_users_on(day))
+            .group_by(contact.staff_id).subquery("caseloads"))
+
+
 def contact_flag(visits_since: int, every_n: int) -> Flag | None:
     """``contact_due`` when the next main visit should be the contact's, ``breach`` past it."""
     if visits_since >= every_n:

@@ -14,6 +14,7 @@ from homecare.extensions import db
 from homecare.flags.rules import (
     Flag,
     active_users_on,
+    caseloads_at,
     contact_flag,
     decision_in_force_on,
     goal_followups,
@@ -124,15 +125,10 @@ def staff_caseloads(staff: Sequence) -> dict:
     if not staff:
         return {}
     window = Window(local_today(), 1)
-    moment = window.end_of_day
-    contact = ResponsibleContactAssignment
+    totals = caseloads_at(window.end_of_day, window.day)
     loads = dict(db.session.execute(
-        sa.select(contact.staff_id, sa.func.count())
-        .join(ServiceUser, ServiceUser.id == contact.service_user_id)
-        .where(contact.staff_id.in_([s.id for s in staff]), contact.valid_from <= moment,
-               sa.or_(contact.valid_to.is_(None), contact.valid_to > moment),
-               active_users_on(window.day))
-        .group_by(contact.staff_id)).all())
+        sa.select(totals.c.staff_id, totals.c.caseload)
+        .where(totals.c.staff_id.in_([s.id for s in staff]))).all())
     caps = thresholds_by_team({t.id for s in staff for t in s.teams})
     result = {}
     for person in staff:

@@ -16,12 +16,17 @@ from sqlalchemy.orm import aliased
 from homecare.core.sqlfunc import add_days
 from homecare.decisions.models import Decision
 from homecare.extensions import db
-from homecare.flags.rules import active_goals_on, decision_in_force_on, goal_next_due
+from homecare.flags.rules import (
+    active_goals_on,
+    caseloads_at,
+    decision_in_force_on,
+    goal_next_due,
+)
 from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
 from homecare.indicators.parts import Parts
 from homecare.indicators.scope import Window, active_on, users_in_teams
-from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -214,16 +219,10 @@ def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
     whole caseload of users active on D (the cap is about the person, not the team)."""
     users = users_in_teams(window.day, team_ids)
     contact, covering = _contacts_at_end_of(window)
-    day = window.day
-    active_user = sa.and_(ServiceUser.deleted_at.is_(None), ServiceUser.service_start <= day,
-                          sa.or_(ServiceUser.service_end.is_(None),
-                                 ServiceUser.service_end >= day))
-    totals = (sa.select(contact.staff_id, sa.func.count().label("caseload"))
-              .join(ServiceUser, ServiceUser.id == contact.service_user_id)
-              .where(covering, active_user).group_by(contact.staff_id).subquery())
+    totals = caseloads_at(window.end_of_day, window.day)
     in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
                 .join(users, users.c.user_id == contact.service_user_id)
-                .where(covering, active_on(users, day)).subquery())
+                .where(covering, active_on(users, window.day)).subquery())
     rows = db.session.execute(
         sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
         .join(totals, totals.c.staff_id == in_scope.c.staff_id))

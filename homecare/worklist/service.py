@@ -8,9 +8,14 @@ import sqlalchemy as sa
 
 from homecare.core.access import visible_service_users
 from homecare.core.audit import record_reads
-from homecare.core.timeutil import start_of_local_day
+from homecare.core.timeutil import start_of_local_day, utcnow
 from homecare.extensions import db
-from homecare.flags.rules import active_goals_on, active_users_on, has_what_matters
+from homecare.flags.rules import (
+    active_goals_on,
+    active_users_on,
+    contact_covering,
+    has_what_matters,
+)
 from homecare.flags.service import user_flags
 from homecare.goals.models import Goal
 from homecare.org.models import Role, Staff
@@ -76,7 +81,7 @@ def _what_matters_missing(actor: Staff, day: date) -> list[dict]:
              .order_by(ServiceUser.service_start, ServiceUser.full_name))
     if actor.role is not Role.COORDINATOR:
         mine = sa.select(Contact.service_user_id).where(Contact.staff_id == actor.id,
-                                                         Contact.valid_to.is_(None))
+                                                         contact_covering(utcnow()))
         query = query.where(ServiceUser.id.in_(mine))
     return [{"service_user": _ref(u), "service_start": u.service_start,
              "days_since_start": (day - u.service_start).days}

@@ -141,6 +141,7 @@ def test_two_schedulers_for_a_simulated_week_do_each_thing_once(tmp_path):
                 checkins = db.session.scalar(sa.select(sa.func.count()).select_from(Prompt)
                                              .where(Prompt.kind == "checkin_due"))
                 job_runs = db.session.execute(sa.select(JobRun.job, JobRun.period)).all()
+                db.session.remove()  # give the connection back before the pool goes
                 db.engine.dispose()
             assert checkins == expected_prompts, kind
             assert sorted(job_runs) == sorted({(o.job, o.period) for o in ran}), kind
