@@ -53,12 +53,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
     from homecare.auth.views import blueprint as auth
+    from homecare.care.views import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
     from homecare.extensions import api
     from homecare.web.views import blueprint as web
 
     app.register_blueprint(auth)
     app.register_blueprint(web)
+    app.register_blueprint(care)
     app.register_blueprint(api_reference)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 from homecare.extensions import babel
 
@@ -29,6 +29,9 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the locale selector."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["format_number"] = format_decimal
+    app.jinja_env.filters["format_date"] = format_date
+    app.jinja_env.filters["format_time"] = format_time
+    app.jinja_env.filters["format_datetime"] = format_datetime
 
     @app.context_processor
     def locale_context() -> dict:

@@ -1,0 +1,26 @@
+"""Translated names of the values care pages show."""
+
+from flask_babel import lazy_gettext as _l
+
+from homecare.flags.rules import Flag
+from homecare.goals.models import Answer, ExpressedBy
+from homecare.visits.models import VisitKind, VisitStatus
+
+KIND_LABELS = {VisitKind.MAIN: _l("Main visit"), VisitKind.SHORT: _l("Short visit")}
+STATUS_LABELS = {VisitStatus.PLANNED: _l("Planned"), VisitStatus.COMPLETED: _l("Completed"),
+                 VisitStatus.MISSED: _l("Missed"), VisitStatus.CANCELLED: _l("Cancelled")}
+ANSWER_LABELS = {Answer.YES: _l("Yes"), Answer.PARTLY: _l("Partly"), Answer.NO: _l("No"),
+                 Answer.NOT_ASKED: _l("Not asked")}
+EXPRESSED_LABELS = {ExpressedBy.USER: _l("In the user's own words"),
+                    ExpressedBy.NEXT_OF_KIN: _l("Expressed by next of kin"),
+                    ExpressedBy.STAFF: _l("Expressed by staff")}
+FLAG_LABELS = {
+    Flag.NO_RESPONSIBLE_CONTACT: _l("No responsible contact"),
+    Flag.CONTACT_DUE: _l("Responsible contact should make the next main visit"),
+    Flag.CONTACT_BREACH: _l("Responsible contact has not visited for a while"),
+    Flag.WHAT_MATTERS_MISSING: _l("Not yet asked what matters"),
+    Flag.CHECKIN_DUE: _l("Follow-up due"),
+    Flag.CHECKIN_OVERDUE: _l("Follow-up overdue"),
+    Flag.DECISION_MISSING: _l("Team decision missing"),
+    Flag.DECISION_REVIEW_OVERDUE: _l("Decision review overdue"),
+}

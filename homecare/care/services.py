@@ -1,0 +1,56 @@
+"""What a service user's page shows, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from homecare.core.audit import record_read
+from homecare.core.timeutil import local_today, utcnow
+from homecare.extensions import db
+from homecare.flags.rules import active_goals_on
+from homecare.flags.service import annotate_goals, annotate_service_users
+from homecare.goals.models import CheckIn, Goal
+from homecare.org.models import Staff
+from homecare.service_users.models import ServiceUser
+from homecare.visits.models import Visit
+from homecare.what_matters.models import WhatMattersConversation
+
+RECENT = 10
+
+
+@dataclass
+class UserPage:
+    """Everything on one user's page, newest first where it is a history."""
+
+    user: ServiceUser
+    contact: Staff | None
+    what_matters: list[WhatMattersConversation]
+    goals: list[Goal]
+    visits: list[Visit]
+    check_ins: list[CheckIn]
+
+
+def user_page(user: ServiceUser) -> UserPage:
+    """What matters and the active goals first, then the visits up to now and check-ins.
+
+    The caller has checked access; the read is logged here, where the data is gathered.
+    """
+    today = local_today()
+    annotate_service_users([user])
+    contact = db.session.get(Staff, user.responsible_contact) if user.responsible_contact else None
+    conversations = list(db.session.scalars(
+        sa.select(WhatMattersConversation).where(WhatMattersConversation.service_user_id == user.id)
+        .order_by(WhatMattersConversation.conversation_date.desc()).limit(3)))
+    goals = annotate_goals(list(db.session.scalars(
+        sa.select(Goal).where(Goal.service_user_id == user.id, active_goals_on(today))
+        .order_by(Goal.start_date))))
+    visits = list(db.session.scalars(
+        sa.select(Visit).where(Visit.service_user_id == user.id, Visit.planned_start <= utcnow())
+        .order_by(Visit.planned_start.desc()).limit(RECENT)))
+    check_ins = list(db.session.scalars(
+        sa.select(CheckIn).join(Goal).where(Goal.service_user_id == user.id)
+        .order_by(CheckIn.date.desc(), CheckIn.created_at.desc()).limit(RECENT)))
+    record_read(user.id, "user page")
+    return UserPage(user, contact, conversations, goals, visits, check_ins)

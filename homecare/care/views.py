@@ -1,0 +1,46 @@
+"""Today's work ("I dag") and the user page, for team members on a tablet."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from homecare.care.labels import (
+    ANSWER_LABELS,
+    EXPRESSED_LABELS,
+    FLAG_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+)
+from homecare.care.services import user_page
+from homecare.core.access import Action
+from homecare.core.lookup import actor, load
+from homecare.core.timeutil import local_today
+from homecare.service_users.models import ServiceUser
+from homecare.worklist.service import worklist_for
+
+blueprint = Blueprint("care", __name__, template_folder="templates")
+
+
+@blueprint.app_context_processor
+def labels() -> dict:
+    """Translated value names for the care pages."""
+    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
+            "answer_labels": ANSWER_LABELS, "expressed_labels": EXPRESSED_LABELS,
+            "flag_labels": FLAG_LABELS}
+
+
+@blueprint.route("/today")
+def today():
+    """Today's visits in time order, follow-ups due, and users not yet asked.
+
+    Leaders and administrators get 403 from the access policy inside the worklist.
+    """
+    day = local_today()
+    return render_template("care/today.html", day=day, work=worklist_for(actor(), day))
+
+
+@blueprint.route("/users/<uuid:user_id>")
+def user(user_id):
+    """One user's page: what matters to them, in their own words, at the top."""
+    page = user_page(load(ServiceUser, user_id, Action.VIEW))
+    return render_template("care/user.html", page=page, back=request.args.get("from"))
