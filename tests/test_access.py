@@ -129,3 +129,23 @@ def test_sql_filter_matches_the_policy(org, actor):
     listed = set(db.session.scalars(sa.select(ServiceUser.id).where(
         visible_service_users(staff))))
     assert listed == {u.id for u in users if permits(staff, Action.VIEW, u)}
+
+
+def test_a_visit_is_changed_by_its_staff_member_or_a_coordinator(org):
+    from datetime import timedelta
+
+    from homecare.core.timeutil import utcnow
+    from homecare.org.models import Role
+    from homecare.visits.services import create_visit
+    from tests.factories import make_staff
+
+    colleague = make_staff(Role.STAFF, teams=[org.team_a1])
+    visit = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="main", planned_start=utcnow() - timedelta(hours=1),
+                         planned_minutes=30)
+    assert permits(org.staff_a1, Action.RECORD, visit) is A
+    assert permits(org.coordinator_a1, Action.RECORD, visit) is A
+    assert permits(colleague, Action.RECORD, visit) is F
+    assert permits(colleague, Action.VIEW, visit) is A
+    assert permits(org.staff_a2, Action.VIEW, visit) is H
+    assert permits(org.leader_a, Action.VIEW, visit) is F

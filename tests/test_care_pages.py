@@ -92,3 +92,102 @@ def test_recent_visits_are_the_ones_up_to_now(client, org):
         yesterday, tomorrow = (format_datetime(shown[n], "short") for n in ("yesterday",
                                                                              "tomorrow"))
     assert yesterday in page and tomorrow not in page
+
+
+def post_form(client, path, data):
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get(path).text)
+    return client.post(path, data={**data, "csrf_token": token})
+
+
+def test_recording_a_follow_up_from_the_user_page(client, org):
+    from homecare.goals.models import CheckIn, Goal
+    from homecare.scheduler.models import Prompt
+
+    astrid = a_day_of_work(org)
+    goal = db.session.scalar(sa.select(Goal).where(Goal.service_user_id == astrid.id))
+    sign_in(client, "staff.a1")
+    path = f"/users/{astrid.id}/goals/{goal.id}/check-in"
+    form = client.get(path).text
+    assert "«Gå til kirken på søndag»" in form and "Fikk du den hjelpen du forventet?" in form
+    response = post_form(client, path, {"date": str(local_today()), "performance": "6",
+                                        "satisfaction": "7", "got_expected_help": "yes",
+                                        "could_influence": "partly", "satisfied": "yes",
+                                        "note": "Går bedre"})
+    assert response.status_code == 302
+    saved = db.session.scalar(sa.select(CheckIn).where(CheckIn.goal_id == goal.id))
+    assert (saved.performance, saved.could_influence, saved.recorded_by_id) == (
+        6, "partly", org.staff_a1.id)
+    assert db.session.scalar(sa.select(Prompt.resolved_at).where(Prompt.goal_id == goal.id))
+    assert "Lagret." in client.get(response.headers["Location"]).text
+
+
+def test_a_refused_follow_up_says_why_next_to_the_field_and_keeps_the_input(client, org):
+    from homecare.goals.models import CheckIn, Goal
+
+    astrid = a_day_of_work(org)
+    goal = db.session.scalar(sa.select(Goal).where(Goal.service_user_id == astrid.id))
+    sign_in(client, "staff.a1")
+    tomorrow = str(local_today() + timedelta(days=1))
+    response = post_form(client, f"/users/{astrid.id}/goals/{goal.id}/check-in", {
+        "date": tomorrow, "performance": "6", "got_expected_help": "no",
+        "could_influence": "no", "satisfied": "no", "note": "Beholdes"})
+    assert response.status_code == 422
+    assert "En oppfølging kan ikke dateres fram i tid." in response.text
+    assert f'value="{tomorrow}"' in response.text and "Beholdes" in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+
+
+def test_completing_a_visit_with_times_prefilled_from_the_plan(client, org):
+    from homecare.visits.models import Visit
+
+    astrid = a_day_of_work(org)
+    start = datetime.combine(local_today() - timedelta(days=1), time(9, 30), tzinfo=local_zone())
+    visit = create_visit(user=astrid, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="main", planned_start=start, planned_minutes=45)
+    sign_in(client, "staff.a1")
+    path = f"/visits/{visit.id}/complete"
+    form = client.get(path).text
+    assert 'value="09:30"' in form and 'value="10:15"' in form
+    refused = post_form(client, path, {"started": "10:00", "ended": "09:00"})
+    assert refused.status_code == 422
+    assert "Besøket kan ikke slutte før det starter." in refused.text
+    assert post_form(client, path, {"started": "09:35", "ended": "10:20"}).status_code == 302
+    db.session.expire_all()
+    done = db.session.get(Visit, visit.id)
+    assert done.status == "completed" and done.actual_start.astimezone(
+        local_zone()).time() == time(9, 35)
+    other = client.application.test_client()
+    sign_in(other, "staff.a2")
+    assert other.get(path).status_code == 404
+
+
+def test_recording_what_matters_and_a_goal(client, org):
+    from homecare.goals.models import Goal
+    from homecare.what_matters.models import WhatMattersConversation
+
+    sign_in(client, "staff.a1")
+    user = org.user_a1
+    refused = post_form(client, f"/users/{user.id}/what-matters/new", {
+        "conversation_date": str(local_today()), "present": "next_of_kin",
+        "in_own_words": "Å være hjemme"})
+    assert refused.status_code == 422
+    assert "Brukeren deltok ikke: oppgi hvem som svarte for brukeren." in refused.text
+    assert post_form(client, f"/users/{user.id}/what-matters/new", {
+        "conversation_date": str(local_today()), "present": "next_of_kin",
+        "in_own_words": "Å være hjemme", "spoken_for_by": "Kari, datter"}).status_code == 302
+    words = db.session.scalar(sa.select(WhatMattersConversation.in_own_words).where(
+        WhatMattersConversation.service_user_id == user.id))
+    assert words == "Å være hjemme"
+    blank = post_form(client, f"/users/{user.id}/goals/new", {
+        "description": "   ", "expressed_by": "user", "start_date": str(local_today()),
+        "checkin_interval_days": "28"})
+    assert blank.status_code == 422 and "Feltet kan ikke være tomt." in blank.text
+    assert post_form(client, f"/users/{user.id}/goals/new", {
+        "description": "Gå tur langs elva", "expressed_by": "user",
+        "start_date": str(local_today()), "checkin_interval_days": "14",
+        "baseline_performance": "3"}).status_code == 302
+    goal = db.session.scalar(sa.select(Goal).where(Goal.service_user_id == user.id))
+    assert (goal.description, goal.checkin_interval_days, goal.baseline_performance) == (
+        "Gå tur langs elva", 14, 3)

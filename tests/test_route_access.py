@@ -90,6 +90,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                 "service_start": today}
     staff = {"username": "new.person", "password": "long-enough-password", "full_name": "N",
              "role": "staff", "team_ids": [org.team_a1.id]}
+    check_in_page = f"/users/{org.user_a1.id}/goals/{rec['goal'].id}/check-in"
+    complete_page = f"/visits/{rec['visit'].id}/complete"
     care_read = by_role(401, 403, 403, 200, 200, 404)
     care_list = by_role(401, 403, 403, 200, 200, 200)
     admin_only = by_role(401, 200, 403, 403, 403, 403)
@@ -105,6 +107,26 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("care.today", "GET"): Route("/today", by_role(302, 403, 403, 200, 200, 200)),
         ("care.user", "GET"): Route(f"/users/{org.user_a1.id}",
                                     by_role(302, 403, 403, 200, 200, 404)),
+        ("care.check_in", "GET"): Route(check_in_page, by_role(302, 403, 403, 200, 200, 404)),
+        ("care.check_in", "POST"): Route(check_in_page, by_role(302, 403, 403, 302, 302, 404),
+                                         {"date": today, "got_expected_help": "yes",
+                                          "could_influence": "yes", "satisfied": "yes"}),
+        ("care.complete_visit", "GET"): Route(complete_page,
+                                              by_role(302, 403, 403, 200, 200, 404)),
+        ("care.complete_visit", "POST"): Route(complete_page,
+                                               by_role(302, 403, 403, 302, 302, 404),
+                                               {"started": "00:00", "ended": "00:01"}),
+        ("care.what_matters", "GET"): Route(f"/users/{org.user_a1.id}/what-matters/new",
+                                            by_role(302, 403, 403, 200, 200, 404)),
+        ("care.what_matters", "POST"): Route(
+            f"/users/{org.user_a1.id}/what-matters/new", by_role(302, 403, 403, 302, 302, 404),
+            {"conversation_date": today, "present": "user", "in_own_words": "Å gå"}),
+        ("care.new_goal", "GET"): Route(f"/users/{org.user_a1.id}/goals/new",
+                                        by_role(302, 403, 403, 200, 200, 404)),
+        ("care.new_goal", "POST"): Route(
+            f"/users/{org.user_a1.id}/goals/new", by_role(302, 403, 403, 302, 302, 404),
+            {"description": "Lage mat", "expressed_by": "user", "start_date": today,
+             "checkin_interval_days": "28"}),
         ("api_reference.reference", "GET"): Route("/api/v1/docs", everyone(200)),
         ("api-docs.openapi_json", "GET"): Route("/api/v1/openapi.json", everyone(200)),
         ("tokens.Tokens", "POST"): Route("/api/v1/tokens", everyone(201),

@@ -12,7 +12,7 @@ from homecare.care.labels import (
     STATUS_LABELS,
 )
 from homecare.care.services import user_page
-from homecare.core.access import Action
+from homecare.core.access import Action, permits
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
 from homecare.service_users.models import ServiceUser
@@ -43,4 +43,6 @@ def today():
 def user(user_id):
     """One user's page: what matters to them, in their own words, at the top."""
     page = user_page(load(ServiceUser, user_id, Action.VIEW))
-    return render_template("care/user.html", page=page, back=request.args.get("from"))
+    completable = {v.id for v in page.visits if permits(actor(), Action.RECORD, v)}
+    return render_template("care/user.html", page=page, completable=completable,
+                           back=request.args.get("from"))

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from homecare.core.errors import Forbidden, NotFound
 from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
 from homecare.service_users.models import ServiceUser
+from homecare.visits.models import Visit
 
 
 class Action(enum.StrEnum):
@@ -82,6 +83,16 @@ def _(target: ServiceUser, actor: Staff, action: Action) -> Verdict:
     if action in (Action.VIEW, Action.RECORD):
         return Verdict.ALLOWED
     return _allowed(action is Action.COORDINATE and actor.role is Role.COORDINATOR)
+
+
+@_decide.register
+def _(target: Visit, actor: Staff, action: Action) -> Verdict:
+    verdict = _decide(target.service_user, actor, Action.VIEW)
+    if verdict is not Verdict.ALLOWED or action is Action.VIEW:
+        return verdict
+    # A visit is changed by the person who makes it, or by a coordinator of the team.
+    return _allowed(action is Action.RECORD and (
+        actor.role is Role.COORDINATOR or target.staff_id == actor.id))
 
 
 @_decide.register

@@ -1,0 +1,100 @@
+"""Forms for the nurse's actions. They parse input; the services hold the rules."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def options(*pairs) -> list[SelectChoice]:
+    """Choices for a radio or checkbox field: (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+RATINGS = options(*((str(n), str(n)) for n in range(1, 11)))
+
+
+def answer_choices() -> list[SelectChoice]:
+    return options(("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No")),
+                   ("not_asked", _l("Not asked")))
+
+
+class CheckInForm(FlaskForm):
+    """A follow-up evaluation of one goal, with the user."""
+
+    date = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    performance = RadioField(_l("How well do you manage it now? (1–10)"), choices=RATINGS,
+                             validators=[Optional()])
+    satisfaction = RadioField(_l("How satisfied are you with it? (1–10)"), choices=RATINGS,
+                              validators=[Optional()])
+    got_expected_help = RadioField(_l("Did you get the help you expected?"),
+                                   choices=answer_choices(), default="not_asked")
+    could_influence = RadioField(_l("Could you influence the help?"),
+                                 choices=answer_choices(), default="not_asked")
+    satisfied = RadioField(_l("Are you satisfied with the help?"), choices=answer_choices(),
+                           default="not_asked")
+    note = TextAreaField(_l("Note"), validators=[Optional()])
+
+
+class CompleteVisitForm(FlaskForm):
+    """The times a visit actually started and ended (prefilled from the plan)."""
+
+    started = TimeField(_l("Started"), validators=[InputRequired(_l("Give the time."))])
+    ended = TimeField(_l("Ended"), validators=[InputRequired(_l("Give the time."))])
+    note = TextAreaField(_l("Note"), validators=[Optional()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WhatMattersForm(FlaskForm):
+    """«Hva er viktig for deg?» — the answer in the user's own words."""
+
+    conversation_date = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    present = MultiCheckboxField(_l("Who took part"), choices=options(
+        ("user", _l("The user")), ("next_of_kin", _l("Next of kin")), ("other", _l("Others"))))
+    in_own_words = TextAreaField(_l("What matters to you? (their own words)"))
+    spoken_for_by = StringField(_l("Who answered for the user, if they could not"),
+                                validators=[Optional()])
+
+
+class GoalForm(FlaskForm):
+    """A goal in the user's own words."""
+
+    description = TextAreaField(_l("The goal, in the user's own words"))
+    expressed_by = RadioField(_l("Whose goal is it?"), default="user", choices=options(
+        ("user", _l("The user's")), ("next_of_kin", _l("Next of kin's")),
+        ("staff", _l("Staff's"))))
+    start_date = DateField(_l("Start"), validators=[InputRequired(_l("Choose a date."))])
+    checkin_interval_days = RadioField(_l("Follow up every"), default="28", choices=options(
+        ("14", _l("2 weeks")), ("28", _l("4 weeks")), ("42", _l("6 weeks")),
+        ("56", _l("8 weeks"))))
+    baseline_performance = RadioField(_l("How well do you manage it today? (1–10)"),
+                                      choices=RATINGS, validators=[Optional()])
+    baseline_satisfaction = RadioField(_l("How satisfied are you with it today? (1–10)"),
+                                       choices=RATINGS, validators=[Optional()])
+
+
+def attach_errors(form: FlaskForm, errors: dict[str, list[str]], aliases=None) -> None:
+    """Put a service's field errors next to the form's fields (unknown ones on the form)."""
+    aliases = aliases or {}
+    for field_name, messages in errors.items():
+        field = getattr(form, aliases.get(field_name, field_name), None)
+        target = field.errors if field is not None else form.form_errors
+        if isinstance(target, tuple):
+            target = list(target)
+            field.errors = target
+        target.extend(messages)
