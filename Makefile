@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app homecare
 STAMP := $(VENV)/.installed-stamp
+# Browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGUES := $(wildcard homecare/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -19,13 +22,18 @@ run: $(STAMP) $(COMPILED)
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## Lint and run the test suite (SQLite, and PostgreSQL when it answers).
-test: $(STAMP) $(COMPILED)
+## Lint and run the test suite (SQLite, and PostgreSQL when it answers; browser tests
+## in Chromium).
+test: $(STAMP) $(COMPILED) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,41 @@
+"""What every page must satisfy: no sideways scrolling, no untranslated text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+CATALOGUE = (Path(__file__).resolve().parents[2] / "homecare/translations/nb/LC_MESSAGES"
+             / "messages.po")
+
+
+@cache
+def english_only() -> list[re.Pattern]:
+    """English source texts of two words or more whose bokmål differs (placeholders cut)."""
+    with open(CATALOGUE, "rb") as file:
+        catalogue = read_po(file)
+    patterns = []
+    for message in catalogue:
+        if not message.id or not isinstance(message.id, str) or message.id == message.string:
+            continue
+        fixed = [part.strip() for part in re.split(r"%\(\w+\)\w|«.*?»", message.id)]
+        for part in fixed:
+            if len(part.split()) >= 2:
+                patterns.append(re.compile(rf"(?<!\w){re.escape(part)}(?!\w)"))
+    return patterns
+
+
+def assert_fits_the_width(page) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def assert_translated(page) -> None:
+    """A Norwegian page shows no English text from the catalogue."""
+    text = page.inner_text("body")
+    leaked = [p.pattern for p in english_only() if p.search(text)]
+    assert not leaked, f"untranslated on {page.url}: {leaked[:5]}"

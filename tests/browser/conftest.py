@@ -1,0 +1,124 @@
+"""A live server with the demo, and Debian's Chromium driven by Playwright.
+
+The whole session runs at noon local time (time-machine, ticking), so that a visit
+planned for the morning is in the past whatever hour the tests run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from homecare import create_app
+from homecare.demo.loader import DEMO_PASSWORD, load_demo
+from homecare.extensions import db
+from tests.databases import fresh_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+VIEWPORTS = {"tablet": (768, 1024), "desktop": (1366, 768)}
+PASSWORD = DEMO_PASSWORD
+
+
+@dataclass
+class LiveServer:
+    """The running app, and a way to add fixtures to its database."""
+
+    app: object
+    url: str
+    _serial = itertools.count(1)
+
+    def journey(self) -> dict:
+        """A user of the demo nurse with a visit this morning to complete and an overdue
+        follow-up to record, so that every journey starts from the same place."""
+        from homecare.core.timeutil import local_today, local_zone
+        from homecare.goals.services import create_goal
+        from homecare.org.models import Staff
+        from homecare.scheduler.prompts import checkin_prompts
+        from homecare.service_users.services import assign_responsible_contact
+        from homecare.visits.services import create_visit
+        from tests.factories import make_user
+
+        n = next(self._serial)
+        with self.app.app_context():
+            nurse = db.session.query(Staff).filter_by(username="sykepleier.bjolsen").one()
+            today = local_today()
+            user = make_user(nurse.teams[0], full_name=f"Reisende Nummer{n}",
+                             start=today - timedelta(days=60))
+            assign_responsible_contact(user, nurse)
+            goal = f"Gå til postkassa selv, runde {n}"
+            create_goal(user=user, created_by=nurse, description=goal, expressed_by="user",
+                        start_date=today - timedelta(days=40))
+            create_visit(user=user, staff=nurse, created_by=nurse, kind="main",
+                         planned_start=datetime.combine(today, time(7, 0), tzinfo=local_zone()),
+                         planned_minutes=30)
+            checkin_prompts(today)
+            db.session.commit()
+            return {"name": user.full_name, "goal": goal}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    noon = datetime.combine(date.today(), time(12))
+    with time_machine.travel(noon.astimezone(), tick=True), \
+            fresh_database("sqlite", tmp_path_factory.mktemp("browser")) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "HOMECARE_ALLOW_SYNTHETIC_IDS": True})
+        with app.app_context():
+            upgrade()
+            load_demo()
+            db.session.commit()
+            db.session.remove()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            thread.join()
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(viewport, language)`` → a fresh page in a fresh browser context."""
+    contexts = []
+
+    def make(viewport: str, language: str):
+        width, height = VIEWPORTS[viewport]
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale="nb-NO" if language == "nb" else "en-GB")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a picture of a key page (ignored by git)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

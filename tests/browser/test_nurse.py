@@ -1,0 +1,71 @@
+"""A nurse on a tablet: sign in, complete the morning's visit, record a follow-up."""
+
+import pytest
+
+from tests.browser.checks import assert_fits_the_width, assert_translated
+from tests.browser.conftest import PASSWORD, screenshot
+
+TEXT = {
+    "nb": {"sign_in": "Logg inn", "complete": "Fullfør besøket", "save": "Lagre",
+           "saved": "Lagret.", "record": "Registrer oppfølging",
+           "perf": "Hvor godt mestrer du det nå?", "help": "Fikk du den hjelpen du forventet?",
+           "influence": "Fikk du påvirke hjelpen?", "satisfied": "Er du fornøyd med hjelpen?",
+           "yes": "Ja", "partly": "Delvis", "due": "Oppfølginger som er forfalt",
+           "username": "Brukernavn", "password": "Passord"},
+    "en": {"sign_in": "Sign in", "complete": "Complete the visit", "save": "Save",
+           "saved": "Saved.", "record": "Record a follow-up",
+           "perf": "How well do you manage it now?", "help": "Did you get the help you expected?",
+           "influence": "Could you influence the help?", "satisfied":
+           "Are you satisfied with the help?", "yes": "Yes", "partly": "Partly",
+           "due": "Follow-ups due", "username": "Username", "password": "Password"},
+}
+
+
+def check(page, language):
+    assert_fits_the_width(page)
+    if language == "nb":
+        assert_translated(page)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("viewport", ["tablet", "desktop"])
+def test_a_nurse_does_the_paperwork_of_a_visit(live_server, open_page, viewport, language):
+    t = TEXT[language]
+    journey = live_server.journey()
+    page = open_page(viewport, language)
+    name = f"nurse-{language}-{viewport}"
+
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label(t["username"]).fill("sykepleier.bjolsen")
+    page.get_by_label(t["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=t["sign_in"]).click()
+    page.goto(f"{live_server.url}/today")
+    check(page, language)
+    screenshot(page, f"{name}-1-today")
+
+    # Today's first visit still to be done is this morning's; its times are prefilled.
+    page.get_by_role("link", name=t["complete"]).first.click()
+    assert journey["name"] in page.inner_text("main")
+    check(page, language)
+    page.get_by_role("button", name=t["save"]).click()
+    assert t["saved"] in page.inner_text("main")
+    assert journey["name"] in page.inner_text("h1")   # back on the user's page
+    check(page, language)
+    screenshot(page, f"{name}-2-user")
+
+    # The overdue follow-up: the user's own words first, then ratings and their answers.
+    page.locator("li", has_text=journey["goal"]).get_by_role("link", name=t["record"]).click()
+    assert journey["goal"] in page.inner_text("main")
+    page.locator("fieldset", has_text=t["perf"]).get_by_text("6", exact=True).click()
+    page.locator("fieldset", has_text=t["help"]).get_by_text(t["yes"], exact=True).click()
+    page.locator("fieldset", has_text=t["influence"]).get_by_text(t["partly"],
+                                                                   exact=True).click()
+    page.locator("fieldset", has_text=t["satisfied"]).get_by_text(t["yes"], exact=True).click()
+    check(page, language)
+    screenshot(page, f"{name}-3-follow-up")
+    page.get_by_role("button", name=t["save"]).click()
+    assert t["saved"] in page.inner_text("main")
+
+    page.goto(f"{live_server.url}/today")
+    due = page.locator("section", has_text=t["due"]).first.inner_text()
+    assert journey["name"] not in due
