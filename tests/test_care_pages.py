@@ -191,3 +191,34 @@ def test_recording_what_matters_and_a_goal(client, org):
     goal = db.session.scalar(sa.select(Goal).where(Goal.service_user_id == user.id))
     assert (goal.description, goal.checkin_interval_days, goal.baseline_performance) == (
         "Gå tur langs elva", 14, 3)
+
+
+def test_the_team_board_shows_every_user_with_flags_and_filters(client, org):
+    a_day_of_work(org)
+    sign_in(client, "coord.a1")
+    board = client.get(f"/teams/{org.team_a1.id}/board").text
+    assert "Astrid Berg" in board and "Nordmann" in board
+    assert "Ingen tjenesteansvarlig" in board
+    only = client.get(f"/teams/{org.team_a1.id}/board?flag=no_responsible_contact").text
+    assert "Astrid Berg" not in only and "Nordmann" in only
+    assert client.get(f"/teams/{org.team_a1.id}/board?flag=nonsense").status_code == 400
+    assert client.get(f"/teams/{org.team_a2.id}/board").status_code == 403
+    staff = client.application.test_client()
+    sign_in(staff, "staff.a1")
+    assert staff.get(f"/teams/{org.team_a1.id}/board").status_code == 403
+
+
+def test_choosing_a_contact_shows_caseloads_against_the_cap(client, org):
+    from homecare.indicators.settings import update_settings
+
+    update_settings(org.section_a, caseload_cap=1)
+    a_day_of_work(org)  # staff.a1 already holds Astrid: one user
+    sign_in(client, "coord.a1")
+    page = client.get(f"/users/{org.user_a1.id}/contact").text
+    assert "1 bruker" in page and "Ville vært over grensen på 1" in page
+    refused = post_form(client, f"/users/{org.user_a1.id}/contact", {})
+    assert refused.status_code == 422 and "Velg et teammedlem." in refused.text
+    done = post_form(client, f"/users/{org.user_a1.id}/contact",
+                     {"staff_id": str(org.staff_a1.id)})
+    assert done.status_code == 302
+    assert "Test staff.a1 er nå tjenesteansvarlig." in client.get(done.headers["Location"]).text

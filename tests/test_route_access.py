@@ -121,6 +121,13 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("care.what_matters", "POST"): Route(
             f"/users/{org.user_a1.id}/what-matters/new", by_role(302, 403, 403, 302, 302, 404),
             {"conversation_date": today, "present": "user", "in_own_words": "Å gå"}),
+        ("care.board", "GET"): Route(f"/teams/{org.team_a1.id}/board",
+                                     by_role(302, 403, 403, 200, 403, 403)),
+        ("care.choose_contact", "GET"): Route(f"/users/{org.user_a1.id}/contact",
+                                              by_role(302, 403, 403, 200, 403, 404)),
+        ("care.choose_contact", "POST"): Route(f"/users/{org.user_a1.id}/contact",
+                                               by_role(302, 403, 403, 302, 403, 404),
+                                               {"staff_id": str(org.staff_a1.id)}),
         ("care.new_goal", "GET"): Route(f"/users/{org.user_a1.id}/goals/new",
                                         by_role(302, 403, 403, 200, 200, 404)),
         ("care.new_goal", "POST"): Route(

@@ -45,4 +45,5 @@ def user(user_id):
     page = user_page(load(ServiceUser, user_id, Action.VIEW))
     completable = {v.id for v in page.visits if permits(actor(), Action.RECORD, v)}
     return render_template("care/user.html", page=page, completable=completable,
+                           can_coordinate=bool(permits(actor(), Action.COORDINATE, page.user)),
                            back=request.args.get("from"))

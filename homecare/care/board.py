@@ -1,0 +1,66 @@
+"""The coordinator's team board and the choice of a responsible contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from homecare.core.audit import record_reads
+from homecare.core.timeutil import local_today
+from homecare.extensions import db
+from homecare.flags.rules import active_users_on
+from homecare.flags.service import staff_caseloads, user_flags
+from homecare.indicators.settings import settings_row
+from homecare.org.models import TEAM_ROLES, Staff, Team
+from homecare.service_users.models import ServiceUser
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One user on the board."""
+
+    user: ServiceUser
+    contact: Staff | None
+    flags: list[str]
+
+
+def team_board(team: Team, flag: str | None = None) -> list[BoardRow]:
+    """Every active user of the team with their flags (optionally only those with ``flag``).
+
+    Four queries whatever the team's size; every user shown is logged as read.
+    """
+    today = local_today()
+    users = list(db.session.scalars(
+        sa.select(ServiceUser).where(ServiceUser.team_id == team.id,
+                                     ServiceUser.deleted_at.is_(None), active_users_on(today))
+        .order_by(ServiceUser.full_name)))
+    flags, contacts = user_flags([u.id for u in users], day=today)
+    staff = {s.id: s for s in db.session.scalars(
+        sa.select(Staff).where(Staff.id.in_(set(contacts.values()))))}
+    rows = [BoardRow(u, staff.get(contacts.get(u.id)), flags.get(u.id, [])) for u in users]
+    if flag:
+        rows = [row for row in rows if flag in row.flags]
+    record_reads([row.user.id for row in rows], "team board")
+    return rows
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A team member who could become the responsible contact."""
+
+    staff: Staff
+    caseload: int
+    over_cap_after: bool
+
+
+def contact_candidates(user: ServiceUser) -> tuple[list[Candidate], int]:
+    """Active team members with their caseloads, and the section's cap (to warn, not block)."""
+    members = [s for s in db.session.scalars(
+        sa.select(Staff).join(Staff.teams).where(Team.id == user.team_id, Staff.active.is_(True))
+        .options(selectinload(Staff.teams)).order_by(Staff.full_name))
+        if s.role in TEAM_ROLES]
+    cap = settings_row(user.team.section).caseload_cap
+    loads = staff_caseloads(members)
+    return [Candidate(s, loads[s.id][0], loads[s.id][0] + 1 > cap) for s in members], cap
