@@ -12,7 +12,7 @@ from homecare.core.access import ORGANISATION, Action, ensure
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.extensions import db
 from homecare.indicators.compute import combine, compute
-from homecare.indicators.definitions import BY_ID, DEFAULT_DASHBOARD
+from homecare.indicators.definitions import DEFAULT_DASHBOARD
 from homecare.indicators.models import IndicatorSnapshot
 from homecare.indicators.parts import Result
 from homecare.indicators.presenting import present
@@ -123,7 +123,3 @@ def trend_for(actor: Staff, *, team_id=None, section_id=None, indicator: str, we
                            "suppressed": shown.suppressed})
     return points
 
-
-def known_indicator(indicator: str) -> bool:
-    """Whether an id names one of the twelve indicators."""
-    return indicator in BY_ID
