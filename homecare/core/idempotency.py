@@ -9,12 +9,15 @@ leave one row: the loser's insert fails on the primary key and it answers like a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from homecare.core.access import Action, ensure
 from homecare.core.errors import Conflict
+from homecare.core.lookup import actor
 from homecare.extensions import db
 
 T = TypeVar("T")
@@ -25,11 +28,12 @@ def _same(record, fields: Mapping[str, object]) -> bool:
 
 
 def put_once(model: type[T], record_id, fields: Mapping[str, object],
-             create: Callable[[], T], check_access: Callable[[T], None]) -> tuple[T, int]:
+             create: Callable[[], T], *, through: str) -> tuple[T, int]:
     """The record and 201 if created now, or 200 if an identical one exists; else Conflict.
 
     ``fields`` are the attribute values the request asks for, as they would be stored;
-    ``check_access`` raises for an existing record the caller may not see.
+    an existing record the caller may not see (judged by the record at the dotted
+    ``through`` path) answers 404 like any hidden record.
     """
     existing = db.session.get(model, record_id)
     if existing is None:
@@ -40,7 +44,7 @@ def put_once(model: type[T], record_id, fields: Mapping[str, object],
             existing = db.session.get(model, record_id)
             if existing is None:
                 raise
-    check_access(existing)
+    ensure(actor(), Action.VIEW, attrgetter(through)(existing))
     if not _same(existing, fields):
         raise Conflict(_("A record with this id already exists with different content."))
     return existing, 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from homecare.core.access import Action, ensure, visible_service_users
+from homecare.core.access import Action, visible_service_users
 from homecare.core.api import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
@@ -133,7 +133,4 @@ class CheckInById(MethodView):
             return record_check_in(goal=goal, recorded_by=actor(), check_in_id=check_in_id,
                                    **fields)
 
-        def check_access(existing):
-            ensure(actor(), Action.VIEW, existing.goal.service_user)
-
-        return put_once(CheckIn, check_in_id, data, create, check_access)
+        return put_once(CheckIn, check_in_id, data, create, through="goal.service_user")

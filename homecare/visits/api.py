@@ -9,7 +9,7 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from homecare.core.access import Action, ensure, visible_service_users
+from homecare.core.access import Action, visible_service_users
 from homecare.core.api import API_PREFIX, Blueprint, paginate_select, require_if_match
 from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import ValidationFailed
@@ -107,11 +107,8 @@ class VisitById(MethodView):
         different body for the same id is a conflict (409).
         """
         data["note"] = data["note"] or None
-
-        def check_access(existing):
-            ensure(actor(), Action.VIEW, existing.service_user)
-
-        return put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id), check_access)
+        return put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id),
+                        through="service_user")
 
     @blueprint.arguments(VisitPatchSchema)
     @blueprint.response(200, VisitSchema)
