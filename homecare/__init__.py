@@ -53,7 +53,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
     from homecare.auth.views import blueprint as auth
-    from homecare.care import actions, coordination  # noqa: F401 - routes added to care
+    from homecare.care import actions, coordination, planning  # noqa: F401 - routes on care
     from homecare.care.views import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
     from homecare.extensions import api

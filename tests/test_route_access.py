@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 
@@ -92,6 +93,10 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
              "role": "staff", "team_ids": [org.team_a1.id]}
     check_in_page = f"/users/{org.user_a1.id}/goals/{rec['goal'].id}/check-in"
     complete_page = f"/visits/{rec['visit'].id}/complete"
+    replan_page = f"/visits/{rec['visit'].id}/plan"
+    plan = {"service_user_id": str(org.user_a1.id), "staff_id": str(org.staff_a1.id),
+            "kind": "main", "day": today, "time": "23:00", "minutes": "30"}
+    coordinates = by_role(302, 403, 403, 200, 403, 403)
     care_read = by_role(401, 403, 403, 200, 200, 404)
     care_list = by_role(401, 403, 403, 200, 200, 200)
     admin_only = by_role(401, 200, 403, 403, 403, 403)
@@ -134,6 +139,18 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/users/{org.user_a1.id}/goals/new", by_role(302, 403, 403, 302, 302, 404),
             {"description": "Lage mat", "expressed_by": "user", "start_date": today,
              "checkin_interval_days": "28"}),
+        ("care.planner", "GET"): Route(f"/teams/{org.team_a1.id}/planner", coordinates),
+        ("care.plan_visit", "GET"): Route(f"/teams/{org.team_a1.id}/planner/new", coordinates),
+        # No responsible contact yet: the coordinator is shown the warning (200), not saved.
+        ("care.plan_visit", "POST"): Route(f"/teams/{org.team_a1.id}/planner/new",
+                                           coordinates, plan),
+        ("care.continuity_preview", "GET"): Route(
+            f"/teams/{org.team_a1.id}/planner/continuity?" + urlencode(plan), coordinates),
+        ("care.replan_visit", "GET"): Route(replan_page, by_role(302, 403, 403, 200, 403, 404)),
+        ("care.replan_visit", "POST"): Route(replan_page, by_role(302, 403, 403, 200, 403, 404),
+                                             plan),
+        ("care.cancel_visit", "POST"): Route(f"/visits/{rec['visit'].id}/cancel",
+                                             by_role(302, 403, 403, 302, 403, 404)),
         ("api_reference.reference", "GET"): Route("/api/v1/docs", everyone(200)),
         ("api-docs.openapi_json", "GET"): Route("/api/v1/openapi.json", everyone(200)),
         ("tokens.Tokens", "POST"): Route("/api/v1/tokens", everyone(201),

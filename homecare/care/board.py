@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
+from homecare.care.planner import team_members, team_users
 from homecare.core.audit import record_reads
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
-from homecare.flags.rules import active_users_on
 from homecare.flags.service import staff_caseloads, user_flags
 from homecare.indicators.settings import settings_row
-from homecare.org.models import TEAM_ROLES, Staff, Team
+from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
 
 
@@ -32,10 +31,7 @@ def team_board(team: Team, flag: str | None = None) -> list[BoardRow]:
     Four queries whatever the team's size; every user shown is logged as read.
     """
     today = local_today()
-    users = list(db.session.scalars(
-        sa.select(ServiceUser).where(ServiceUser.team_id == team.id,
-                                     ServiceUser.deleted_at.is_(None), active_users_on(today))
-        .order_by(ServiceUser.full_name)))
+    users = team_users(team, today)
     flags, contacts = user_flags([u.id for u in users], day=today)
     staff = {s.id: s for s in db.session.scalars(
         sa.select(Staff).where(Staff.id.in_(set(contacts.values()))))}
@@ -57,10 +53,7 @@ class Candidate:
 
 def contact_candidates(user: ServiceUser) -> tuple[list[Candidate], int]:
     """Active team members with their caseloads, and the section's cap (to warn, not block)."""
-    members = [s for s in db.session.scalars(
-        sa.select(Staff).join(Staff.teams).where(Team.id == user.team_id, Staff.active.is_(True))
-        .options(selectinload(Staff.teams)).order_by(Staff.full_name))
-        if s.role in TEAM_ROLES]
+    members = team_members(user.team)
     cap = settings_row(user.team.section).caseload_cap
     loads = staff_caseloads(members)
     return [Candidate(s, loads[s.id][0], loads[s.id][0] + 1 > cap) for s in members], cap

@@ -6,14 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -98,3 +101,20 @@ def attach_errors(form: FlaskForm, errors: dict[str, list[str]], aliases=None) -
             target = list(target)
             field.errors = target
         target.extend(messages)
+
+
+class PlanVisitForm(FlaskForm):
+    """Plan, move or reassign a visit. ``confirm`` carries the consequences already seen."""
+
+    service_user_id = SelectField(_l("Service user"), validate_choice=True,
+                                  validators=[InputRequired(_l("Choose a user."))])
+    staff_id = SelectField(_l("Who makes the visit"), coerce=int, validate_choice=True,
+                           validators=[InputRequired(_l("Choose a team member."))])
+    kind = RadioField(_l("Kind of visit"), default="main", choices=options(
+        ("main", _l("Main visit")), ("short", _l("Short visit"))))
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose a date."))])
+    time = TimeField(_l("Time"), validators=[InputRequired(_l("Give the time."))])
+    minutes = IntegerField(_l("Minutes"), default=30, validators=[
+        InputRequired(_l("Give the planned duration in minutes.")),
+        NumberRange(1, 1440, _l("Planned duration is 1 to 1440 minutes."))])
+    confirm = HiddenField()

@@ -1,0 +1,83 @@
+"""The coordinator's week: a row per staff member, a column per day, the visits in it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from homecare.core.audit import record_reads
+from homecare.core.timeutil import local_date_of, start_of_local_day
+from homecare.extensions import db
+from homecare.flags.rules import active_users_on
+from homecare.org.models import TEAM_ROLES, Staff, Team
+from homecare.service_users.models import ServiceUser
+from homecare.visits.models import Visit, VisitStatus
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week ``day`` falls in (Norwegian weeks start on Monday)."""
+    return day - timedelta(days=day.weekday())
+
+
+def team_members(team: Team) -> list[Staff]:
+    """The team's active members who make visits, by name."""
+    members = db.session.scalars(
+        sa.select(Staff).join(Staff.teams).where(Team.id == team.id, Staff.active.is_(True))
+        .options(selectinload(Staff.teams)).order_by(Staff.full_name))
+    return [s for s in members if s.role in TEAM_ROLES]
+
+
+def team_users(team: Team, day: date) -> list[ServiceUser]:
+    """The team's users receiving services on ``day``, by name."""
+    return list(db.session.scalars(
+        sa.select(ServiceUser).where(ServiceUser.team_id == team.id,
+                                     ServiceUser.deleted_at.is_(None), active_users_on(day))
+        .order_by(ServiceUser.full_name)))
+
+
+@dataclass
+class Week:
+    """One team's week: who visits whom, when."""
+
+    team: Team
+    monday: date
+    staff: list[Staff]
+    cells: dict[tuple[int, date], list[Visit]] = field(default_factory=dict)
+
+    @property
+    def days(self) -> list[date]:
+        """Monday to Sunday."""
+        return [self.monday + timedelta(days=i) for i in range(7)]
+
+    def cell(self, staff: Staff, day: date) -> list[Visit]:
+        """The visits one staff member has on one day, in time order."""
+        return self.cells.get((staff.id, day), [])
+
+
+def week_plan(team: Team, monday: date) -> Week:
+    """The team's visits (not cancelled) from Monday to Sunday, grouped by staff and day.
+
+    Three queries whatever the team's size; every user shown is logged as read. Staff who
+    left the team but still hold visits that week keep a row, so nothing is hidden.
+    """
+    visits = list(db.session.scalars(
+        sa.select(Visit).join(Visit.service_user)
+        .where(ServiceUser.team_id == team.id, ServiceUser.deleted_at.is_(None),
+               Visit.planned_start >= start_of_local_day(monday),
+               Visit.planned_start < start_of_local_day(monday + timedelta(days=7)),
+               Visit.status != VisitStatus.CANCELLED)
+        .options(selectinload(Visit.service_user), selectinload(Visit.staff))
+        .order_by(Visit.planned_start)))
+    staff = team_members(team)
+    known = {s.id for s in staff}
+    staff += sorted({v.staff for v in visits if v.staff_id not in known},
+                    key=lambda s: s.full_name)
+    cells: dict[tuple[int, date], list[Visit]] = defaultdict(list)
+    for visit in visits:
+        cells[(visit.staff_id, local_date_of(visit.planned_start))].append(visit)
+    record_reads([v.service_user_id for v in visits], "week planner")
+    return Week(team, monday, staff, dict(cells))

@@ -1,0 +1,186 @@
+"""The coordinator's week planner: plan, move, reassign and cancel visits.
+
+Continuity consequences are shown before anything is saved: a plan with a warning is
+saved only once the coordinator has seen the warning for exactly that plan (the page's
+``confirm`` field carries a fingerprint of what was shown).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date, datetime, timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from homecare.care.forms import PlanVisitForm, attach_errors
+from homecare.care.planner import monday_of, team_members, team_users, week_plan
+from homecare.care.views import blueprint
+from homecare.core.access import Action
+from homecare.core.errors import NotFound, ValidationFailed
+from homecare.core.lookup import actor, load
+from homecare.core.timeutil import local_today, local_zone, to_local
+from homecare.extensions import db
+from homecare.org.models import Staff, Team
+from homecare.service_users.models import ServiceUser
+from homecare.visits.continuity import Continuity, continuity_of
+from homecare.visits.models import Visit, VisitKind, VisitStatus
+from homecare.visits.services import create_visit, update_visit
+
+#: What a plan's form fields are called in the visit service's errors.
+ALIASES = {"staff_id": "staff_id", "planned_minutes": "minutes", "planned_start": "time"}
+
+
+def _week_arg() -> date:
+    try:
+        return monday_of(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        return monday_of(local_today())
+
+
+@blueprint.route("/teams/<id:team_id>/planner")
+def planner(team_id):
+    """The team's week, a row per staff member; ``?week=`` any day of the week wanted."""
+    team = load(Team, team_id, Action.COORDINATE)
+    week = week_plan(team, _week_arg())
+    return render_template("care/planner.html", week=week, today=local_today(),
+                           previous=week.monday - timedelta(days=7),
+                           following=week.monday + timedelta(days=7), teams=actor().teams)
+
+
+def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | None) -> None:
+    users = team_users(team, day)
+    staff = team_members(team)
+    if visit is not None:
+        users += [] if visit.service_user in users else [visit.service_user]
+        staff += [] if visit.staff in staff else [visit.staff]
+    form.service_user_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(u.id), f"{u.full_name} · {u.address}") for u in users]
+    form.staff_id.choices = [SelectChoice(s.id, s.full_name) for s in staff]
+
+
+def _planned(form: PlanVisitForm, team: Team):
+    """The user, staff, kind and start the form names, or None where it names none."""
+    user = db.session.get(ServiceUser, _uuid(form.service_user_id.data))
+    staff = db.session.get(Staff, form.staff_id.data) if form.staff_id.data else None
+    if user is None or user.team_id != team.id or staff is None:
+        return None
+    start = datetime.combine(form.day.data, form.time.data, tzinfo=local_zone())
+    return user, staff, VisitKind(form.kind.data), start
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def fingerprint(user, staff, kind, start) -> str:
+    """A short token naming one plan, so a confirmation cannot carry over to another."""
+    text = f"{user.id}|{staff.id}|{kind}|{start.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save):
+    """Validate, show consequences, and save once they have been seen."""
+    continuity: Continuity | None = None
+    status = 200
+    if form.validate_on_submit():
+        user, staff, kind, start = _planned(form, team)
+        continuity = continuity_of(user, staff, kind, start, ignore=visit.id if visit else None)
+        seen = form.confirm.data == fingerprint(user, staff, kind, start)
+        if not continuity.warnings or seen:
+            try:
+                save(user, staff, kind, start)
+            except ValidationFailed as error:
+                db.session.rollback()
+                attach_errors(form, error.errors, ALIASES)
+            else:
+                flash(_("The visit is planned."), "success")
+                return redirect(url_for("care.planner", team_id=team.id,
+                                        week=monday_of(start.date()).isoformat()))
+        form.confirm.data = fingerprint(user, staff, kind, start)
+    if form.errors:
+        status = 422
+    return render_template("care/plan_visit.html", form=form, team=team, visit=visit,
+                           continuity=continuity), status
+
+
+@blueprint.route("/teams/<id:team_id>/planner/new", methods=["GET", "POST"])
+def plan_visit(team_id):
+    """Plan a visit for one of the team's users (prefilled from the planner's cell)."""
+    team = load(Team, team_id, Action.COORDINATE)
+    day = request.args.get("day", type=date.fromisoformat) or local_today()
+    form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=int))
+    _fill_choices(form, team, form.day.data or day, None)
+
+    def save(user, staff, kind, start):
+        create_visit(user=user, staff=staff, created_by=actor(), kind=kind,
+                     planned_start=start, planned_minutes=form.minutes.data)
+
+    return _plan_page(form, team, None, save)
+
+
+def _plannable(visit_id) -> Visit:
+    visit = load(Visit, visit_id, Action.COORDINATE, through="service_user")
+    if visit.status is not VisitStatus.PLANNED:
+        raise NotFound()
+    return visit
+
+
+@blueprint.route("/visits/<uuid:visit_id>/plan", methods=["GET", "POST"])
+def replan_visit(visit_id):
+    """Move a planned visit to another time or give it to another team member."""
+    visit = _plannable(visit_id)
+    team = visit.service_user.team
+    start = to_local(visit.planned_start)
+    form = PlanVisitForm(service_user_id=str(visit.service_user_id), staff_id=visit.staff_id,
+                         kind=visit.kind.value, day=start.date(), time=start.time(),
+                         minutes=visit.planned_minutes)
+    _fill_choices(form, team, start.date(), visit)
+
+    def save(user, staff, kind, start):
+        if user.id != visit.service_user_id:
+            raise ValidationFailed.single(
+                "service_user_id", _("A planned visit stays with its user; plan a new one."))
+        update_visit(visit, staff=staff, kind=kind, planned_start=start,
+                     planned_minutes=form.minutes.data)
+
+    return _plan_page(form, team, visit, save)
+
+
+@blueprint.route("/visits/<uuid:visit_id>/cancel", methods=["POST"])
+def cancel_visit(visit_id):
+    """Cancel a planned visit (it is kept, marked cancelled, and never counts)."""
+    visit = _plannable(visit_id)
+    update_visit(visit, status=VisitStatus.CANCELLED)
+    flash(_("The visit is cancelled."), "success")
+    return redirect(url_for("care.planner", team_id=visit.service_user.team_id,
+                            week=monday_of(to_local(visit.planned_start).date()).isoformat()))
+
+
+@blueprint.route("/teams/<id:team_id>/planner/continuity")
+def continuity_preview(team_id):
+    """The continuity warnings for the plan being typed (fetched by the planner's script).
+
+    Answers an empty fragment while the plan is incomplete.
+    """
+    team = load(Team, team_id, Action.COORDINATE)
+    visit = None
+    if request.args.get("visit"):
+        visit_id = _uuid(request.args["visit"])
+        if visit_id is None:
+            raise NotFound()
+        visit = _plannable(visit_id)
+    form = PlanVisitForm(request.args, meta={"csrf": False})
+    day = request.args.get("day", type=date.fromisoformat) or local_today()
+    _fill_choices(form, team, day, visit)
+    plan = _planned(form, team) if form.validate() else None
+    if plan is None:
+        return ""
+    continuity = continuity_of(*plan, ignore=visit.id if visit else None)
+    return render_template("care/_continuity.html", continuity=continuity,
+                           fingerprint=fingerprint(*plan))
