@@ -222,3 +222,35 @@ def test_choosing_a_contact_shows_caseloads_against_the_cap(client, org):
                      {"staff_id": str(org.staff_a1.id)})
     assert done.status_code == 302
     assert "Test staff.a1 er nå tjenesteansvarlig." in client.get(done.headers["Location"]).text
+
+
+def test_recording_a_team_decision_from_the_user_page(client, org):
+    from homecare.decisions.models import Decision
+
+    sign_in(client, "coord.a1")
+    user_page = client.get(f"/users/{org.user_a1.id}").text
+    assert "Ingen vedtak ennå." in user_page and "Registrer vedtak" in user_page
+    path = f"/users/{org.user_a1.id}/decisions/new"
+    today = local_today()
+    fields = {"decided_on": str(today), "user_participated": "yes",
+              "goal_statement": "Klare seg selv hjemme", "services": "Hjemmesykepleie morgen",
+              "reasons": "Trenger hjelp med medisiner", "valid_from": str(today),
+              "review_on": str(today - timedelta(days=1))}
+    refused = post_form(client, path, fields)
+    assert refused.status_code == 422
+    assert "Oppgi hvem i teamet som deltok." in refused.text
+    assert "Revurderingsdatoen kan ikke være før vedtaket trer i kraft." in refused.text
+    assert "Klare seg selv hjemme" in refused.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 0
+    saved = post_form(client, path, fields | {
+        "participants": [str(org.coordinator_a1.id), str(org.staff_a1.id)],
+        "review_on": str(today + timedelta(days=90))})
+    assert saved.status_code == 302
+    decision = db.session.scalar(sa.select(Decision))
+    assert {p.id for p in decision.participants} == {org.coordinator_a1.id, org.staff_a1.id}
+    assert decision.user_participated and decision.created_by_id == org.coordinator_a1.id
+    assert "Hjemmesykepleie morgen" in client.get(saved.headers["Location"]).text
+    staff = client.application.test_client()
+    sign_in(staff, "staff.a1")
+    assert staff.get(path).status_code == 403
+    assert "Registrer vedtak" not in staff.get(f"/users/{org.user_a1.id}").text

@@ -151,6 +151,13 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                              plan),
         ("care.cancel_visit", "POST"): Route(f"/visits/{rec['visit'].id}/cancel",
                                              by_role(302, 403, 403, 302, 403, 404)),
+        ("care.new_decision", "GET"): Route(f"/users/{org.user_a1.id}/decisions/new",
+                                            by_role(302, 403, 403, 200, 403, 404)),
+        ("care.new_decision", "POST"): Route(
+            f"/users/{org.user_a1.id}/decisions/new", by_role(302, 403, 403, 302, 403, 404),
+            {"decided_on": today, "participants": str(org.coordinator_a1.id),
+             "user_participated": "no", "goal_statement": "Mål", "services": "T",
+             "reasons": "G", "valid_from": today, "review_on": today}),
         ("api_reference.reference", "GET"): Route("/api/v1/docs", everyone(200)),
         ("api-docs.openapi_json", "GET"): Route("/api/v1/openapi.json", everyone(200)),
         ("tokens.Tokens", "POST"): Route("/api/v1/tokens", everyone(201),

@@ -33,7 +33,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-def _form_page(form, template: str, user: ServiceUser, save: Callable[[], object], *,
+def form_page(form, template: str, user: ServiceUser, save: Callable[[], object], *,
                aliases: dict | None = None, **context):
     """Show a form; on a valid submit, save through the service and go back to the user.
 
@@ -63,7 +63,7 @@ def check_in(user_id, goal_id):
     if user.id != user_id:
         return redirect(url_for("care.check_in", user_id=user.id, goal_id=goal.id))
     form = CheckInForm(date=local_today())
-    return _form_page(form, "care/check_in.html", user, lambda: record_check_in(
+    return form_page(form, "care/check_in.html", user, lambda: record_check_in(
         goal=goal, recorded_by=actor(), date=form.date.data,
         performance=_int(form.performance.data), satisfaction=_int(form.satisfaction.data),
         note=form.note.data or None, got_expected_help=form.got_expected_help.data,
@@ -86,7 +86,7 @@ def complete_visit(visit_id):
         update_visit(visit, status=VisitStatus.COMPLETED, actual_start=at(form.started.data),
                      actual_end=at(form.ended.data), note=form.note.data or None)
 
-    return _form_page(form, "care/complete_visit.html", visit.service_user, save,
+    return form_page(form, "care/complete_visit.html", visit.service_user, save,
                       aliases={"actual_start": "started", "actual_end": "ended"},
                       visit=visit, title=_("Complete the visit"))
 
@@ -96,7 +96,7 @@ def what_matters(user_id):
     """Record a «Hva er viktig for deg?» conversation, in the user's own words."""
     user = load(ServiceUser, user_id, Action.RECORD)
     form = WhatMattersForm(conversation_date=local_today())
-    return _form_page(form, "care/what_matters.html", user, lambda: record_conversation(
+    return form_page(form, "care/what_matters.html", user, lambda: record_conversation(
         user=user, recorded_by=actor(), asked_by=actor(),
         conversation_date=form.conversation_date.data, present=form.present.data,
         in_own_words=form.in_own_words.data, spoken_for_by=form.spoken_for_by.data or None),
@@ -108,7 +108,7 @@ def new_goal(user_id):
     """Set a goal with the user, in their words."""
     user = load(ServiceUser, user_id, Action.RECORD)
     form = GoalForm(start_date=local_today())
-    return _form_page(form, "care/goal.html", user, lambda: create_goal(
+    return form_page(form, "care/goal.html", user, lambda: create_goal(
         user=user, created_by=actor(), description=form.description.data,
         expressed_by=form.expressed_by.data, start_date=form.start_date.data,
         checkin_interval_days=int(form.checkin_interval_days.data),

@@ -1,15 +1,23 @@
-"""Pages for coordinators: the team board and assigning a responsible contact."""
+"""Pages for coordinators: the team board, the responsible contact, team decisions."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
+from homecare.care.actions import form_page
 from homecare.care.board import contact_candidates, team_board
+from homecare.care.forms import DecisionForm
+from homecare.care.planner import team_members
 from homecare.care.views import blueprint
 from homecare.core.access import Action
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load
+from homecare.core.timeutil import local_today
+from homecare.decisions.services import record_decision
 from homecare.extensions import db
 from homecare.flags.rules import Flag
 from homecare.org.models import Staff, Team
@@ -49,3 +57,27 @@ def choose_contact(user_id):
     status = 422 if error else 200
     return render_template("care/contact.html", user=user, candidates=candidates, cap=cap,
                            error=error), status
+
+
+#: How far ahead the review date is proposed (the team can choose any date).
+REVIEW_AFTER = timedelta(days=91)
+
+
+@blueprint.route("/users/<uuid:user_id>/decisions/new", methods=["GET", "POST"])
+def new_decision(user_id):
+    """Record the team meeting's decision: who took part, the goal, services and reasons."""
+    user = load(ServiceUser, user_id, Action.COORDINATE)
+    today = local_today()
+    members = team_members(user.team)
+    form = DecisionForm(decided_on=today, valid_from=today, review_on=today + REVIEW_AFTER,
+                        participants=[actor().id])
+    form.participants.choices = [SelectChoice(s.id, s.full_name) for s in members]
+    chosen = {s.id: s for s in members}
+    return form_page(form, "care/decision.html", user, lambda: record_decision(
+        user=user, created_by=actor(), decided_on=form.decided_on.data,
+        participants=[chosen[i] for i in form.participants.data or []],
+        user_participated=form.user_participated.data == "yes",
+        goal_statement=form.goal_statement.data, services=form.services.data,
+        reasons=form.reasons.data, valid_from=form.valid_from.data,
+        valid_to=form.valid_to.data, review_on=form.review_on.data),
+        title=_("Team decision"))

@@ -118,3 +118,18 @@ class PlanVisitForm(FlaskForm):
         InputRequired(_l("Give the planned duration in minutes.")),
         NumberRange(1, 1440, _l("Planned duration is 1 to 1440 minutes."))])
     confirm = HiddenField()
+
+
+class DecisionForm(FlaskForm):
+    """A team decision (vedtak) from the team meeting, made together with the user."""
+
+    decided_on = DateField(_l("Decided on"), validators=[InputRequired(_l("Choose a date."))])
+    participants = MultiCheckboxField(_l("Team members who took part"), coerce=int)
+    user_participated = RadioField(_l("Did the user take part?"), default="yes", choices=options(
+        ("yes", _l("Yes")), ("no", _l("No"))))
+    goal_statement = TextAreaField(_l("The goal, as agreed with the user"))
+    services = TextAreaField(_l("Services, in broad terms"))
+    reasons = TextAreaField(_l("Reasons"))
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired(_l("Choose a date."))])
+    valid_to = DateField(_l("Valid to (optional)"), validators=[Optional()])
+    review_on = DateField(_l("Review on"), validators=[InputRequired(_l("Choose a date."))])

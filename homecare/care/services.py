@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from homecare.core.audit import record_read
 from homecare.core.timeutil import local_today, utcnow
+from homecare.decisions.models import Decision
 from homecare.extensions import db
 from homecare.flags.rules import active_goals_on
 from homecare.flags.service import annotate_goals, annotate_service_users
@@ -30,6 +31,7 @@ class UserPage:
     goals: list[Goal]
     visits: list[Visit]
     check_ins: list[CheckIn]
+    decision: Decision | None
 
 
 def user_page(user: ServiceUser) -> UserPage:
@@ -52,5 +54,8 @@ def user_page(user: ServiceUser) -> UserPage:
     check_ins = list(db.session.scalars(
         sa.select(CheckIn).join(Goal).where(Goal.service_user_id == user.id)
         .order_by(CheckIn.date.desc(), CheckIn.created_at.desc()).limit(RECENT)))
+    decision = db.session.scalar(
+        sa.select(Decision).where(Decision.service_user_id == user.id)
+        .order_by(Decision.valid_from.desc(), Decision.decided_on.desc()).limit(1))
     record_read(user.id, "user page")
-    return UserPage(user, contact, conversations, goals, visits, check_ins)
+    return UserPage(user, contact, conversations, goals, visits, check_ins, decision)
