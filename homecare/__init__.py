@@ -56,12 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from homecare.care import actions, coordination, planning  # noqa: F401 - routes on care
     from homecare.care.views import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
+    from homecare.dashboard.views import blueprint as dashboard
     from homecare.extensions import api
     from homecare.web.views import blueprint as web
 
     app.register_blueprint(auth)
     app.register_blueprint(web)
     app.register_blueprint(care)
+    app.register_blueprint(dashboard)
     app.register_blueprint(api_reference)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)

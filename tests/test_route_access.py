@@ -158,6 +158,16 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             {"decided_on": today, "participants": str(org.coordinator_a1.id),
              "user_participated": "no", "goal_statement": "Mål", "services": "T",
              "reasons": "G", "valid_from": today, "review_on": today}),
+        ("dashboard.dashboard", "GET"): Route(f"/sections/{org.section_a.id}/dashboard",
+                                              by_role(302, 200, 200, 403, 403, 403)),
+        ("dashboard.dashboard_csv", "GET"): Route(
+            f"/sections/{org.section_a.id}/dashboard.csv", by_role(302, 200, 200, 403, 403, 403)),
+        ("dashboard.settings", "GET"): Route(f"/sections/{org.section_a.id}/settings",
+                                             by_role(302, 200, 200, 200, 403, 403)),
+        ("dashboard.settings", "POST"): Route(
+            f"/sections/{org.section_a.id}/settings", by_role(302, 302, 302, 403, 403, 403),
+            {"dashboard_indicators": "contact_share", "contact_every_n": "6",
+             "caseload_cap": "10", "followup_grace_days": "7"}),
         ("api_reference.reference", "GET"): Route("/api/v1/docs", everyone(200)),
         ("api-docs.openapi_json", "GET"): Route("/api/v1/openapi.json", everyone(200)),
         ("tokens.Tokens", "POST"): Route("/api/v1/tokens", everyone(201),

@@ -93,33 +93,48 @@ def _all_sections(day: date, window_days: int) -> dict:
                          for sid, shown in per_section.items()]}
 
 
+def _point(day: date, shown) -> dict:
+    return {"date": day, "value": shown.value, "n": shown.n, "suppressed": shown.suppressed}
+
+
+def section_trends(actor: Staff, section: Section, indicators: list[str], *, weeks: int,
+                   today: date) -> dict[tuple, list[dict]]:
+    """Stored weekly values of several indicators for a section and each of its teams.
+
+    ``{(scope_type, scope_id, indicator): [points, oldest first]}`` from one query, each
+    week suppressed for the viewer as the live values are (siblings compared per week).
+    The caller has checked that the actor may view the section.
+    """
+    since = today - timedelta(weeks=weeks)
+    rows = db.session.scalars(
+        sa.select(IndicatorSnapshot).where(
+            IndicatorSnapshot.section_id == section.id,
+            IndicatorSnapshot.indicator.in_(indicators),
+            IndicatorSnapshot.date > since, IndicatorSnapshot.date <= today)
+        .order_by(IndicatorSnapshot.date))
+    by_date: dict = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        by_date[row.date][(row.scope_type, row.scope_id)][row.indicator] = Result(
+            row.value, row.n, row.extras)
+    suppress = _suppresses(actor)
+    trends: dict[tuple, list[dict]] = defaultdict(list)
+    for day, scopes in sorted(by_date.items()):
+        teams = {key: results for key, results in scopes.items() if key[0] == "team"}
+        shown = show_siblings(teams, suppress=suppress)
+        for (scope_type, scope_id), results in scopes.items():
+            for indicator, result in results.items():
+                value = (show(result, suppress=suppress) if scope_type == "section"
+                         else shown[(scope_type, scope_id)][indicator])
+                trends[(scope_type, scope_id, indicator)].append(_point(day, value))
+    return trends
+
+
 def trend_for(actor: Staff, *, team_id=None, section_id=None, indicator: str, weeks: int,
               today: date) -> list[dict]:
     """Stored weekly values of one indicator, oldest first, suppressed for the viewer."""
     team, section = _resolve(actor, team_id, section_id)
     if section is None:
         raise ValidationFailed.single("section_id", _("Ask for a team or a section."))
-    since = today - timedelta(weeks=weeks)
-    rows = db.session.scalars(
-        sa.select(IndicatorSnapshot).where(
-            IndicatorSnapshot.section_id == section.id, IndicatorSnapshot.indicator == indicator,
-            IndicatorSnapshot.date > since, IndicatorSnapshot.date <= today)
-        .order_by(IndicatorSnapshot.date))
-    by_date: dict = defaultdict(dict)
-    for row in rows:
-        by_date[row.date][(row.scope_type, row.scope_id)] = Result(row.value, row.n, row.extras)
-    suppress = _suppresses(actor)
-    points = []
-    for day, scopes in sorted(by_date.items()):
-        if team is None:
-            result = scopes.get(("section", section.id))
-            shown = show(result, suppress=suppress) if result else None
-        else:
-            teams = {key: {indicator: r} for key, r in scopes.items() if key[0] == "team"}
-            shown = show_siblings(teams, suppress=suppress).get(("team", team.id), {}).get(
-                indicator)
-        if shown is not None:
-            points.append({"date": day, "value": shown.value, "n": shown.n,
-                           "suppressed": shown.suppressed})
-    return points
-
+    key = ("team", team.id) if team is not None else ("section", section.id)
+    return section_trends(actor, section, [indicator], weeks=weeks, today=today).get(
+        (*key, indicator), [])

@@ -1,0 +1,88 @@
+"""What a section's dashboard shows: the chosen indicators for the section or one team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from homecare.dashboard.charts import Chart, trend_chart
+from homecare.extensions import db
+from homecare.indicators.definitions import BY_ID, DEFAULT_DASHBOARD, Indicator
+from homecare.indicators.service import indicators_for, section_trends
+from homecare.indicators.settings import settings_row
+from homecare.indicators.snapshots import weekly_dates
+from homecare.org.models import Section, Staff, Team
+
+WINDOW_DAYS = 28
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class TeamFigure:
+    """One team's value of an indicator, as the viewer may see it."""
+
+    team: Team
+    figure: dict
+
+
+@dataclass(frozen=True)
+class Card:
+    """One indicator on the dashboard: value, n, why, trend, and (for a section) its teams."""
+
+    indicator: Indicator
+    figure: dict
+    trend: list[dict]
+    chart: Chart
+    teams: list[TeamFigure]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The cards for a section or one of its teams on a reference day."""
+
+    section: Section
+    team: Team | None
+    teams: list[Team]
+    day: date
+    window_days: int
+    cards: list[Card]
+
+
+def chosen_indicators(section: Section) -> list[Indicator]:
+    """The section's dashboard indicators (at most six), in the order it chose them."""
+    ids = settings_row(section).dashboard_indicators or list(DEFAULT_DASHBOARD)
+    return [BY_ID[i] for i in ids if i in BY_ID]
+
+
+def section_teams(section: Section) -> list[Team]:
+    """The section's teams by name."""
+    return list(db.session.scalars(
+        sa.select(Team).where(Team.section_id == section.id).order_by(Team.name)))
+
+
+def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) -> Dashboard:
+    """The section's chosen indicators on ``day`` with weekly trends, suppressed for the
+    viewer; never anything about one user. The caller has checked access to the section
+    and that ``team`` belongs to it."""
+    chosen = chosen_indicators(section)
+    live = indicators_for(actor, section_id=section.id, day=day, window_days=WINDOW_DAYS)
+    by_team = {entry["team_id"]: {f["id"]: f for f in entry["indicators"]}
+               for entry in live["teams"]}
+    totals = {f["id"]: f for f in live["indicators"]}
+    teams = section_teams(section)
+    trends = section_trends(actor, section, [i.id for i in chosen], weeks=TREND_WEEKS,
+                            today=day)
+    weeks = weekly_dates(day, TREND_WEEKS)
+    scope = ("team", team.id) if team else ("section", section.id)
+    cards = []
+    for indicator in chosen:
+        trend = trends.get((*scope, indicator.id), [])
+        cards.append(Card(
+            indicator=indicator,
+            figure=(by_team.get(team.id, {}) if team else totals).get(indicator.id, {}),
+            trend=trend, chart=trend_chart(trend, weeks, indicator.kind),
+            teams=[] if team else [TeamFigure(t, by_team.get(t.id, {}).get(indicator.id, {}))
+                                   for t in teams]))
+    return Dashboard(section, team, teams, day, WINDOW_DAYS, cards)

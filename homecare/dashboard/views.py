@@ -1,0 +1,120 @@
+"""The section leader's dashboard, its CSV download, and the settings page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from homecare.care.forms import attach_errors
+from homecare.core.access import Action, SettingsOf, ensure, permits
+from homecare.core.errors import NotFound, ValidationFailed
+from homecare.core.lookup import actor, load
+from homecare.core.timeutil import local_today
+from homecare.dashboard.forms import SettingsForm
+from homecare.dashboard.service import dashboard_for
+from homecare.extensions import db
+from homecare.indicators.definitions import BY_ID
+from homecare.indicators.settings import FIELDS, history_query, settings_row, update_settings
+from homecare.org.models import Section, Staff, Team
+
+blueprint = Blueprint("dashboard", __name__, template_folder="templates")
+
+
+def describe(field: str, value) -> str:
+    """A setting's value as a person reads it (indicator names, not ids)."""
+    if field == "dashboard_indicators":
+        return ", ".join(str(BY_ID[i].name) for i in value or [] if i in BY_ID) or "–"
+    return str(value)
+
+
+@blueprint.context_processor
+def setting_names() -> dict:
+    """Field labels for the change history, from the form itself."""
+    form = SettingsForm(meta={"csrf": False}, formdata=None)
+    return {"setting_labels": {f: getattr(form, f).label.text for f in FIELDS},
+            "describe": describe}
+
+
+def _dashboard(section_id: int):
+    section = load(Section, section_id, Action.VIEW)
+    team = None
+    if request.args.get("team"):
+        team = db.session.get(Team, request.args.get("team", type=int) or 0)
+        if team is None or team.section_id != section.id:
+            raise NotFound()
+    return dashboard_for(actor(), section, team, local_today())
+
+
+@blueprint.route("/sections/<id:section_id>/dashboard")
+def dashboard(section_id):
+    """The section's chosen indicators, for the section and per team, with trends."""
+    board = _dashboard(section_id)
+    return render_template("dashboard/dashboard.html", board=board,
+                           can_manage=bool(permits(actor(), Action.MANAGE,
+                                                   SettingsOf(board.section))))
+
+
+@blueprint.route("/sections/<id:section_id>/dashboard.csv")
+def dashboard_csv(section_id):
+    """What the dashboard shows, as CSV: each card's value today, its teams' values, and
+    its weekly values (UTF-8 with a byte-order mark, so spreadsheets read «æøå»)."""
+    board = _dashboard(section_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["scope", "name", "indicator", "indicator_name", "date", "value", "n",
+                     "suppressed"])
+    shown = ("team", board.team.name) if board.team else ("section", board.section.name)
+    for card in board.cards:
+        rows = [(shown, board.day, card.figure)]
+        rows += [(("team", t.team.name), board.day, t.figure) for t in card.teams]
+        rows += [(shown, point["date"], point) for point in card.trend]
+        for (scope, name), day, figure in rows:
+            value = figure.get("value")
+            writer.writerow([scope, _text_cell(name), card.indicator.id,
+                             _text_cell(str(card.indicator.name)), day.isoformat(),
+                             "" if value is None else value,
+                             "" if figure.get("suppressed") else figure.get("n", ""),
+                             str(bool(figure.get("suppressed"))).lower()])
+    filename = f"dashboard-{board.section.id}-{board.day.isoformat()}.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _text_cell(text: str) -> str:
+    """A name as a spreadsheet shows it, never as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@blueprint.route("/sections/<id:section_id>/settings", methods=["GET", "POST"])
+def settings(section_id):
+    """Choose the dashboard's indicators and the thresholds; every change is shown with
+    who made it and when. Coordinators of the section may read, not change."""
+    section = db.session.get(Section, section_id)
+    if section is None:
+        raise NotFound()
+    ensure(actor(), Action.MANAGE if request.method == "POST" else Action.VIEW,
+           SettingsOf(section))
+    row = settings_row(section)
+    form = SettingsForm(obj=row)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_settings(section, **{field: getattr(form, field).data for field in FIELDS})
+        except ValidationFailed as error:
+            db.session.rollback()
+            attach_errors(form, error.errors)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("dashboard.settings", section_id=section.id))
+    if form.errors:
+        status = 422
+    history = list(db.session.scalars(history_query(section).limit(50)))
+    names = {s.id: s.full_name for s in db.session.scalars(
+        db.select(Staff).where(Staff.id.in_({h.changed_by_id for h in history})))}
+    return render_template("dashboard/settings.html", section=section, form=form,
+                           history=history, names=names,
+                           can_manage=bool(permits(actor(), Action.MANAGE, SettingsOf(section)))
+                           ), status

@@ -1,0 +1,144 @@
+"""The section leader's dashboard: cards, trends, "fewer than 5", CSV and settings."""
+
+import csv
+import io
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from homecare.core.timeutil import local_today
+from homecare.dashboard.charts import trend_chart
+from homecare.extensions import db
+from homecare.indicators.definitions import Kind
+from homecare.indicators.models import SettingsChange
+from homecare.indicators.snapshots import build_snapshot, weekly_dates
+from homecare.what_matters.services import record_conversation
+from tests.conftest import sign_in
+from tests.factories import make_user
+from tests.test_care_pages import post_form
+
+
+def a_section_with_a_small_team(org, asked=6):
+    """Team A1 with seven users (``asked`` of them asked what matters); A2 keeps one."""
+    users = [make_user(org.team_a1, full_name=f"Bruker Nummer{i}") for i in range(6)]
+    for user in users[:asked]:
+        record_conversation(user=user, recorded_by=org.staff_a1, conversation_date=local_today(),
+                            asked_by=org.staff_a1, present=["user"], in_own_words="Å bo hjemme")
+    return users
+
+
+def snapshots(weeks=3):
+    for day in weekly_dates(local_today(), weeks):
+        build_snapshot(day)
+
+
+def test_the_leader_sees_cards_with_value_n_and_why_and_never_a_user(client, org):
+    users = a_section_with_a_small_team(org)
+    snapshots()
+    sign_in(client, "leader.a")
+    page = client.get(f"/sections/{org.section_a.id}/dashboard").text
+    assert "Brukere spurt «Hva er viktig for deg?»" in page
+    assert "Det som er viktig for brukeren, skal være utgangspunktet" in page
+    assert "75 %" in page and "n = 8" in page  # section: 6 of 8 users asked
+    assert "85,7 %" in page  # team A1: 6 of 7
+    assert "færre enn 5" in page  # team A2 has one user
+    assert page.count('<polyline class="line"') >= 1
+    for user in users:
+        assert user.full_name not in page
+    assert org.user_a1.full_name not in page
+
+
+def test_a_small_teams_weeks_are_gaps_in_its_chart(client, org):
+    a_section_with_a_small_team(org)
+    snapshots(3)
+    sign_in(client, "leader.a")
+    page = client.get(f"/sections/{org.section_a.id}/dashboard?team={org.team_a2.id}").text
+    assert "færre enn 5" in page
+    assert '<rect class="gap"' in page and '<circle class="dot"' not in page
+    assert client.get(f"/sections/{org.section_a.id}/dashboard?team={org.team_b1.id}"
+                      ).status_code == 404
+
+
+def test_the_chart_breaks_its_line_at_suppressed_and_missing_weeks():
+    weeks = weekly_dates(local_today(), 5)
+    points = [{"date": weeks[0], "value": 50.0, "n": 9, "suppressed": False},
+              {"date": weeks[1], "value": 60.0, "n": 9, "suppressed": False},
+              {"date": weeks[2], "value": None, "n": 3, "suppressed": True},
+              {"date": weeks[4], "value": 100.0, "n": 9, "suppressed": False}]
+    chart = trend_chart(points, weeks, Kind.PERCENTAGE)
+    assert len(chart.segments) == 2 and len(chart.dots) == 3 and len(chart.gaps) == 1
+    top, bottom = chart.dots[2][1], chart.plot_bottom
+    assert top == 10 and chart.y_ticks[0] == (bottom, 0.0)
+    negative = trend_chart([{"date": weeks[0], "value": -4.0, "n": 9, "suppressed": False}],
+                           weeks, Kind.POINTS)
+    assert negative.y_ticks[0][1] == -5.0 and negative.y_ticks[1][1] == 0.0
+
+
+def test_the_csv_holds_what_is_on_screen(client, org):
+    a_section_with_a_small_team(org)
+    snapshots(2)
+    sign_in(client, "leader.a")
+    response = client.get(f"/sections/{org.section_a.id}/dashboard.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    coverage = [r for r in rows if r["indicator"] == "what_matters_coverage"
+                and r["date"] == str(local_today())]
+    assert {(r["scope"], r["name"], r["value"], r["n"], r["suppressed"]) for r in coverage} == {
+        ("section", "Seksjon A", "75.0", "8", "false"),
+        ("team", "Team A1", "85.7", "7", "false"), ("team", "Team A2", "", "", "true")}
+    weekly = [r for r in rows if r["indicator"] == "what_matters_coverage"
+              and r["date"] != str(local_today())]
+    assert len(weekly) >= 1 and all(r["scope"] == "section" for r in weekly)
+
+
+def test_the_leader_chooses_the_indicators_and_the_change_is_shown(client, org):
+    sign_in(client, "leader.a")
+    path = f"/sections/{org.section_a.id}/settings"
+    too_many = post_form(client, path, {
+        "dashboard_indicators": ["contact_share", "contact_rule", "distinct_staff_14d",
+                                 "what_matters_coverage", "followups_done", "user_voice",
+                                 "goal_progress"],
+        "contact_every_n": "7", "caseload_cap": "10", "followup_grace_days": "7"})
+    assert too_many.status_code == 422 and "Velg høyst 6 indikatorer." in too_many.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SettingsChange)) == 0
+    saved = post_form(client, path, {
+        "dashboard_indicators": ["followups_done", "users_without_contact"],
+        "contact_every_n": "5", "caseload_cap": "10", "followup_grace_days": "7"})
+    assert saved.status_code == 302
+    history = client.get(path).text
+    assert "Test leader.a" in history and "7 → 5" in history
+    dashboard = client.get(f"/sections/{org.section_a.id}/dashboard").text
+    assert "Gjennomførte oppfølginger" in dashboard
+    assert "Brukere spurt «Hva er viktig for deg?»" not in dashboard
+
+
+def test_coordinators_read_the_settings_and_others_are_kept_out(client, org):
+    sign_in(client, "coord.a1")
+    path = f"/sections/{org.section_a.id}/settings"
+    page = client.get(path)
+    assert page.status_code == 200 and "<form method=\"post\" novalidate>" not in page.text
+    assert post_form(client, path, {"contact_every_n": "3"}).status_code == 403
+    assert client.get(f"/sections/{org.section_a.id}/dashboard").status_code == 403
+    other = client.application.test_client()
+    sign_in(other, "leader.b")
+    assert other.get(f"/sections/{org.section_a.id}/dashboard").status_code == 403
+    assert other.get(f"/sections/{org.section_a.id}/dashboard.csv").status_code == 403
+    assert other.get(path).status_code == 403
+
+
+def test_the_dashboard_costs_the_same_for_few_or_many_users(app, client, org):
+    from tests.api.test_query_counts import counted
+
+    sign_in(client, "leader.a")
+    a_section_with_a_small_team(org)
+    snapshots(2)
+
+    def cost():
+        with counted(app) as statements:
+            assert client.get(f"/sections/{org.section_a.id}/dashboard").status_code == 200
+        return len(statements)
+
+    few = cost()
+    for _ in range(15):
+        make_user(org.team_a2, start=local_today() - timedelta(days=20))
+    assert cost() == few
