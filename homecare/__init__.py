@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
+    from homecare.admin.views import blueprint as admin
     from homecare.auth.views import blueprint as auth
     from homecare.care import actions, coordination, planning  # noqa: F401 - routes on care
     from homecare.care.views import blueprint as care
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web)
     app.register_blueprint(care)
     app.register_blueprint(dashboard)
+    app.register_blueprint(admin)
     app.register_blueprint(api_reference)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)

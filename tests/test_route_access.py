@@ -97,6 +97,9 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
     plan = {"service_user_id": str(org.user_a1.id), "staff_id": str(org.staff_a1.id),
             "kind": "main", "day": today, "time": "23:00", "minutes": "30"}
     coordinates = by_role(302, 403, 403, 200, 403, 403)
+    account = f"/admin/staff/{org.staff_b1.id}"
+    admin_page = by_role(302, 200, 403, 403, 403, 403)
+    admin_saves = by_role(302, 302, 403, 403, 403, 403)
     care_read = by_role(401, 403, 403, 200, 200, 404)
     care_list = by_role(401, 403, 403, 200, 200, 200)
     admin_only = by_role(401, 200, 403, 403, 403, 403)
@@ -168,6 +171,27 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/sections/{org.section_a.id}/settings", by_role(302, 302, 302, 403, 403, 403),
             {"dashboard_indicators": "contact_share", "contact_every_n": "6",
              "caseload_cap": "10", "followup_grace_days": "7"}),
+        ("admin.staff_list", "GET"): Route("/admin/staff", admin_page),
+        ("admin.new_staff", "GET"): Route("/admin/staff/new", admin_page),
+        ("admin.new_staff", "POST"): Route("/admin/staff/new", admin_saves, {
+            "username": "ny.ansatt", "full_name": "Ny", "password": "long-enough-password",
+            "role": "staff", "profession": "nurse", "section_id": "None",
+            "team_ids": str(org.team_a1.id)}),
+        ("admin.edit_staff", "GET"): Route(account, admin_page),
+        ("admin.edit_staff", "POST"): Route(account, admin_saves, {
+            "full_name": "Endret", "role": "staff", "profession": "nurse",
+            "section_id": "None", "team_ids": str(org.team_b1.id), "active": "y"}),
+        ("admin.reset_password", "POST"): Route(f"{account}/password", admin_saves,
+                                                {"new_password": "another-long-password"}),
+        ("admin.organisation", "GET"): Route("/admin/organisation", admin_page),
+        ("admin.organisation", "POST"): Route("/admin/organisation", admin_saves,
+                                              {"section-name": "Ny seksjon"}),
+        ("admin.edit_section", "GET"): Route(f"/admin/sections/{org.section_b.id}", admin_page),
+        ("admin.edit_section", "POST"): Route(f"/admin/sections/{org.section_b.id}",
+                                              admin_saves, {"name": "Omdøpt"}),
+        ("admin.edit_team", "GET"): Route(f"/admin/teams/{org.team_b1.id}", admin_page),
+        ("admin.edit_team", "POST"): Route(f"/admin/teams/{org.team_b1.id}", admin_saves,
+                                           {"name": "Omdøpt", "section_id": str(org.section_b.id)}),
         ("api_reference.reference", "GET"): Route("/api/v1/docs", everyone(200)),
         ("api-docs.openapi_json", "GET"): Route("/api/v1/openapi.json", everyone(200)),
         ("tokens.Tokens", "POST"): Route("/api/v1/tokens", everyone(201),

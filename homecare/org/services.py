@@ -110,6 +110,8 @@ def update_section(section: Section, *, name: str | None = None) -> Section:
     """Rename a section (names stay unique)."""
     if name is not None and name.strip() != section.name:
         errors = FieldErrors()
+        errors.text("name", name, max_length=120)
+        errors.raise_if_any()
         if db.session.scalar(sa.select(Section.id).where(Section.name == name.strip())):
             errors.add("name", _("A section with this name already exists."))
         errors.raise_if_any()
@@ -120,6 +122,10 @@ def update_section(section: Section, *, name: str | None = None) -> Section:
 
 def update_team(team: Team, *, name: str | None = None, section: Section | None = None) -> Team:
     """Rename a team or move it to another section (names stay unique per section)."""
+    if name is not None:
+        errors = FieldErrors()
+        errors.text("name", name, max_length=120)
+        errors.raise_if_any()
     new_name = name.strip() if name is not None else team.name
     new_section = section or team.section
     if (new_name, new_section.id) != (team.name, team.section_id):

@@ -1,0 +1,1 @@
+"""Administration: staff accounts, teams and sections (never care records)."""

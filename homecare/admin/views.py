@@ -1,0 +1,182 @@
+"""Administration pages: staff accounts, teams and sections, through the org services."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from homecare.admin.forms import NameForm, PasswordResetForm, StaffForm, TeamForm
+from homecare.care.forms import attach_errors
+from homecare.core.access import ORGANISATION, Action, ensure
+from homecare.core.errors import ValidationFailed
+from homecare.core.lookup import actor, load
+from homecare.extensions import db
+from homecare.org.models import Section, Staff, Team
+from homecare.org.services import (
+    create_section,
+    create_staff,
+    create_team,
+    update_section,
+    update_staff,
+    update_team,
+)
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+PAGE_SIZE = 50
+
+
+def _organisation() -> tuple[list[Section], list[Team]]:
+    ensure(actor(), Action.MANAGE, ORGANISATION)
+    sections = list(db.session.scalars(sa.select(Section).order_by(Section.name)))
+    teams = list(db.session.scalars(sa.select(Team).order_by(Team.name)))
+    return sections, teams
+
+
+def _saved(save, form, message: str, target: str, **values):
+    """Run a service call; on refusal roll back and put its messages next to the fields."""
+    try:
+        save()
+    except ValidationFailed as error:
+        db.session.rollback()
+        attach_errors(form, error.errors)
+        return None
+    flash(message, "success")
+    return redirect(url_for(target, **values))
+
+
+@blueprint.route("/staff")
+def staff_list():
+    """Staff accounts by name, 50 a page, optionally only those whose name matches ``q``."""
+    ensure(actor(), Action.MANAGE, ORGANISATION)
+    query = sa.select(Staff).order_by(Staff.full_name, Staff.id)
+    q = (request.args.get("q") or "").strip()
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Staff.full_name).like(like),
+                                   Staff.username.like(like)))
+    page = max(1, min(request.args.get("page", 1, type=int), 100_000))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    people = list(db.session.scalars(query.options(selectinload(Staff.teams))
+                                     .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return render_template("admin/staff_list.html", people=people, q=q, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total)
+
+
+@blueprint.route("/staff/new", methods=["GET", "POST"])
+def new_staff():
+    """Create an account with its role and placement."""
+    sections, teams = _organisation()
+    form = StaffForm()
+    form.fill_choices(sections, teams)
+    if form.validate_on_submit():
+        done = _saved(lambda: create_staff(
+            username=form.username.data, password=form.password.data,
+            full_name=form.full_name.data, role=form.role.data,
+            profession=form.profession.data or None, team_ids=form.team_ids.data or [],
+            section_id=form.section_id.data), form,
+            _("The account is created."), "admin.staff_list", q=form.username.data)
+        if done:
+            return done
+    return render_template("admin/staff_form.html", form=form, person=None), (
+        422 if form.errors else 200)
+
+
+def _account_form(person: Staff, **kwargs) -> StaffForm:
+    """The account form filled from the record (and from the request unless told not to)."""
+    sections, teams = _organisation()
+    form = StaffForm(obj=person, team_ids=person.team_ids, role=person.role.value,
+                     profession=person.profession.value if person.profession else "", **kwargs)
+    form.fill_choices(sections, teams)
+    return form
+
+
+@blueprint.route("/staff/<id:staff_id>", methods=["GET", "POST"])
+def edit_staff(staff_id):
+    """Change an account's name, role, placement, or deactivate it (its sessions end)."""
+    person = load(Staff, staff_id, Action.MANAGE)
+    form = _account_form(person)
+    if form.validate_on_submit():
+        done = _saved(lambda: update_staff(
+            person, full_name=form.full_name.data, role=form.role.data,
+            profession=form.profession.data or None, team_ids=form.team_ids.data or [],
+            section_id=form.section_id.data, active=form.active.data), form,
+            _("Saved."), "admin.edit_staff", staff_id=person.id)
+        if done:
+            return done
+    return render_template("admin/staff_form.html", form=form, person=person,
+                           password_form=PasswordResetForm()), 422 if form.errors else 200
+
+
+@blueprint.route("/staff/<id:staff_id>/password", methods=["POST"])
+def reset_password(staff_id):
+    """Set a new password for someone who lost theirs; every session of theirs ends."""
+    person = load(Staff, staff_id, Action.MANAGE)
+    password_form = PasswordResetForm()
+    if password_form.validate_on_submit():
+        try:
+            update_staff(person, password=password_form.new_password.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            password_form.new_password.errors = list(error.errors.get("password", []))
+        else:
+            flash(_("The password is changed. Tell %(name)s in person.",
+                    name=person.full_name), "success")
+            return redirect(url_for("admin.edit_staff", staff_id=person.id))
+    return render_template("admin/staff_form.html", form=_account_form(person, formdata=None),
+                           person=person, password_form=password_form), 422
+
+
+@blueprint.route("/organisation", methods=["GET", "POST"])
+def organisation():
+    """Sections and their teams; create a section or a team here."""
+    sections, teams = _organisation()
+    section_form, team_form = NameForm(prefix="section"), TeamForm(prefix="team")
+    team_form.section_id.choices = [SelectChoice(s.id, s.name) for s in sections]
+    if request.method == "POST":
+        adding_team = "team-name" in request.form
+        form = team_form if adding_team else section_form
+        if form.validate_on_submit():
+            done = _saved(
+                (lambda: create_team(team_form.name.data,
+                                     db.session.get(Section, team_form.section_id.data)))
+                if adding_team else (lambda: create_section(section_form.name.data)),
+                form, _("Saved."), "admin.organisation")
+            if done:
+                return done
+    return render_template("admin/organisation.html", sections=sections, teams=teams,
+                           section_form=section_form, team_form=team_form), (
+        422 if section_form.errors or team_form.errors else 200)
+
+
+@blueprint.route("/sections/<id:section_id>", methods=["GET", "POST"])
+def edit_section(section_id):
+    """Rename a section."""
+    section = load(Section, section_id, Action.MANAGE)
+    form = NameForm(obj=section)
+    if form.validate_on_submit():
+        done = _saved(lambda: update_section(section, name=form.name.data), form, _("Saved."),
+                      "admin.organisation")
+        if done:
+            return done
+    return render_template("admin/name_form.html", form=form, title=section.name), (
+        422 if form.errors else 200)
+
+
+@blueprint.route("/teams/<id:team_id>", methods=["GET", "POST"])
+def edit_team(team_id):
+    """Rename a team or move it to another section."""
+    team = load(Team, team_id, Action.MANAGE)
+    sections, _teams = _organisation()
+    form = TeamForm(obj=team)
+    form.section_id.choices = [SelectChoice(s.id, s.name) for s in sections]
+    if form.validate_on_submit():
+        done = _saved(lambda: update_team(team, name=form.name.data,
+                                          section=db.session.get(Section, form.section_id.data)),
+                      form, _("Saved."), "admin.organisation")
+        if done:
+            return done
+    return render_template("admin/name_form.html", form=form, title=team.name), (
+        422 if form.errors else 200)
