@@ -68,6 +68,60 @@ class LiveServer:
             return {"name": user.full_name, "goal": goal}
 
 
+    def coordinator_case(self) -> dict:
+        """Two users of the demo coordinator's team: one whose next main visit by anyone
+        but the contact breaks the every-N-th rule, and one with no responsible contact."""
+        from homecare.care.planner import team_members
+        from homecare.core.timeutil import local_today, local_zone
+        from homecare.org.models import Staff
+        from homecare.service_users.services import assign_responsible_contact
+        from homecare.visits.services import create_visit
+        from tests.factories import make_user
+
+        n = next(self._serial)
+        with self.app.app_context():
+            coordinator = db.session.query(Staff).filter_by(
+                username="koordinator.bjolsen").one()
+            team = coordinator.teams[0]
+            nurse = db.session.query(Staff).filter_by(username="sykepleier.bjolsen").one()
+            other = next(s for s in team_members(team) if s.id not in (nurse.id,
+                                                                      coordinator.id))
+            today = local_today()
+            user = make_user(team, full_name=f"Planlagt Nummer{n}",
+                             start=today - timedelta(days=60))
+            assign_responsible_contact(user, nurse, starting=datetime.combine(
+                today - timedelta(days=30), time(8), tzinfo=local_zone()))
+            for days_ago in range(6, 0, -1):
+                start = datetime.combine(today - timedelta(days=days_ago), time(9),
+                                         tzinfo=local_zone())
+                create_visit(user=user, staff=other, created_by=coordinator, kind="main",
+                             planned_start=start, planned_minutes=30, status="completed",
+                             actual_start=start, actual_end=start + timedelta(minutes=30))
+            unassigned = make_user(team, full_name=f"Uten Kontakt{n}",
+                                   start=today - timedelta(days=20))
+            db.session.commit()
+            return {"user_id": str(user.id), "name": user.full_name, "staff_id": str(other.id),
+                    "staff_name": other.full_name, "nurse_name": nurse.full_name,
+                    "unassigned_id": str(unassigned.id), "unassigned": unassigned.full_name,
+                    "team_id": team.id}
+
+    def small_team(self) -> dict:
+        """A team of two users in the demo leader's section (made once): too few to show."""
+        from homecare.org.models import Staff, Team
+        from homecare.org.services import create_team
+        from tests.factories import make_user
+
+        with self.app.app_context():
+            leader = db.session.query(Staff).filter_by(username="leder").one()
+            team = db.session.query(Team).filter_by(name="Team Lille").one_or_none()
+            if team is None:
+                team = create_team("Team Lille", leader.section)
+                for i in range(2):
+                    make_user(team, full_name=f"Liten Bruker{i}")
+                db.session.commit()
+            return {"section_id": leader.section_id, "team": team.name}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     noon = datetime.combine(date.today(), time(12))
