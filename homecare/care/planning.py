@@ -29,8 +29,8 @@ from homecare.visits.continuity import Continuity, continuity_of
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.visits.services import create_visit, update_visit
 
-#: What a plan's form fields are called in the visit service's errors.
-ALIASES = {"staff_id": "staff_id", "planned_minutes": "minutes", "planned_start": "time"}
+#: The visit service's names for the plan form's fields, where they differ.
+ALIASES = {"planned_minutes": "minutes"}
 
 
 def _week_arg() -> date:
@@ -88,8 +88,9 @@ def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save):
     """Validate, show consequences, and save once they have been seen."""
     continuity: Continuity | None = None
     status = 200
-    if form.validate_on_submit():
-        user, staff, kind, start = _planned(form, team)
+    plan = _planned(form, team) if form.validate_on_submit() else None
+    if plan is not None:
+        user, staff, kind, start = plan
         continuity = continuity_of(user, staff, kind, start, ignore=visit.id if visit else None)
         seen = form.confirm.data == fingerprint(user, staff, kind, start)
         if not continuity.warnings or seen:
