@@ -1,0 +1,1 @@
+"""A deterministic generator of realistic data at section and Oslo scale, for benchmarks."""
