@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from homecare.care.forms import PlanVisitForm, attach_errors
+from homecare.care.labels import KIND_LABELS, STATUS_LABELS
 from homecare.care.planner import monday_of, team_members, team_users, week_plan
 from homecare.care.views import blueprint
 from homecare.core.access import Action
@@ -45,9 +46,15 @@ def planner(team_id):
     """The team's week, a row per staff member; ``?week=`` any day of the week wanted."""
     team = load(Team, team_id, Action.COORDINATE)
     week = week_plan(team, _week_arg())
+    zone = local_zone()
+    # A busy team has a thousand visits a week: translate each label once, not per visit.
     return render_template("care/planner.html", week=week, today=local_today(),
                            previous=week.monday - timedelta(days=7),
-                           following=week.monday + timedelta(days=7), teams=actor().teams)
+                           following=week.monday + timedelta(days=7), teams=actor().teams,
+                           kinds={k: str(v) for k, v in KIND_LABELS.items()},
+                           statuses={k: str(v) for k, v in STATUS_LABELS.items()},
+                           clock=lambda moment: moment.astimezone(zone).strftime("%H:%M"),
+                           NO_ID=str(uuid.UUID(int=0)))
 
 
 def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | None) -> None:

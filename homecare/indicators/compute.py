@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 from homecare.flags.settings import ControlSettings
 from homecare.indicators.definitions import INDICATORS
 from homecare.indicators.parts import Parts, Result, median_of, one_decimal, percentage
-from homecare.indicators.queries import QUERIES, QUESTIONS
+from homecare.indicators.queries import QUERIES, QUESTIONS, SHARED_QUERIES
 from homecare.indicators.scope import Window
 
 
@@ -76,17 +77,46 @@ class Computed:
     parts: dict[str, Parts]
 
 
-def compute(team_ids: list[int], day: date, window_days: int,
-            settings: ControlSettings) -> Computed:
-    """Every indicator for ``team_ids`` on ``day``: one query per indicator family."""
+def _raw(team_ids: list[int], day: date, window_days: int,
+         settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     window = Window(day, window_days)
     raw = {name: query(team_ids, window, settings) for name, query in QUERIES.items()}
+    for shared in SHARED_QUERIES:
+        raw.update(shared(team_ids, window, settings))
+    return raw
+
+
+def _assemble(raw: dict[str, dict[int, Parts]], team_ids: list[int],
+              settings: ControlSettings) -> Computed:
     teams, total_parts = {}, {}
     for name, per_team in raw.items():
         total_parts[name] = sum((per_team.get(t, Parts()) for t in team_ids), Parts())
     for team_id in team_ids:
         teams[team_id] = finish({name: raw[name].get(team_id, Parts()) for name in raw}, settings)
     return Computed(teams=teams, total=finish(total_parts, settings), parts=total_parts)
+
+
+def compute(team_ids: list[int], day: date, window_days: int,
+            settings: ControlSettings) -> Computed:
+    """Every indicator for ``team_ids`` on ``day``: one query per indicator family."""
+    return _assemble(_raw(team_ids, day, window_days, settings), team_ids, settings)
+
+
+def compute_many(scopes: dict, day: date, window_days: int) -> dict:
+    """``{key: (team_ids, settings)}`` -> ``{key: Computed}``, e.g. every section at once.
+
+    Sections that share thresholds share one query per indicator family, so the cost of
+    all of Oslo is a few large queries instead of fifteen rounds of small ones.
+    """
+    groups: dict[ControlSettings, list] = defaultdict(list)
+    for key, (_team_ids, settings) in scopes.items():
+        groups[settings].append(key)
+    computed = {}
+    for settings, keys in groups.items():
+        raw = _raw([t for key in keys for t in scopes[key][0]], day, window_days, settings)
+        for key in keys:
+            computed[key] = _assemble(raw, scopes[key][0], settings)
+    return computed
 
 
 def combine(computed: list[tuple[Computed, ControlSettings]]) -> dict[str, Result]:

@@ -67,56 +67,68 @@ def _main_visits_with_contact(team_ids, window: Window):
     )
 
 
-def contact_share(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
-    """Per user: share of main visits made by the contact at the time; summed per team."""
-    visits = _main_visits_with_contact(team_ids, window)
-    share = sa.cast(sa.func.sum(visits.c.by_contact), sa.Float) / sa.cast(sa.func.count(),
-                                                                          sa.Float)
-    per_user = (sa.select(visits.c.team_id, share.label("share"))
-                .group_by(visits.c.team_id, visits.c.user_id).subquery())
-    rows = db.session.execute(
-        sa.select(per_user.c.team_id, sa.func.sum(per_user.c.share).label("num"),
-                  sa.func.count().label("den")).group_by(per_user.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=float(r.num), den=r.den))
+def contact_continuity(team_ids, window: Window,
+                       settings: ControlSettings) -> dict[str, dict[int, Parts]]:
+    """``contact_share`` and ``contact_rule`` from one pass over the main visits in W.
 
-
-def contact_rule(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
-    """Users with at least N main visits in W; those whose longest run of visits without
-    the contact stays under N kept the rule (runs found with window functions)."""
+    Per user, the visits are numbered into islands that each begin with a visit by the
+    contact (a running sum, in order of actual start); the visits without the contact in
+    an island are one run. From the islands: the contact's share of the user's visits,
+    the longest run, and the number of visits (users with fewer than N are not counted
+    for the rule). Both indicators read the same rows, so they share the query.
+    """
     visits = _main_visits_with_contact(team_ids, window)
-    order = (visits.c.actual_start, visits.c.visit_id)
     numbered = sa.select(
         visits.c.team_id, visits.c.user_id, visits.c.by_contact,
-        sa.func.sum(visits.c.by_contact).over(partition_by=visits.c.user_id, order_by=order)
+        sa.func.sum(visits.c.by_contact).over(
+            partition_by=visits.c.user_id, order_by=(visits.c.actual_start, visits.c.visit_id))
         .label("island"),
-        sa.func.count().over(partition_by=visits.c.user_id).label("total"),
     ).subquery()
-    runs = (sa.select(numbered.c.team_id, numbered.c.user_id,
-                      sa.func.sum(1 - numbered.c.by_contact).label("run"),
-                      sa.func.max(numbered.c.total).label("total"))
-            .group_by(numbered.c.team_id, numbered.c.user_id, numbered.c.island).subquery())
-    per_user = (sa.select(runs.c.team_id, sa.func.max(runs.c.run).label("longest"),
-                          sa.func.max(runs.c.total).label("total"))
-                .group_by(runs.c.team_id, runs.c.user_id).subquery())
+    islands = (sa.select(numbered.c.team_id, numbered.c.user_id,
+                         sa.func.sum(1 - numbered.c.by_contact).label("run"),
+                         sa.func.sum(numbered.c.by_contact).label("by_contact"),
+                         sa.func.count().label("size"))
+               .group_by(numbered.c.team_id, numbered.c.user_id, numbered.c.island).subquery())
+    per_user = (sa.select(islands.c.team_id, sa.func.max(islands.c.run).label("longest"),
+                          sa.func.sum(islands.c.size).label("total"),
+                          sa.func.sum(islands.c.by_contact).label("by_contact"))
+                .group_by(islands.c.team_id, islands.c.user_id).subquery())
     every_n = settings.contact_every_n
+    counted = per_user.c.total >= every_n
+    share = sa.cast(per_user.c.by_contact, sa.Float) / sa.cast(per_user.c.total, sa.Float)
     rows = db.session.execute(
-        sa.select(per_user.c.team_id,
-                  sa.func.sum(sa.case((per_user.c.longest < every_n, 1), else_=0)).label("num"),
-                  sa.func.count().label("den"))
-        .where(per_user.c.total >= every_n).group_by(per_user.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+        sa.select(per_user.c.team_id, sa.func.sum(share).label("share_num"),
+                  sa.func.count().label("share_den"),
+                  sa.func.sum(sa.case((sa.and_(counted, per_user.c.longest < every_n), 1),
+                                      else_=0)).label("rule_num"),
+                  sa.func.sum(sa.case((counted, 1), else_=0)).label("rule_den"))
+        .group_by(per_user.c.team_id))
+    result: dict[str, dict[int, Parts]] = {"contact_share": {}, "contact_rule": {}}
+    for row in rows:
+        result["contact_share"][row.team_id] = Parts(num=float(row.share_num),
+                                                     den=row.share_den)
+        result["contact_rule"][row.team_id] = Parts(num=int(row.rule_num),
+                                                    den=int(row.rule_den))
+    return result
 
 
 def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
-    """Per user with a completed visit in the 14 days to D: how many different staff."""
+    """Per user with a completed visit in the 14 days to D: how many different staff.
+
+    The database returns how many users met each number of faces, per team (a small
+    histogram), rather than one row per user; the median is taken from it.
+    """
     users = users_in_teams(window.day, team_ids)
     fortnight = Window(window.day, 14)
+    per_user = (sa.select(users.c.team_id,
+                          sa.func.count(sa.distinct(Visit.staff_id)).label("staff"))
+                .join(users, users.c.user_id == Visit.service_user_id)
+                .where(_completed(Visit, None, fortnight.starts, fortnight.ends))
+                .group_by(users.c.team_id, Visit.service_user_id).subquery())
     rows = db.session.execute(
-        sa.select(users.c.team_id, sa.func.count(sa.distinct(Visit.staff_id)).label("staff"))
-        .join(users, users.c.user_id == Visit.service_user_id)
-        .where(_completed(Visit, None, fortnight.starts, fortnight.ends))
-        .group_by(users.c.team_id, Visit.service_user_id))
-    return _by_team(rows, lambda r: Parts(den=1, values=[r.staff]))
+        sa.select(per_user.c.team_id, per_user.c.staff, sa.func.count().label("users"))
+        .group_by(per_user.c.team_id, per_user.c.staff))
+    return _by_team(rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))
 
 
 def what_matters_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
@@ -189,21 +201,26 @@ def user_voice(team_ids, window: Window, settings) -> dict[int, Parts]:
 
 def goal_progress(team_ids, window: Window, settings) -> dict[int, Parts]:
     """Goals with a baseline and a rated check-in by D; progressed when the latest rating
-    is at least two points above the baseline."""
+    is at least two points above the baseline.
+
+    The latest rating is looked up per goal of the scope (a backward scan of the
+    check-ins index on goal and date), so the cost follows the section asked for.
+    """
     users = users_in_teams(window.day, team_ids)
-    ranked = (sa.select(CheckIn.goal_id, CheckIn.performance, sa.func.row_number().over(
-        partition_by=CheckIn.goal_id,
-        order_by=(CheckIn.date.desc(), CheckIn.created_at.desc(), CheckIn.id.desc()))
-        .label("rank"))
-        .where(CheckIn.performance.is_not(None), CheckIn.date <= window.day).subquery())
-    progressed = ranked.c.performance >= Goal.baseline_performance + 2
+    latest = (sa.select(CheckIn.performance)
+              .where(CheckIn.goal_id == Goal.id, CheckIn.performance.is_not(None),
+                     CheckIn.date <= window.day)
+              .order_by(CheckIn.date.desc(), CheckIn.created_at.desc(), CheckIn.id.desc())
+              .limit(1).correlate(Goal).scalar_subquery())
+    rated = (sa.select(users.c.team_id, Goal.baseline_performance, latest.label("latest"))
+             .join(users, users.c.user_id == Goal.service_user_id)
+             .where(Goal.baseline_performance.is_not(None)).subquery())
+    progressed = rated.c.latest >= rated.c.baseline_performance + 2
     rows = db.session.execute(
-        sa.select(users.c.team_id, sa.func.sum(sa.case((progressed, 1), else_=0)).label("num"),
+        sa.select(rated.c.team_id, sa.func.sum(sa.case((progressed, 1), else_=0)).label("num"),
                   sa.func.count().label("den"))
-        .join(users, users.c.user_id == Goal.service_user_id)
-        .join(ranked, sa.and_(ranked.c.goal_id == Goal.id, ranked.c.rank == 1))
-        .where(Goal.baseline_performance.is_not(None))
-        .group_by(users.c.team_id))
+        .where(rated.c.latest.is_not(None))
+        .group_by(rated.c.team_id))
     return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
 
 
@@ -264,9 +281,9 @@ def decision_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
 
 
 #: The queries, each run once per scope (followups feeds three indicators).
+#: Queries that answer more than one indicator family at once.
+SHARED_QUERIES = (contact_continuity,)
 QUERIES = {
-    "contact_share": contact_share,
-    "contact_rule": contact_rule,
     "distinct_staff_14d": distinct_staff_14d,
     "what_matters_coverage": what_matters_coverage,
     "followups": followups,

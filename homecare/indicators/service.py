@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from homecare.core.access import ORGANISATION, Action, ensure
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.extensions import db
-from homecare.indicators.compute import combine, compute
+from homecare.indicators.compute import combine, compute, compute_many
 from homecare.indicators.definitions import DEFAULT_DASHBOARD
 from homecare.indicators.models import IndicatorSnapshot
 from homecare.indicators.parts import Result
@@ -81,7 +81,14 @@ def indicators_for(actor: Staff, *, team_id=None, section_id=None, day: date,
 
 def _all_sections(day: date, window_days: int) -> dict:
     sections = list(db.session.scalars(sa.select(Section).order_by(Section.id)))
-    computed = {s.id: _for_section(s, day, window_days) for s in sections if _team_ids(s)}
+    team_ids: dict[int, list[int]] = defaultdict(list)
+    for team_id, section_id in db.session.execute(
+            sa.select(Team.id, Team.section_id).order_by(Team.id)):
+        team_ids[section_id].append(team_id)
+    rows = {s.id: settings_row(s) for s in sections if team_ids[s.id]}
+    results = compute_many({sid: (team_ids[sid], thresholds(row)) for sid, row in rows.items()},
+                           day, window_days)
+    computed = {sid: (results[sid], row) for sid, row in rows.items()}
     total = combine([(c, thresholds(row)) for c, row in computed.values()])
     per_section = show_siblings({sid: c.total for sid, (c, _row) in computed.items()},
                                 suppress=True)

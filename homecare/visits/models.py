@@ -45,7 +45,17 @@ class Visit(CareRecordMixin, VersionedMixin, db.Model):
             "status <> 'completed' OR (actual_start IS NOT NULL AND actual_end IS NOT NULL)",
             name="completed_has_times",
         ),
-        sa.Index("ix_visits_user_actual_start", "service_user_id", "actual_start"),
+        # The windowed indicators and the contact flag read completed visits in a time
+        # range with kind and staff: by user (a section, a user page) or by time (all of
+        # Oslo). Both are range scans, index-only on PostgreSQL.
+        sa.Index("ix_visits_completed_user_start", "service_user_id", "actual_start",
+                 postgresql_include=["kind", "staff_id", "id"],
+                 postgresql_where=sa.text("status = 'completed'"),
+                 sqlite_where=sa.text("status = 'completed'")),
+        sa.Index("ix_visits_completed_start", "actual_start",
+                 postgresql_include=["service_user_id", "kind", "staff_id", "id"],
+                 postgresql_where=sa.text("status = 'completed'"),
+                 sqlite_where=sa.text("status = 'completed'")),
         sa.Index("ix_visits_user_planned_start", "service_user_id", "planned_start"),
         sa.Index("ix_visits_staff_planned_start", "staff_id", "planned_start"),
     )
