@@ -45,8 +45,9 @@ def _insert_once(rows: list[dict]) -> int:
     created = 0
     for start in range(0, len(rows), _BATCH):
         statement = insert(Prompt).values(rows[start:start + _BATCH]).on_conflict_do_nothing(
-            index_elements=["dedupe_key"])
-        created += db.session.execute(statement).rowcount
+            index_elements=["dedupe_key"]).returning(Prompt.id)
+        # Counted from RETURNING: a driver's rowcount is -1 for some multi-row inserts.
+        created += len(db.session.execute(statement).all())
     return created
 
 
