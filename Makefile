@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGUES := $(wildcard homecare/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint translations extract-messages clean
+.PHONY: run test bench lint translations extract-messages clean
 
 ## Set up, migrate, load the demo if the database is empty, and serve on 127.0.0.1:5000
 ## with the scheduler beside the web server (Ctrl-C stops both).
@@ -47,6 +47,11 @@ $(STAMP): pyproject.toml
 translations: $(COMPILED)
 
 ## Refresh the catalogues from the source after changing user-visible text.
+## Generate (or reuse) a PostgreSQL database and measure the speed targets; BENCH_ARGS
+## e.g. "--scale oslo". Prints a table; the JSON report goes to bench/results/.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o homecare/translations/messages.pot .
 	$(BIN)/pybabel update -i homecare/translations/messages.pot -d homecare/translations --no-fuzzy-matching --ignore-obsolete
