@@ -29,6 +29,9 @@ def english_only() -> list[re.Pattern]:
 
 
 def assert_fits_the_width(page) -> None:
+    # A click that navigates returns once the new page commits, maybe before its
+    # stylesheet applies; measure the page as the user sees it.
+    page.wait_for_load_state("load")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
