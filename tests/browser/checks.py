@@ -42,3 +42,23 @@ def assert_translated(page) -> None:
     text = page.inner_text("body")
     leaked = [p.pattern for p in english_only() if p.search(text)]
     assert not leaked, f"untranslated on {page.url}: {leaked[:5]}"
+
+
+def check(page, language: str) -> None:
+    """Every page of a journey: no sideways scrolling; in bokmål, no English left."""
+    assert_fits_the_width(page)
+    if language == "nb":
+        assert_translated(page)
+
+
+SIGN_IN = {"nb": ("Brukernavn", "Passord", "Logg inn"),
+           "en": ("Username", "Password", "Sign in")}
+
+
+def sign_in(page, base_url: str, username: str, password: str, language: str) -> None:
+    """Sign in through the form, as a person would, in the page's language."""
+    user_label, password_label, button = SIGN_IN[language]
+    page.goto(f"{base_url}/login")
+    page.get_by_label(user_label).fill(username)
+    page.get_by_label(password_label).fill(password)
+    page.get_by_role("button", name=button).click()

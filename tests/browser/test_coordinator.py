@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 
 from homecare.core.timeutil import local_today
-from tests.browser.checks import assert_fits_the_width, assert_translated
+from tests.browser.checks import check, sign_in
 from tests.browser.conftest import PASSWORD, screenshot
 
 TEXT = {
-    "nb": {"sign_in": "Logg inn", "username": "Brukernavn", "password": "Passord",
+    "nb": {
            "planner": "Ukeplan", "plan": "Planlegg et besøk", "user": "Bruker",
            "staff": "Hvem gjør besøket", "day": "Dag", "time": "Klokkeslett",
            "warning": "hovedbesøk nummer 7 på rad uten tjenesteansvarlig",
@@ -19,7 +19,7 @@ TEXT = {
            "decision": "Registrer vedtak", "goal": "Målet, slik det er avtalt med brukeren",
            "services": "Tjenester, i grove trekk", "reasons": "Begrunnelse",
            "saved": "Lagret."},
-    "en": {"sign_in": "Sign in", "username": "Username", "password": "Password",
+    "en": {
            "planner": "Week planner", "plan": "Plan a visit", "user": "Service user",
            "staff": "Who makes the visit", "day": "Day", "time": "Time",
            "warning": "main visit number 7 in a row without the responsible contact",
@@ -30,12 +30,6 @@ TEXT = {
 }
 
 
-def check(page, language):
-    assert_fits_the_width(page)
-    if language == "nb":
-        assert_translated(page)
-
-
 @pytest.mark.parametrize("language", ["nb", "en"])
 @pytest.mark.parametrize("viewport", ["tablet", "desktop"])
 def test_a_coordinator_plans_with_continuity_in_mind(live_server, open_page, viewport,
@@ -44,10 +38,7 @@ def test_a_coordinator_plans_with_continuity_in_mind(live_server, open_page, vie
     case = live_server.coordinator_case()
     page = open_page(viewport, language)
     name = f"coordinator-{language}-{viewport}"
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label(t["username"]).fill("koordinator.bjolsen")
-    page.get_by_label(t["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=t["sign_in"]).click()
+    sign_in(page, live_server.url, "koordinator.bjolsen", PASSWORD, language)
 
     # The week planner, then a main visit by someone other than the responsible contact.
     page.get_by_role("link", name=t["planner"], exact=True).click()

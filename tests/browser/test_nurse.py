@@ -2,29 +2,22 @@
 
 import pytest
 
-from tests.browser.checks import assert_fits_the_width, assert_translated
+from tests.browser.checks import check, sign_in
 from tests.browser.conftest import PASSWORD, screenshot
 
 TEXT = {
-    "nb": {"sign_in": "Logg inn", "complete": "Fullfør besøket", "save": "Lagre",
+    "nb": {"complete": "Fullfør besøket", "save": "Lagre",
            "saved": "Lagret.", "record": "Registrer oppfølging",
            "perf": "Hvor godt mestrer du det nå?", "help": "Fikk du den hjelpen du forventet?",
            "influence": "Fikk du påvirke hjelpen?", "satisfied": "Er du fornøyd med hjelpen?",
-           "yes": "Ja", "partly": "Delvis", "due": "Oppfølginger som er forfalt",
-           "username": "Brukernavn", "password": "Passord"},
-    "en": {"sign_in": "Sign in", "complete": "Complete the visit", "save": "Save",
+           "yes": "Ja", "partly": "Delvis", "due": "Oppfølginger som er forfalt"},
+    "en": {"complete": "Complete the visit", "save": "Save",
            "saved": "Saved.", "record": "Record a follow-up",
            "perf": "How well do you manage it now?", "help": "Did you get the help you expected?",
            "influence": "Could you influence the help?", "satisfied":
            "Are you satisfied with the help?", "yes": "Yes", "partly": "Partly",
-           "due": "Follow-ups due", "username": "Username", "password": "Password"},
+           "due": "Follow-ups due"},
 }
-
-
-def check(page, language):
-    assert_fits_the_width(page)
-    if language == "nb":
-        assert_translated(page)
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
@@ -35,10 +28,7 @@ def test_a_nurse_does_the_paperwork_of_a_visit(live_server, open_page, viewport,
     page = open_page(viewport, language)
     name = f"nurse-{language}-{viewport}"
 
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label(t["username"]).fill("sykepleier.bjolsen")
-    page.get_by_label(t["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=t["sign_in"]).click()
+    sign_in(page, live_server.url, "sykepleier.bjolsen", PASSWORD, language)
     page.goto(f"{live_server.url}/today")
     check(page, language)
     screenshot(page, f"{name}-1-today")

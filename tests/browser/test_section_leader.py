@@ -3,29 +3,23 @@ team, and changes which indicators the dashboard shows."""
 
 import pytest
 
-from tests.browser.checks import assert_fits_the_width, assert_translated
+from tests.browser.checks import check, sign_in
 from tests.browser.conftest import PASSWORD, screenshot
 
 TEXT = {
-    "nb": {"sign_in": "Logg inn", "username": "Brukernavn", "password": "Passord",
+    "nb": {
            "dashboard": "Oversikt", "fewer": "færre enn 5",
            "coverage": "Brukere spurt «Hva er viktig for deg?»",
            "settings": "Velg indikatorer og terskler", "done": "Gjennomførte oppfølginger",
            "progress": "Mål med tydelig framgang", "save": "Lagre", "saved": "Lagret.",
            "figures": "Tallene uke for uke"},
-    "en": {"sign_in": "Sign in", "username": "Username", "password": "Password",
+    "en": {
            "dashboard": "Dashboard", "fewer": "fewer than 5",
            "coverage": "Users asked \"What matters to you?\"",
            "settings": "Choose indicators and thresholds", "done": "Follow-up evaluations done",
            "progress": "Goals with meaningful progress", "save": "Save", "saved": "Saved.",
            "figures": "The weekly figures"},
 }
-
-
-def check(page, language):
-    assert_fits_the_width(page)
-    if language == "nb":
-        assert_translated(page)
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
@@ -36,10 +30,7 @@ def test_a_section_leader_reads_the_dashboard_and_chooses_its_indicators(
     small = live_server.small_team()
     page = open_page(viewport, language)
     name = f"leader-{language}-{viewport}"
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label(t["username"]).fill("leder")
-    page.get_by_label(t["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=t["sign_in"]).click()
+    sign_in(page, live_server.url, "leder", PASSWORD, language)
 
     page.get_by_role("link", name=t["dashboard"], exact=True).click()
     cards = page.locator("section.card.indicator")
