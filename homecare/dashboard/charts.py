@@ -7,6 +7,7 @@ suppressed for small numbers marked as grey bands.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,7 +45,7 @@ def _top_of_scale(kind: Kind, values: list[float]) -> float:
     if kind is Kind.PERCENTAGE:
         return 100.0
     highest = max((abs(v) for v in values), default=0.0)
-    return float(max(1, -(-highest * 1.2 // 1)))  # a whole number above the highest value
+    return float(max(1, math.ceil(highest * 1.2)))  # a whole number above the highest
 
 
 def trend_chart(points: list[dict], weeks: list[date], kind: Kind) -> Chart:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from homecare.care.forms import attach_errors
-from homecare.core.access import Action, SettingsOf, ensure, permits
+from homecare.core.access import Action, SettingsOf, permits
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
@@ -17,7 +18,13 @@ from homecare.dashboard.forms import SettingsForm
 from homecare.dashboard.service import dashboard_for
 from homecare.extensions import db
 from homecare.indicators.definitions import BY_ID
-from homecare.indicators.settings import FIELDS, history_query, settings_row, update_settings
+from homecare.indicators.settings import (
+    FIELDS,
+    history_query,
+    load_section,
+    settings_row,
+    update_settings,
+)
 from homecare.org.models import Section, Staff, Team
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates")
@@ -92,11 +99,8 @@ def _text_cell(text: str) -> str:
 def settings(section_id):
     """Choose the dashboard's indicators and the thresholds; every change is shown with
     who made it and when. Coordinators of the section may read, not change."""
-    section = db.session.get(Section, section_id)
-    if section is None:
-        raise NotFound()
-    ensure(actor(), Action.MANAGE if request.method == "POST" else Action.VIEW,
-           SettingsOf(section))
+    section = load_section(section_id,
+                           Action.MANAGE if request.method == "POST" else Action.VIEW)
     row = settings_row(section)
     form = SettingsForm(obj=row)
     status = 200
@@ -113,7 +117,7 @@ def settings(section_id):
         status = 422
     history = list(db.session.scalars(history_query(section).limit(50)))
     names = {s.id: s.full_name for s in db.session.scalars(
-        db.select(Staff).where(Staff.id.in_({h.changed_by_id for h in history})))}
+        sa.select(Staff).where(Staff.id.in_({h.changed_by_id for h in history})))}
     return render_template("dashboard/settings.html", section=section, form=form,
                            history=history, names=names,
                            can_manage=bool(permits(actor(), Action.MANAGE, SettingsOf(section)))

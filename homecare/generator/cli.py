@@ -14,7 +14,13 @@ from homecare.core.timeutil import local_today, utcnow
 from homecare.demo.loader import DEMO_PASSWORD
 from homecare.extensions import db
 from homecare.generator import bulk
-from homecare.generator.care import org_rows, plan_users, record_rows, visit_rows
+from homecare.generator.care import (
+    PLANNED_AHEAD_DAYS,
+    org_rows,
+    plan_users,
+    record_rows,
+    visit_rows,
+)
 from homecare.generator.people import Ids, build_world
 from homecare.generator.scale import SCALES, Scale
 from homecare.org.models import Section, Staff
@@ -29,8 +35,6 @@ def _password_hash() -> str:
 
 
 def _expected_visits(world, plans, scale: Scale, today) -> int:
-    from homecare.generator.care import PLANNED_AHEAD_DAYS
-
     days = scale.months * 30 + PLANNED_AHEAD_DAYS
     total = 0
     for user, plan in zip(world.users, plans, strict=True):

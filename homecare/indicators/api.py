@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from homecare.core.access import Action, SettingsOf, ensure
+from homecare.core.access import Action
 from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.lookup import actor
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.indicators.schemas import (
     IndicatorQuerySchema,
     IndicatorsSchema,
@@ -18,8 +17,12 @@ from homecare.indicators.schemas import (
     TrendQuerySchema,
 )
 from homecare.indicators.service import indicators_for, trend_for
-from homecare.indicators.settings import history_query, settings_row, update_settings
-from homecare.org.models import Section
+from homecare.indicators.settings import (
+    history_query,
+    load_section,
+    settings_row,
+    update_settings,
+)
 
 blueprint = Blueprint("indicators", __name__, url_prefix=API_PREFIX,
                       description="A few explained control indicators, and their settings.")
@@ -52,16 +55,6 @@ class Trend(MethodView):
                          weeks=args["weeks"], today=local_today())
 
 
-def _section(section_id: int, action: Action) -> Section:
-    from homecare.core.errors import NotFound
-
-    section = db.session.get(Section, section_id)
-    if section is None:
-        raise NotFound()
-    ensure(actor(), action, SettingsOf(section))
-    return section
-
-
 @blueprint.route("/sections/<id:section_id>/settings")
 class Settings(MethodView):
     @blueprint.response(200, SettingsSchema)
@@ -69,7 +62,7 @@ class Settings(MethodView):
     def get(self, section_id):
         """What the section measures and its thresholds (leaders, administrators, and the
         section's coordinators)."""
-        return settings_row(_section(section_id, Action.VIEW))
+        return settings_row(load_section(section_id, Action.VIEW))
 
     @blueprint.arguments(SettingsSchema)
     @blueprint.response(200, SettingsSchema)
@@ -77,7 +70,7 @@ class Settings(MethodView):
     def put(self, data, section_id):
         """Change the settings (the section's leader, administrators); the change is
         recorded with who made it."""
-        return update_settings(_section(section_id, Action.MANAGE), **data)
+        return update_settings(load_section(section_id, Action.MANAGE), **data)
 
 
 @blueprint.route("/sections/<id:section_id>/settings/history")
@@ -87,5 +80,5 @@ class SettingsHistory(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, section_id, pagination_parameters):
         """Every change to the settings, newest first: who changed what, and when."""
-        return paginate_select(history_query(_section(section_id, Action.VIEW)),
+        return paginate_select(history_query(load_section(section_id, Action.VIEW)),
                                pagination_parameters)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from homecare.core.access import Action, SettingsOf, ensure
 from homecare.core.audit import current_actor
+from homecare.core.errors import NotFound
+from homecare.core.lookup import actor
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.flags.settings import DEFAULT_SETTINGS, ControlSettings
@@ -15,6 +18,16 @@ from homecare.org.models import Section, Team
 
 FIELDS = ("dashboard_indicators", "contact_every_n", "caseload_cap", "followup_grace_days")
 RANGES = {"contact_every_n": (2, 30), "caseload_cap": (1, 100), "followup_grace_days": (0, 60)}
+
+
+def load_section(section_id: int, action: Action) -> Section:
+    """The section whose settings are asked for, if the caller may ``action`` them
+    (404 when there is no such section, 403 when the policy says no)."""
+    section = db.session.get(Section, section_id)
+    if section is None:
+        raise NotFound()
+    ensure(actor(), action, SettingsOf(section))
+    return section
 
 
 def settings_row(section: Section) -> SectionSettings:
