@@ -25,11 +25,23 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(Settings.from_environment(Path(app.instance_path)).flask_config())
     app.config.from_mapping(config or {})
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind ``HOMECARE_PROXY_COUNT`` proxies, take the client's address and scheme from
+    their X-Forwarded-* headers; with none configured, such headers are ignored (anyone
+    could send them), so that throttling and session protection see real addresses."""
+    hops = app.config.get("HOMECARE_PROXY_COUNT", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -31,12 +31,17 @@ def _postgres_driver(url: str) -> str:
     return url
 
 
+#: A production secret key shorter than this (in bytes) could be guessed offline.
+MIN_SECRET_KEY_BYTES = 32
+
+
 def _secret_key(env: str, instance_path: Path) -> str:
     key = os.environ.get("SECRET_KEY", "").strip()
+    if env == "production" and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigurationError(
+            f"SECRET_KEY must be set in production, at least {MIN_SECRET_KEY_BYTES} bytes long.")
     if key:
         return key
-    if env == "production":
-        raise ConfigurationError("SECRET_KEY must be set in production.")
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
@@ -45,6 +50,18 @@ def _secret_key(env: str, instance_path: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _whole_number(name: str, default: int, lowest: int, highest: int) -> int:
+    """An integer setting from the environment, refused outside [lowest, highest]."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number.") from exc
+    if not lowest <= value <= highest:
+        raise ConfigurationError(f"{name} must be between {lowest} and {highest}.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,9 @@ class Settings:
     timezone: str = "Europe/Oslo"
     allow_synthetic_ids: bool = False
     token_hours: int = 12
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    proxy_count: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -71,15 +91,12 @@ class Settings:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigurationError(f"HOMECARE_TIMEZONE {timezone!r} is unknown.") from exc
-        try:
-            token_hours = int(os.environ.get("HOMECARE_TOKEN_HOURS", "12"))
-        except ValueError as exc:
-            raise ConfigurationError("HOMECARE_TOKEN_HOURS must be a whole number.") from exc
-        if not 1 <= token_hours <= 24 * 30:
-            raise ConfigurationError("HOMECARE_TOKEN_HOURS must be between 1 and 720.")
         return cls(
             env=env,
-            token_hours=token_hours,
+            token_hours=_whole_number("HOMECARE_TOKEN_HOURS", 12, 1, 24 * 30),
+            session_idle_minutes=_whole_number("HOMECARE_SESSION_IDLE_MINUTES", 30, 1, 12 * 60),
+            session_max_hours=_whole_number("HOMECARE_SESSION_MAX_HOURS", 12, 1, 72),
+            proxy_count=_whole_number("HOMECARE_PROXY_COUNT", 0, 0, 5),
             secret_key=_secret_key(env, instance_path),
             database_url=_postgres_driver(os.environ.get("DATABASE_URL", "").strip() or default_db),
             timezone=timezone,
@@ -108,6 +125,12 @@ class Settings:
             # CSRF is checked by core.routing: for cookie sessions only, not bearer tokens.
             "WTF_CSRF_CHECK_DEFAULT": False,
             "HOMECARE_TOKEN_HOURS": self.token_hours,
+            # Shared tablets: a session ends after this idle time and this lifetime.
+            "HOMECARE_SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "HOMECARE_SESSION_MAX_HOURS": self.session_max_hours,
+            # How many proxies in front set X-Forwarded-For (0: trust no such header).
+            "HOMECARE_PROXY_COUNT": self.proxy_count,
+            "HOMECARE_HSTS": production,
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),

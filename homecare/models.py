@@ -1,5 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
+from homecare.auth.sessions import SignInSession
+from homecare.auth.throttle import SignInAttempt
 from homecare.auth.tokens import ApiToken
 from homecare.core.audit import AuditEntry
 from homecare.decisions.models import Decision, decision_participants
@@ -31,6 +33,8 @@ __all__ = [
     "SectionSettings",
     "ServiceUser",
     "SettingsChange",
+    "SignInAttempt",
+    "SignInSession",
     "Staff",
     "Team",
     "TeamPeriod",

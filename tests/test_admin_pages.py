@@ -65,7 +65,15 @@ def test_an_admin_resets_a_password(client, org):
                                                   "csrf_token": token})
     assert done.status_code == 302
     nurse = client.application.test_client()
-    assert sign_in(nurse, "staff.a1", "helt-nytt-passord").status_code == 302
+    signed_in = sign_in(nurse, "staff.a1", "helt-nytt-passord")
+    assert signed_in.headers["Location"] == "/account/password"
+    # Until the nurse has chosen a password of their own, every page leads back here.
+    assert nurse.get("/today").headers["Location"] == "/account/password"
+    token = csrf_token_from(nurse.get("/account/password").text)
+    chosen = nurse.post("/account/password", data={
+        "current_password": "helt-nytt-passord", "new_password": "mitt eget lange passord",
+        "repeat_password": "mitt eget lange passord", "csrf_token": token})
+    assert chosen.status_code == 302
     assert nurse.get("/today").status_code == 200
 
 

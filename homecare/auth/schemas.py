@@ -14,3 +14,14 @@ class TokenSchema(BaseSchema):
     #: Shown once: store it on the device; send it as ``Authorization: Bearer <token>``.
     token = fields.String(required=True)
     expires_at = Timestamp(required=True)
+
+
+class TokenInfoSchema(BaseSchema):
+    """One of the caller's tokens, without its secret."""
+
+    id = fields.Integer(required=True)
+    created_at = Timestamp(required=True)
+    expires_at = Timestamp(required=True)
+    revoked_at = Timestamp(allow_none=True)
+    #: Whether this request was sent with this token.
+    current = fields.Boolean(required=True)

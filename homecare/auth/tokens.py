@@ -2,7 +2,9 @@
 
 A token is 32 random bytes shown once; only its SHA-256 is stored (a fast hash is enough
 for a secret that cannot be guessed). Tokens expire (``HOMECARE_TOKEN_HOURS``, default
-12) and can be revoked; a deactivated account's tokens stop working at once.
+12) and can be revoked, by their owner or, for all of an account's tokens at once, by a
+password reset or deactivation (``auth.sessions.end_all``); reactivating an account
+does not bring them back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.errors import NotFound
 from homecare.core.model_base import TimestampMixin
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
@@ -82,7 +85,21 @@ def current_token() -> ApiToken | None:
     return g.get("api_token")
 
 
+def own_tokens(staff: Staff) -> list[ApiToken]:
+    """Every token issued to ``staff``, newest first."""
+    return list(db.session.scalars(sa.select(ApiToken).where(ApiToken.staff_id == staff.id)
+                                   .order_by(ApiToken.id.desc())))
+
+
+def own_token(staff: Staff, token_id: int) -> ApiToken:
+    """One of ``staff``'s own tokens; NotFound for anyone else's or none."""
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.staff_id != staff.id:
+        raise NotFound()
+    return record
+
+
 def revoke(record: ApiToken) -> None:
-    """End a token now."""
-    record.revoked_at = utcnow()
+    """End a token now (a revoked token stays revoked)."""
+    record.revoked_at = record.revoked_at or utcnow()
     db.session.flush()

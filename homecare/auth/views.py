@@ -1,18 +1,22 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in, sign-out and changing one's own password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from homecare.auth.forms import LoginForm
-from homecare.auth.services import authenticate, load_by_session_token
+from homecare.auth import sessions
+from homecare.auth.forms import ChangePasswordForm, LoginForm
+from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
+from homecare.care.forms import attach_errors
 from homecare.core.error_pages import error_response
+from homecare.core.errors import ValidationFailed
+from homecare.core.lookup import actor
 from homecare.core.routing import public, safe_next
-from homecare.extensions import login_manager
+from homecare.extensions import db, login_manager
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -20,8 +24,19 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
-login_manager.user_loader(load_by_session_token)
+login_manager.user_loader(sessions.load_staff)
 login_manager.request_loader(staff_for_request)
+
+
+def _why_signed_out() -> str:
+    ended = g.get("session_ended")
+    if ended is sessions.EndReason.IDLE:
+        return _("You were signed out after %(n)d minutes without activity. Please sign in "
+                 "again.", n=int(sessions.idle_limit().total_seconds() // 60))
+    if ended is sessions.EndReason.EXPIRED:
+        return _("You were signed out because the session reached its maximum length. "
+                 "Please sign in again.")
+    return str(login_manager.login_message)
 
 
 @login_manager.unauthorized_handler
@@ -30,31 +45,68 @@ def unauthorized():
     if request.path.startswith("/api/"):
         response, status, headers = error_response(401)
         return response, status, {**headers, "WWW-Authenticate": 'Bearer realm="homecare"'}
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(_why_signed_out(), login_manager.login_message_category)
     return redirect(url_for("auth.login", next=request.full_path))
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Show the sign-in form; sign the user in when the name and password match."""
+    """Show the sign-in form; sign the user in when the name and password match.
+
+    Failed attempts are counted (``auth.throttle``): after too many, the form answers 429
+    with when to try again, and the password is not checked.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("web.start"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        staff = authenticate(form.username.data, form.password.data)
+        try:
+            staff = sign_in(form.username.data, form.password.data)
+        except TooManyAttempts as refusal:
+            form.password.errors.append(refusal.message)
+            return render_template("auth/login.html", form=form), 429, refusal.headers
         if staff is not None:
+            sessions.start(staff)
             login_user(staff)
+            if staff.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong username or password."))
-    status = 422 if form.errors else 200
+    if form.errors:
+        status = 422
     return render_template("auth/login.html", form=form), status
 
 
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with CSRF, so that a link elsewhere cannot sign anyone out)."""
+    """Sign out (POST with CSRF, so that a link elsewhere cannot sign anyone out): the
+    session ends on the server too, so a copy of the cookie opens nothing afterwards."""
+    sessions.end_current()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Choose a new password; required after an administrator has reset it. Every other
+    session and API token of the account ends."""
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            change_own_password(actor(), form.current_password.data, form.new_password.data)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            attach_errors(form, refusal.errors)
+        else:
+            flash(_("Your password is changed. Other sessions and API tokens have ended."),
+                  "success")
+            return redirect(url_for("web.start"))
+    if form.errors:
+        status = 422
+    return render_template("auth/change_password.html", form=form), status

@@ -153,9 +153,28 @@ def permits(actor: Staff | None, action: Action, target: object) -> Verdict:
     return _decide(target, actor, action)
 
 
+def note_refusal(action: Action, target: object) -> None:
+    """Log a refused attempt on a service user's record in the access log (innsynslogg),
+    so that probing other teams' records leaves a trace. Other targets are not care
+    records and are not logged here."""
+    from flask import has_request_context, request
+
+    from homecare.core.audit import record_refusal
+
+    user_id = target.id if isinstance(target, ServiceUser) else getattr(
+        target, "service_user_id", None) if isinstance(target, Visit) else None
+    if user_id is None:
+        return
+    where = f" {request.method} {request.path}" if has_request_context() else ""
+    record_refusal(target.__tablename__, target.id, user_id, f"{action.value}{where}")
+
+
 def ensure(actor: Staff | None, action: Action, target: object) -> None:
-    """Raise NotFound (hidden) or Forbidden unless the policy allows the action."""
+    """Raise NotFound (hidden) or Forbidden unless the policy allows the action; a refusal
+    on a user's record is logged."""
     verdict = permits(actor, action, target)
+    if verdict is not Verdict.ALLOWED:
+        note_refusal(action, target)
     if verdict is Verdict.HIDDEN:
         raise NotFound()
     if verdict is Verdict.FORBIDDEN:

@@ -1,10 +1,12 @@
 """The append-only audit and access log.
 
-Every create and update of a care record is logged automatically when the session
-flushes, so no service can forget it; reads are logged explicitly by the code that shows
-a service user's record (``record_read``). Rows are never updated or deleted by the
-application: the ORM refuses it here, and database triggers (see the first migration)
-refuse it for anything else.
+Every create and update of a care record, and of an account, team or section, is logged
+automatically when the session flushes, so no service can forget it; reads are logged
+explicitly by the code that shows a service user's record (``record_read``), and refused
+attempts by the access policy (``record_refusal``), kept even though the refused request
+is rolled back. Rows are never updated or deleted by the application: the ORM refuses it
+here, and database triggers (migrations 0001 and 0006) refuse UPDATE, DELETE and TRUNCATE
+for anything else.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from homecare.core.model_base import CareRecordMixin, str_enum
+from homecare.core.database import keep_even_if_refused
+from homecare.core.model_base import AdministeredMixin, CareRecordMixin, str_enum
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 
@@ -37,6 +40,8 @@ class AuditAction(enum.StrEnum):
     READ = "read"
     CREATE = "create"
     UPDATE = "update"
+    #: An attempt the access policy refused (another team's record, a role without access).
+    REFUSED = "refused"
 
 
 class AuditEntry(db.Model):
@@ -116,28 +121,48 @@ def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_us
     )
 
 
+def record_refusal(entity: str, entity_id: object, service_user_id: uuid.UUID | None,
+                   what: str) -> None:
+    """Log that the access policy refused the current actor ``what`` on a record.
+
+    The row is kept although the refused request itself is rolled back.
+    """
+    keep_even_if_refused(AuditEntry.__table__, _row(AuditAction.REFUSED, entity, entity_id,
+                                                    service_user_id, what))
+
+
+_NEVER_LOGGED = frozenset({"updated_at", "version"})
+_LOGGED = (CareRecordMixin, AdministeredMixin)
+
+
 def _changed_fields(obj) -> list[str]:
     state = inspect(obj)
-    return sorted(
-        attr.key
-        for attr in state.mapper.column_attrs
-        if attr.key not in {"updated_at", "version"} and state.attrs[attr.key].history.has_changes()
-    )
+    ignored = _NEVER_LOGGED | getattr(obj, "audit_ignores", frozenset())
+    names = getattr(obj, "audit_names", {})
+    changed = [names.get(attr.key, attr.key) for attr in state.mapper.column_attrs
+               if attr.key not in ignored and state.attrs[attr.key].history.has_changes()]
+    changed += [name for name in getattr(obj, "audit_relationships", ())
+                if state.attrs[name].history.has_changes()]
+    return sorted(changed)
+
+
+def _service_user_id(obj) -> uuid.UUID | None:
+    return getattr(obj, "service_user_id", None) if isinstance(obj, CareRecordMixin) else None
 
 
 def _change_rows(session: Session) -> list[dict]:
     rows = []
     with session.no_autoflush:
         for obj in session.new:
-            if isinstance(obj, CareRecordMixin):
+            if isinstance(obj, _LOGGED):
                 rows.append(_row(AuditAction.CREATE, obj.__tablename__, obj.id,
-                                 obj.service_user_id, None))
+                                 _service_user_id(obj), None))
         for obj in session.dirty:
-            if isinstance(obj, CareRecordMixin) and session.is_modified(obj):
+            if isinstance(obj, _LOGGED) and session.is_modified(obj):
                 fields = _changed_fields(obj)
                 if fields:
                     rows.append(_row(AuditAction.UPDATE, obj.__tablename__, obj.id,
-                                     obj.service_user_id, ", ".join(fields)))
+                                     _service_user_id(obj), ", ".join(fields)))
     return rows
 
 

@@ -1,10 +1,17 @@
-"""Connection set-up and the one commit per request."""
+"""Connection set-up and the one commit per request.
+
+A request that fails (status 400 or above) is rolled back whole, so that nothing is
+written half-way. A few rows must be kept *because* a request failed — a failed sign-in,
+an attempt on another team's record — and ``keep_even_if_refused`` queues those: they are
+written after the rollback, in a transaction of their own.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, Response
+import sqlalchemy as sa
+from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -32,13 +39,34 @@ def _begin_sqlite(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def keep_even_if_refused(table: sa.Table, row: dict) -> None:
+    """Insert ``row`` into ``table`` at the end of this request, whatever its outcome.
+
+    Outside a request (CLI, jobs) the row is inserted at once, in the caller's
+    transaction.
+    """
+    if not has_request_context():
+        db.session.execute(sa.insert(table), [row])
+        return
+    g.setdefault("kept_rows", []).append((table, row))
+
+
+def _write_kept_rows() -> None:
+    for table, row in g.pop("kept_rows", []):
+        db.session.execute(sa.insert(table), [row])
+
+
 def init_app(app: Flask) -> None:
     """Commit once at the end of a successful request; roll back anything else."""
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
         if response.status_code < 400:
+            _write_kept_rows()
             db.session.commit()
-        else:
-            db.session.rollback()
+            return response
+        db.session.rollback()
+        if g.get("kept_rows"):
+            _write_kept_rows()
+            db.session.commit()
         return response

@@ -32,6 +32,7 @@ def _messages() -> dict[int, str]:
                "change."),
         422: _("Some of the information is not valid."),
         428: _("Send the If-Match header with the version you last read."),
+        429: _("Too many attempts. Please wait a little and try again."),
         500: _("Something went wrong on our side. Nothing was saved; please try again."),
     }
 
@@ -84,7 +85,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return error_response(error.status, error.message)
+        return error_response(error.status, error.message,
+                              headers=getattr(error, "headers", None))
 
     @app.errorhandler(StaleDataError)
     def stale(_error: StaleDataError):

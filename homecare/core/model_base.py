@@ -87,6 +87,18 @@ class CareRecordMixin(TimestampMixin):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
 
 
+class AdministeredMixin:
+    """The organisation's records an administrator changes (accounts, teams, sections):
+    every create and update is logged with the fields changed, as care records are."""
+
+    #: Columns whose changes are not administration (sign-in bookkeeping).
+    audit_ignores: frozenset[str] = frozenset()
+    #: Columns logged under another name (never the value).
+    audit_names: dict[str, str] = {}
+    #: Relationships whose changes are logged too (team membership).
+    audit_relationships: tuple[str, ...] = ()
+
+
 class VersionedMixin:
     """Optimistic concurrency: ``version`` goes up on every update (served as the ETag)."""
 

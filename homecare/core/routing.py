@@ -2,9 +2,13 @@
 
 The access policy then decides what a signed-in user may do; this guard makes sure a
 route someone forgets to protect is closed rather than open. It also decides when CSRF
-applies: to every state-changing request authenticated by the session cookie (and to
-public forms such as sign-in), never to bearer-token requests, which a foreign site
-cannot forge.
+applies: to every state-changing request except those authenticated by a *valid* bearer
+token, which a foreign site cannot forge. A request that carries a bearer token is
+authenticated by the token alone (the session cookie is ignored, see
+``auth.sessions.load_staff``), so a junk ``Authorization`` header gets past nothing.
+
+Someone whose password an administrator reset is held on the change-password page until
+they have chosen their own.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from homecare.auth.tokens import bearer_token
+from homecare.auth.tokens import current_token
 from homecare.extensions import csrf, login_manager
 
 #: Endpoints Flask and flask-smorest add that need no sign-in.
@@ -36,9 +40,11 @@ def csrf_exempt(view: Callable) -> Callable:
 
 
 def _marked(endpoint: str | None, marker: str) -> bool:
+    """Whether the view — or, for a MethodView, the method this request calls — is marked."""
     view = current_app.view_functions.get(endpoint or "")
     view = getattr(view, "view_class", view)
-    return bool(getattr(view, marker, False))
+    method = getattr(view, request.method.lower(), None) if isinstance(view, type) else None
+    return bool(getattr(view, marker, False) or getattr(method, marker, False))
 
 
 def is_public(endpoint: str | None) -> bool:
@@ -58,7 +64,16 @@ def safe_next(target: str | None, default_endpoint: str = "web.start") -> str:
 def _needs_csrf(endpoint: str | None) -> bool:
     if endpoint is None or request.method in _SAFE_METHODS or _marked(endpoint, "csrf_exempt"):
         return False
-    return bearer_token() is None
+    return current_token() is None
+
+
+#: Where someone who must choose a new password may still go.
+_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
+
+
+def _must_change_password(endpoint: str | None) -> bool:
+    return (current_user.is_authenticated and current_user.must_change_password
+            and endpoint not in _WHILE_CHANGING_PASSWORD and current_token() is None)
 
 
 def init_app(app: Flask) -> None:
@@ -67,8 +82,11 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def require_sign_in():
         endpoint = request.endpoint
-        if endpoint is not None and not is_public(endpoint) and not current_user.is_authenticated:
+        signed_in = current_user.is_authenticated  # loads the user: token or cookie
+        if endpoint is not None and not is_public(endpoint) and not signed_in:
             return login_manager.unauthorized()
         if _needs_csrf(endpoint):
             csrf.protect()
+        if _must_change_password(endpoint):
+            return redirect(url_for("auth.change_password"))
         return None

@@ -6,7 +6,7 @@ this origin; pages carry personal data, so shared caches must not keep them.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -18,6 +18,9 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+#: Production only: browsers reach the service over HTTPS alone for a year.
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def init_app(app: Flask) -> None:
     """Add the headers to every response; keep personal pages out of caches."""
@@ -26,6 +29,8 @@ def init_app(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if current_app.config.get("HOMECARE_HSTS"):
+            response.headers["Strict-Transport-Security"] = HSTS
         if not response.headers.get("Cache-Control") and response.mimetype != "text/css":
             response.headers["Cache-Control"] = "no-store"
         return response

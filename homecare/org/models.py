@@ -11,7 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from homecare.core.model_base import TimestampMixin, str_enum
+from homecare.core.model_base import AdministeredMixin, TimestampMixin, str_enum
 from homecare.extensions import db
 
 
@@ -48,7 +48,7 @@ staff_teams = sa.Table(
 )
 
 
-class Section(TimestampMixin, db.Model):
+class Section(AdministeredMixin, TimestampMixin, db.Model):
     """A section (seksjon/enhet) of a city district: several teams under one leader."""
 
     __tablename__ = "sections"
@@ -60,7 +60,7 @@ class Section(TimestampMixin, db.Model):
     teams: Mapped[list[Team]] = relationship(back_populates="section", order_by="Team.name")
 
 
-class Team(TimestampMixin, db.Model):
+class Team(AdministeredMixin, TimestampMixin, db.Model):
     """A small interdisciplinary team that owns a geographic area."""
 
     __tablename__ = "teams"
@@ -76,7 +76,7 @@ class Team(TimestampMixin, db.Model):
     )
 
 
-class Staff(TimestampMixin, db.Model):
+class Staff(AdministeredMixin, TimestampMixin, db.Model):
     """A staff account: a person who signs in, with one role.
 
     Staff and coordinators belong to one or more teams; a section leader belongs to one
@@ -84,6 +84,9 @@ class Staff(TimestampMixin, db.Model):
     """
 
     __tablename__ = "staff"
+    audit_ignores = frozenset({"last_login_at", "session_token"})
+    audit_names = {"password_hash": "password"}
+    audit_relationships = ("teams",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Sign-in name, stored lower-case so that sign-in ignores case.
@@ -103,6 +106,10 @@ class Staff(TimestampMixin, db.Model):
         sa.String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
     )
     last_login_at: Mapped[datetime | None] = mapped_column()
+    #: Set when an administrator resets the password: the person must choose their own
+    #: at the next sign-in before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False,
+                                                       server_default=sa.false())
 
     section: Mapped[Section | None] = relationship()
     teams: Mapped[list[Team]] = relationship(

@@ -8,13 +8,14 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from homecare.auth.passwords import password_problem
+from homecare.auth.sessions import EndReason, end_all
 from homecare.core.errors import ValidationFailed
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Profession, Role, Section, Staff, Team
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
-MIN_PASSWORD_LENGTH = 10
 
 
 def create_section(name: str) -> Section:
@@ -45,11 +46,12 @@ def create_team(name: str, section: Section) -> Team:
     return team
 
 
-def check_password_strength(errors: FieldErrors, password: str | None) -> None:
-    """Long enough to resist guessing; length is what matters most."""
-    if not password or len(password) < MIN_PASSWORD_LENGTH:
-        errors.add("password", _("The password needs at least %(n)d characters.",
-                                 n=MIN_PASSWORD_LENGTH))
+def check_password_strength(errors: FieldErrors, password: str | None,
+                            username: str | None, field: str = "password") -> None:
+    """The one password rule (``auth.passwords``), reported on ``field``."""
+    problem = password_problem(password, username)
+    if problem:
+        errors.add(field, problem)
 
 
 def _check_placement(errors: FieldErrors, role: Role, teams: list[Team], section: Section | None
@@ -86,7 +88,7 @@ def create_staff(*, username: str, password: str, full_name: str, role: Role | s
     if db.session.scalar(sa.select(Staff.id).where(Staff.username == username)):
         errors.add("username", _("This username is taken."))
     errors.text("full_name", full_name, max_length=200)
-    check_password_strength(errors, password)
+    check_password_strength(errors, password, username)
     role = errors.choice(Role, "role", role, _("Unknown role."))
     if role is None:
         errors.raise_if_any()  # the placement rules below depend on the role
@@ -143,7 +145,7 @@ def update_staff(staff: Staff, **changes) -> Staff:
     """Change an account: name, role, profession, placement, active, password.
 
     The placement rules of ``create_staff`` are checked on the result. Deactivating or
-    changing the password ends every session; deactivation also stops API tokens.
+    resetting the password ends every session and API token of the account.
     """
     errors = FieldErrors()
     role = staff.role
@@ -160,7 +162,7 @@ def update_staff(staff: Staff, **changes) -> Staff:
     if "full_name" in changes:
         errors.text("full_name", changes["full_name"], max_length=200)
     if changes.get("password") is not None:
-        check_password_strength(errors, changes["password"])
+        check_password_strength(errors, changes["password"], staff.username)
     _check_placement(errors, role, teams, section)
     errors.raise_if_any()
     staff.role, staff.teams, staff.section = role, teams, section
@@ -169,16 +171,25 @@ def update_staff(staff: Staff, **changes) -> Staff:
     if "profession" in changes:
         staff.profession = changes["profession"]
     if changes.get("password") is not None:
-        staff.set_password(changes["password"])
+        reset_password(staff, changes["password"])
     if changes.get("active") is False and staff.active:
         deactivate_staff(staff)
     elif changes.get("active") is True:
+        # Reactivation revives nothing: the old sessions and tokens stay ended.
         staff.active = True
     db.session.flush()
     return staff
 
 
+def reset_password(staff: Staff, password: str) -> None:
+    """An administrator sets a password: every session and token of the account ends, and
+    the person must choose a password of their own at the next sign-in."""
+    staff.set_password(password)
+    staff.must_change_password = True
+    end_all(staff, EndReason.PASSWORD_CHANGED)
+
+
 def deactivate_staff(staff: Staff) -> None:
-    """Stop an account from signing in and end its sessions; its history stays."""
+    """Stop an account from signing in and end its sessions and tokens; its history stays."""
     staff.active = False
-    staff.end_sessions()
+    end_all(staff, EndReason.DEACTIVATED)
