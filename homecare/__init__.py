@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
+    from homecare.access_review.views import blueprint as access_review
     from homecare.admin.views import blueprint as admin
     from homecare.auth.views import blueprint as auth
     from homecare.care import actions, coordination, planning  # noqa: F401 - routes on care
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(care)
     app.register_blueprint(dashboard)
     app.register_blueprint(admin)
+    app.register_blueprint(access_review)
     app.register_blueprint(api_reference)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)

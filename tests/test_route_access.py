@@ -133,6 +133,12 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             {"conversation_date": today, "present": "user", "in_own_words": "Å gå"}),
         ("care.board", "GET"): Route(f"/teams/{org.team_a1.id}/board",
                                      by_role(302, 403, 403, 200, 403, 403)),
+        ("access_review.user_log", "GET"): Route(f"/users/{org.user_a1.id}/access-log",
+                                                 by_role(302, 403, 403, 200, 403, 404)),
+        ("access_review.user_report", "GET"): Route(
+            f"/users/{org.user_a1.id}/access-report", by_role(302, 403, 403, 200, 403, 404)),
+        ("access_review.review", "GET"): Route("/admin/access-review",
+                                               by_role(302, 200, 403, 403, 403, 403)),
         ("care.choose_contact", "GET"): Route(f"/users/{org.user_a1.id}/contact",
                                               by_role(302, 403, 403, 200, 403, 404)),
         ("care.choose_contact", "POST"): Route(f"/users/{org.user_a1.id}/contact",

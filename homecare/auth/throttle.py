@@ -93,9 +93,9 @@ def retry_after(username: str) -> int | None:
 
 def record(username: str, outcome: Outcome) -> None:
     """Keep the attempt, even though a failed sign-in's request is rolled back."""
-    keep_even_if_refused(SignInAttempt.__table__, {
+    keep_even_if_refused(SignInAttempt.__table__, [{
         "at": utcnow(), "username": normalised(username), "client_address": _address(),
-        "outcome": outcome})
+        "outcome": outcome}])
 
 
 def failed_sign_ins(since: datetime, limit: int = 100) -> list:

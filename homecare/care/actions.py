@@ -17,6 +17,7 @@ from homecare.care.forms import (
 )
 from homecare.care.views import blueprint
 from homecare.core.access import Action
+from homecare.core.audit import record_read
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, local_zone, to_local
@@ -38,7 +39,8 @@ def form_page(form, template: str, user: ServiceUser, save: Callable[[], object]
     """Show a form; on a valid submit, save through the service and go back to the user.
 
     A refusal from the service rolls back, puts each message next to its field and shows
-    the form again (422) with everything typed kept.
+    the form again (422) with everything typed kept. Showing the form shows the user's
+    name and record, so it is logged as a read.
     """
     refused = False
     if form.validate_on_submit():
@@ -52,6 +54,7 @@ def form_page(form, template: str, user: ServiceUser, save: Callable[[], object]
             flash(_("Saved."), "success")
             return redirect(url_for("care.user", user_id=user.id))
     status = 422 if refused or form.errors else 200
+    record_read(user.id, f"form: {template.removeprefix('care/').removesuffix('.html')}")
     return render_template(template, form=form, user=user, **context), status
 
 

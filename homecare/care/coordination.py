@@ -14,6 +14,7 @@ from homecare.care.forms import DecisionForm
 from homecare.care.planner import team_members
 from homecare.care.views import blueprint
 from homecare.core.access import Action
+from homecare.core.audit import record_read
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
@@ -55,6 +56,7 @@ def choose_contact(user_id):
             flash(_("%(name)s is now the responsible contact.", name=staff.full_name), "success")
             return redirect(url_for("care.user", user_id=user.id))
     status = 422 if error else 200
+    record_read(user.id, "form: contact")
     return render_template("care/contact.html", user=user, candidates=candidates, cap=cap,
                            error=error), status
 

@@ -20,6 +20,7 @@ from homecare.care.labels import KIND_LABELS, STATUS_LABELS
 from homecare.care.planner import monday_of, team_members, team_users, week_plan
 from homecare.care.views import blueprint
 from homecare.core.access import Action
+from homecare.core.audit import record_reads
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, local_zone, to_local
@@ -65,6 +66,7 @@ def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | Non
         staff += [] if visit.staff in staff else [visit.staff]
     form.service_user_id.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(str(u.id), f"{u.full_name} · {u.address}") for u in users]
+    record_reads([u.id for u in users], "form: plan visit")  # names and addresses shown
     form.staff_id.choices = [SelectChoice(s.id, s.full_name) for s in staff]
 
 

@@ -113,12 +113,11 @@ def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_us
     """Log that the current actor read part of a service user's record.
 
     Call it wherever a user's data is shown; ``what`` names the part (e.g. ``record``,
-    ``goals``), never its content.
+    ``goals``), never its content. The row is kept even when the request fails after the
+    page was drawn (a form shown again with its errors has shown the record too).
     """
-    db.session.execute(
-        sa.insert(AuditEntry),
-        [_row(AuditAction.READ, entity, entity_id or service_user_id, service_user_id, what)],
-    )
+    keep_even_if_refused(AuditEntry.__table__, [
+        _row(AuditAction.READ, entity, entity_id or service_user_id, service_user_id, what)])
 
 
 def record_refusal(entity: str, entity_id: object, service_user_id: uuid.UUID | None,
@@ -127,8 +126,8 @@ def record_refusal(entity: str, entity_id: object, service_user_id: uuid.UUID | 
 
     The row is kept although the refused request itself is rolled back.
     """
-    keep_even_if_refused(AuditEntry.__table__, _row(AuditAction.REFUSED, entity, entity_id,
-                                                    service_user_id, what))
+    keep_even_if_refused(AuditEntry.__table__, [
+        _row(AuditAction.REFUSED, entity, entity_id, service_user_id, what)])
 
 
 _NEVER_LOGGED = frozenset({"updated_at", "version"})
@@ -180,12 +179,16 @@ def _refuse_rewrite(_mapper, _connection, _target) -> None:
     raise RuntimeError("The audit log is append-only.")
 
 
+#: How a read of a user shown in a list (not opened on their own) is marked.
+LIST_READ_PREFIX = "list: "
+
+
 def record_reads(service_user_ids, what: str) -> None:
-    """Log one read per user shown in a list (one INSERT for the whole page)."""
-    rows = [_row(AuditAction.READ, "service_users", user_id, user_id, what)
-            for user_id in dict.fromkeys(service_user_ids)]
-    if rows:
-        db.session.execute(sa.insert(AuditEntry), rows)
+    """Log one read per user shown in a list (one INSERT for the whole page); the detail
+    starts with ``LIST_READ_PREFIX`` so that a review can tell lists from opened records."""
+    keep_even_if_refused(AuditEntry.__table__, [
+        _row(AuditAction.READ, "service_users", user_id, user_id, LIST_READ_PREFIX + what)
+        for user_id in dict.fromkeys(service_user_ids)])
 
 
 def access_log_query(service_user_id: uuid.UUID) -> sa.Select:

@@ -39,21 +39,24 @@ def _begin_sqlite(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def keep_even_if_refused(table: sa.Table, row: dict) -> None:
-    """Insert ``row`` into ``table`` at the end of this request, whatever its outcome.
+def keep_even_if_refused(table: sa.Table, rows: list[dict]) -> None:
+    """Insert ``rows`` into ``table`` at the end of this request, whatever its outcome.
 
-    Outside a request (CLI, jobs) the row is inserted at once, in the caller's
+    Outside a request (CLI, jobs) the rows are inserted at once, in the caller's
     transaction.
     """
-    if not has_request_context():
-        db.session.execute(sa.insert(table), [row])
+    if not rows:
         return
-    g.setdefault("kept_rows", []).append((table, row))
+    if not has_request_context():
+        db.session.execute(sa.insert(table), rows)
+        return
+    g.setdefault("kept_rows", {}).setdefault(table, []).extend(rows)
 
 
 def _write_kept_rows() -> None:
-    for table, row in g.pop("kept_rows", []):
-        db.session.execute(sa.insert(table), [row])
+    """One INSERT per table for everything kept during the request."""
+    for table, rows in g.pop("kept_rows", {}).items():
+        db.session.execute(sa.insert(table), rows)
 
 
 def init_app(app: Flask) -> None:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from homecare.core.access import Action, ensure
+from homecare.core.audit import record_read
 from homecare.core.errors import Conflict
 from homecare.core.lookup import actor
 from homecare.extensions import db
@@ -47,4 +48,7 @@ def put_once(model: type[T], record_id, fields: Mapping[str, object],
     ensure(actor(), Action.VIEW, attrgetter(through)(existing))
     if not _same(existing, fields):
         raise Conflict(_("A record with this id already exists with different content."))
+    # The stored record goes back to the caller: that is a read of it.
+    record_read(existing.service_user_id, f"{model.__tablename__} (repeated PUT)",
+                model.__tablename__, existing.id)
     return existing, 200

@@ -1,0 +1,1 @@
+"""Reviewing the access log: who read or changed a user's record, and what looks unusual."""

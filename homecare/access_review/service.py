@@ -1,0 +1,132 @@
+"""Queries over the access log (innsynslogg) for the people who must review it.
+
+- A coordinator sees who read or changed one of their users' records, filtered by
+  period and person, and can print it for the user, who is entitled to that report.
+- An administrator sees what deserves a look: staff who opened a user's record without
+  any visit, prompt or responsible-contact role with that user in the period, and failed
+  sign-ins. Administrators see user ids and teams, never users' names.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from homecare.core.audit import LIST_READ_PREFIX, AuditAction, AuditEntry, access_log_query
+from homecare.core.timeutil import local_zone
+from homecare.extensions import db
+from homecare.org.models import Role, Staff, Team
+from homecare.scheduler.models import Prompt
+from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.visits.models import Visit
+
+#: Rows shown on one page of a user's access log.
+PAGE_SIZE = 100
+#: The longest period one review may cover (keeps each query bounded).
+MAX_PERIOD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days ``first``..``last``, as UTC instants ``[start, end)``."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), tzinfo=local_zone())
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=local_zone())
+
+
+def user_entries(user_id: uuid.UUID, period: Period, staff_id: int | None = None,
+                 page: int = 1) -> tuple[list, bool]:
+    """One page of who read or changed the user's record in the period, newest first,
+    and whether there are more."""
+    query = access_log_query(user_id).where(AuditEntry.at >= period.start,
+                                            AuditEntry.at < period.end)
+    if staff_id is not None:
+        query = query.where(AuditEntry.actor_id == staff_id)
+    rows = list(db.session.execute(
+        query.limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def all_user_entries(user_id: uuid.UUID, period: Period) -> list:
+    """Every entry in the period, oldest first, for the printable report."""
+    query = access_log_query(user_id).where(AuditEntry.at >= period.start,
+                                            AuditEntry.at < period.end)
+    return list(db.session.execute(query.order_by(None).order_by(AuditEntry.at, AuditEntry.id)))
+
+
+def people_in_log(user_id: uuid.UUID) -> list:
+    """The staff who appear in the user's log, for the filter (id and name)."""
+    return list(db.session.execute(
+        sa.select(Staff.id, Staff.full_name).where(Staff.id.in_(
+            sa.select(AuditEntry.actor_id).where(AuditEntry.service_user_id == user_id)
+            .distinct())).order_by(Staff.full_name)))
+
+
+def _no_reason(period: Period):
+    """SQL: the reader had no visit, prompt or contact role with the user in the period."""
+    entry = AuditEntry
+    visit = sa.exists().where(
+        Visit.service_user_id == entry.service_user_id, Visit.staff_id == entry.actor_id,
+        Visit.planned_start >= period.start - timedelta(days=1),
+        Visit.planned_start < period.end + timedelta(days=1))
+    prompt = sa.exists().where(
+        Prompt.service_user_id == entry.service_user_id, Prompt.addressed_to_id == entry.actor_id,
+        Prompt.created_at < period.end,
+        sa.or_(Prompt.resolved_at.is_(None), Prompt.resolved_at >= period.start))
+    contact = sa.exists().where(
+        ResponsibleContactAssignment.service_user_id == entry.service_user_id,
+        ResponsibleContactAssignment.staff_id == entry.actor_id,
+        ResponsibleContactAssignment.valid_from < period.end,
+        sa.or_(ResponsibleContactAssignment.valid_to.is_(None),
+               ResponsibleContactAssignment.valid_to > period.start))
+    return sa.and_(~visit, ~prompt, ~contact)
+
+
+def unusual_reads(period: Period, limit: int = 200) -> list:
+    """Records opened by team members (not coordinators, whose role covers the team) with
+    no visit, prompt or contact role with the user in the period; per reader and user,
+    most reads first. Users shown in lists (today's work, the team's list) are not
+    counted: only records opened one by one."""
+    entry = AuditEntry
+    return list(db.session.execute(
+        sa.select(entry.actor_id, Staff.full_name.label("staff_name"),
+                  entry.service_user_id, Team.name.label("team_name"),
+                  sa.func.count().label("reads"), sa.func.min(entry.at).label("first_at"),
+                  sa.func.max(entry.at).label("last_at"))
+        .join(Staff, Staff.id == entry.actor_id)
+        .join(ServiceUser, ServiceUser.id == entry.service_user_id)
+        .join(Team, Team.id == ServiceUser.team_id)
+        .where(entry.action == AuditAction.READ, entry.at >= period.start,
+               entry.at < period.end, entry.actor_role == Role.STAFF.value,
+               sa.or_(entry.detail.is_(None), ~entry.detail.startswith(LIST_READ_PREFIX)),
+               _no_reason(period))
+        .group_by(entry.actor_id, Staff.full_name, entry.service_user_id, Team.name)
+        .order_by(sa.func.count().desc(), sa.func.max(entry.at).desc())
+        .limit(limit)))
+
+
+def refusals(period: Period, limit: int = 200) -> list:
+    """Attempts the access policy refused in the period, per person: probing shows here."""
+    entry = AuditEntry
+    return list(db.session.execute(
+        sa.select(entry.actor_id, Staff.full_name.label("staff_name"),
+                  entry.actor_role, sa.func.count().label("attempts"),
+                  sa.func.count(sa.distinct(entry.service_user_id)).label("users"),
+                  sa.func.max(entry.at).label("last_at"))
+        .join(Staff, Staff.id == entry.actor_id)
+        .where(entry.action == AuditAction.REFUSED, entry.at >= period.start,
+               entry.at < period.end)
+        .group_by(entry.actor_id, Staff.full_name, entry.actor_role)
+        .order_by(sa.func.count().desc()).limit(limit)))

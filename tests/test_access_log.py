@@ -1,0 +1,199 @@
+"""The access log (innsynslogg): every read, every refusal, every account change, and the
+pages that make it reviewed (issue 11, item 6)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from homecare.core.audit import AuditEntry
+from homecare.core.timeutil import local_today, utcnow
+from homecare.extensions import db
+from homecare.goals.services import create_goal
+from homecare.visits.services import create_visit
+from tests.conftest import csrf_token_from, sign_in
+from tests.factories import make_user
+
+
+def _entries(**where) -> list[AuditEntry]:
+    query = sa.select(AuditEntry).order_by(AuditEntry.id)
+    for name, value in where.items():
+        query = query.where(getattr(AuditEntry, name) == value)
+    return list(db.session.scalars(query))
+
+
+def _reads_of(user, detail: str) -> int:
+    return len([e for e in _entries(service_user_id=user.id, action="read")
+                if e.detail == detail])
+
+
+# Reads that were missing ---------------------------------------------------------------
+
+def test_each_care_form_logs_a_read_of_the_user(client, org):
+    goal = create_goal(user=org.user_a1, created_by=org.staff_a1, description="Gå tur",
+                       expressed_by="user", start_date=local_today() - timedelta(days=3))
+    visit = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.staff_a1,
+                         kind="main", planned_start=utcnow() - timedelta(hours=1),
+                         planned_minutes=30)
+    sign_in(client, "staff.a1")
+    pages = {f"/users/{org.user_a1.id}/goals/{goal.id}/check-in": "form: check_in",
+             f"/visits/{visit.id}/complete": "form: complete_visit",
+             f"/users/{org.user_a1.id}/what-matters/new": "form: what_matters",
+             f"/users/{org.user_a1.id}/goals/new": "form: goal"}
+    for path, detail in pages.items():
+        assert client.get(path).status_code == 200
+        assert _reads_of(org.user_a1, detail) == 1, detail
+
+
+def test_a_refused_form_submission_still_logs_the_read(client, org):
+    sign_in(client, "staff.a1")
+    path = f"/users/{org.user_a1.id}/goals/new"
+    token = csrf_token_from(client.get(path).text)
+    assert client.post(path, data={"csrf_token": token}).status_code == 422
+    assert _reads_of(org.user_a1, "form: goal") == 2
+
+
+def test_the_coordinators_forms_log_reads(client, org):
+    other = make_user(org.team_a1, full_name="Per Hansen")
+    sign_in(client, "coord.a1")
+    assert client.get(f"/users/{org.user_a1.id}/contact").status_code == 200
+    assert client.get(f"/users/{org.user_a1.id}/decisions/new").status_code == 200
+    assert _reads_of(org.user_a1, "form: contact") == 1
+    assert _reads_of(org.user_a1, "form: decision") == 1
+    # The plan-visit form lists every user of the team with name and address.
+    assert client.get(f"/teams/{org.team_a1.id}/planner/new").status_code == 200
+    for user in (org.user_a1, other):
+        assert _reads_of(user, "list: form: plan visit") == 1
+
+
+def test_a_repeated_put_logs_the_read_of_what_it_returns(api_as, org):
+    api = api_as(org.staff_a1)
+    visit_id = uuid.uuid4()
+    body = {"service_user_id": str(org.user_a1.id), "staff_id": org.staff_a1.id,
+            "kind": "short", "planned_start": (utcnow() + timedelta(hours=2)).isoformat(),
+            "planned_minutes": 20}
+    assert api.put(f"/visits/{visit_id}", json=body).status_code == 201
+    assert api.put(f"/visits/{visit_id}", json=body).status_code == 200
+    repeats = [e for e in _entries(entity="visits", action="read")
+               if e.detail == "visits (repeated PUT)"]
+    assert [e.entity_id for e in repeats] == [str(visit_id)]
+
+
+# Refusals leave a trace ----------------------------------------------------------------
+
+def test_probing_another_teams_user_is_logged_though_it_answers_404(client, api_as, org):
+    assert api_as(org.staff_a2).get(f"/service-users/{org.user_a1.id}").status_code == 404
+    sign_in(client, "staff.a2")
+    assert client.get(f"/users/{org.user_a1.id}").status_code == 404
+    refused = _entries(action="refused", service_user_id=org.user_a1.id)
+    assert [(e.actor_id, e.detail) for e in refused] == [
+        (org.staff_a2.id, f"view GET /api/v1/service-users/{org.user_a1.id}"),
+        (org.staff_a2.id, f"view GET /users/{org.user_a1.id}")]
+
+
+def test_naming_another_teams_user_in_a_body_is_logged(api_as, org):
+    answer = api_as(org.staff_a2).post("/goals", json={
+        "service_user_id": str(org.user_a1.id), "description": "Gå tur",
+        "expressed_by": "user", "start_date": str(local_today())})
+    assert answer.status_code == 422
+    assert len(_entries(action="refused", service_user_id=org.user_a1.id)) == 1
+
+
+# Account administration is logged ------------------------------------------------------
+
+def test_account_administration_is_logged(client, org):
+    sign_in(client, "admin")
+    token = csrf_token_from(client.get("/admin/staff/new").text)
+    created = client.post("/admin/staff/new", data={
+        "username": "ny.sykepleier", "full_name": "Ny Sykepleier",
+        "password": "et langt og godt passord", "role": "staff", "profession": "nurse",
+        "team_ids": [org.team_a1.id], "active": "y", "csrf_token": token})
+    assert created.status_code == 302
+    path = f"/admin/staff/{org.staff_a1.id}"
+    token = csrf_token_from(client.get(path).text)
+    client.post(f"{path}/password", data={"new_password": "helt-nytt-passord",
+                                           "csrf_token": token})
+    rows = [(e.action, e.detail, e.actor_id) for e in _entries(entity="staff")]
+    assert ("create", None, org.admin.id) in rows
+    assert ("update", "must_change_password, password", org.admin.id) in rows
+
+
+def test_signing_in_is_not_an_account_change(client, org):
+    before = len(_entries(entity="staff"))
+    sign_in(client, "staff.a1")
+    assert len(_entries(entity="staff")) == before
+
+
+def test_truncate_cannot_empty_the_log(app, dialect, request, org):
+    # SQLite has no TRUNCATE; its nearest, DELETE without WHERE, must be refused too.
+    statement = "TRUNCATE audit_log" if dialect == "postgresql" else "DELETE FROM audit_log"
+    connection = request.node.db_connection
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), connection.begin_nested():
+        connection.exec_driver_sql(statement)
+
+
+# The pages that make the log reviewed --------------------------------------------------
+
+def test_a_coordinator_sees_who_read_a_record_filtered_by_person_and_date(client, api_as, org):
+    api_as(org.staff_a1).get(f"/service-users/{org.user_a1.id}")
+    sign_in(client, "coord.a1")
+    path = f"/users/{org.user_a1.id}/access-log"
+    everyone = client.get(path)
+    assert everyone.status_code == 200 and org.staff_a1.full_name in everyone.text
+    only_coordinator = client.get(f"{path}?staff_id={org.coordinator_a1.id}")
+    assert org.staff_a1.full_name not in only_coordinator.text.split("<tbody>")[1]
+    tomorrow = local_today() + timedelta(days=1)
+    later = client.get(f"{path}?from={tomorrow}&to={tomorrow}")
+    assert "Ingenting i denne perioden" in later.text
+    bad = client.get(f"{path}?from=0001-01-01&to=9999-12-31")
+    assert bad.status_code == 200 and "høyst et år" in bad.text
+    assert _reads_of(org.user_a1, "access log") == 4
+
+
+def test_only_the_users_coordinators_see_the_log(client, org):
+    for username, status in (("staff.a1", 403), ("coord.a1", 200)):
+        sign_in(client, username)
+        assert client.get(f"/users/{org.user_a1.id}/access-log").status_code == status
+        client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").text)})
+    sign_in(client, "coord.a1")
+    assert client.get(f"/users/{org.user_b1.id}/access-log").status_code == 404
+
+
+def test_the_printable_report_names_who_when_and_what(client, api_as, org):
+    api_as(org.staff_a1).get(f"/service-users/{org.user_a1.id}")
+    sign_in(client, "coord.a1")
+    report = client.get(f"/users/{org.user_a1.id}/access-report")
+    assert report.status_code == 200
+    assert org.staff_a1.full_name in report.text and "Teammedlem" in report.text
+    assert org.user_a1.national_id not in report.text
+    assert _reads_of(org.user_a1, "access report") == 1
+
+
+def test_the_administrator_sees_unusual_reads_refusals_and_failed_sign_ins(client, api_as, org):
+    # staff_a1 opens user_a1's record without any reason; a teammate with a visit does too.
+    api_as(org.staff_a1).get(f"/service-users/{org.user_a1.id}")
+    colleague = org.coordinator_a1  # coordinators' reads are within their role
+    api_as(colleague).get(f"/service-users/{org.user_a1.id}")
+    api_as(org.staff_a2).get(f"/service-users/{org.user_a1.id}")  # refused: another team
+    client.post("/api/v1/tokens", json={"username": "staff.b1", "password": "feil passord"})
+    sign_in(client, "admin")
+    page = client.get("/admin/access-review")
+    assert page.status_code == 200
+    unusual = page.text.split("<h2>")[1]
+    assert org.staff_a1.full_name in unusual and str(org.user_a1.id) in unusual
+    assert colleague.full_name not in unusual
+    assert org.user_a1.full_name not in page.text  # administrators see no user names
+    assert org.staff_a2.full_name in page.text.split("<h2>")[2]
+    assert "staff.b1" in page.text.split("<h2>")[3]
+
+
+def test_a_visit_makes_a_read_usual(client, api_as, org):
+    create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
+                 kind="main", planned_start=utcnow() + timedelta(hours=2), planned_minutes=30)
+    api_as(org.staff_a1).get(f"/service-users/{org.user_a1.id}")
+    sign_in(client, "admin")
+    unusual = client.get("/admin/access-review").text.split("<h2>")[1]
+    assert org.staff_a1.full_name not in unusual
