@@ -12,6 +12,7 @@ from homecare.extensions import db
 from homecare.indicators.definitions import Kind
 from homecare.indicators.models import SettingsChange
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
+from homecare.org.services import create_team
 from homecare.what_matters.services import record_conversation
 from tests.conftest import sign_in
 from tests.factories import make_user
@@ -19,7 +20,12 @@ from tests.test_care_pages import post_form
 
 
 def a_section_with_a_small_team(org, asked=6):
-    """Team A1 with seven users (``asked`` of them asked what matters); A2 keeps one."""
+    """Team A1 with seven users (``asked`` of them asked what matters); A2 keeps one; A3
+    has six. A2 is hidden for fewer than 5, and A3, the next smallest, with it: with two
+    teams only, the section total minus A1 would give A2 away."""
+    team_a3 = create_team("Team A3", org.section_a)
+    for i in range(6):
+        make_user(team_a3, full_name=f"Annen Bruker{i}")
     users = [make_user(org.team_a1, full_name=f"Bruker Nummer{i}") for i in range(6)]
     for user in users[:asked]:
         record_conversation(user=user, recorded_by=org.staff_a1, conversation_date=local_today(),
@@ -39,7 +45,7 @@ def test_the_leader_sees_cards_with_value_n_and_why_and_never_a_user(client, org
     page = client.get(f"/sections/{org.section_a.id}/dashboard").text
     assert "Brukere spurt «Hva er viktig for deg?»" in page
     assert "Det som er viktig for brukeren, skal være utgangspunktet" in page
-    assert "75 %" in page and "n = 8" in page  # section: 6 of 8 users asked
+    assert "42,9 %" in page and "n = 14" in page  # section: 6 of 14 users asked
     assert "85,7 %" in page  # team A1: 6 of 7
     assert "færre enn 5" in page  # team A2 has one user
     assert page.count('<polyline class="line"') >= 1
@@ -84,8 +90,9 @@ def test_the_csv_holds_what_is_on_screen(client, org):
     coverage = [r for r in rows if r["indicator"] == "what_matters_coverage"
                 and r["date"] == str(local_today())]
     assert {(r["scope"], r["name"], r["value"], r["n"], r["suppressed"]) for r in coverage} == {
-        ("section", "Seksjon A", "75.0", "8", "false"),
-        ("team", "Team A1", "85.7", "7", "false"), ("team", "Team A2", "", "", "true")}
+        ("section", "Seksjon A", "42.9", "14", "false"),
+        ("team", "Team A1", "85.7", "7", "false"), ("team", "Team A2", "", "", "true"),
+        ("team", "Team A3", "", "", "true")}
     weekly = [r for r in rows if r["indicator"] == "what_matters_coverage"
               and r["date"] != str(local_today())]
     assert len(weekly) >= 1 and all(r["scope"] == "section" for r in weekly)

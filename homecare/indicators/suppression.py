@@ -1,47 +1,64 @@
 """Small-number suppression for section leaders and administrators (INDICATORS.md).
 
-A value over fewer than five units is hidden. Where exactly one sibling (a team in a
-section) is hidden for a count indicator, the sibling with the next smallest ``n`` is
-hidden too, so that the hidden count cannot be found by subtracting from the total.
-Counts inside extras (per-question answers, overdue reviews) under five are hidden too.
+Every number such a viewer sees passes here: values, ``n``, the counts inside extras
+(answers per question, overdue reviews), trends and the CSV, which are built from these.
+
+- **Primary:** a result over fewer than five units is hidden whole — value, ``n`` and
+  extras — and a count inside extras under five is hidden on its own.
+- **Secondary:** siblings (the teams of a section, the sections of the city) add up to
+  a total that is shown. Wherever exactly one sibling's cell is hidden, it could be
+  found by subtracting the others from the total, so the visible sibling with the
+  smallest count in that cell is hidden too; repeated until no cell stands hidden alone.
+  This holds for every cell: ``n`` (stricter than INDICATORS.md, which asks it of count
+  indicators only: a hidden team's ``n`` is itself a count) and each count in extras.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field, replace
 
-from homecare.indicators.definitions import BY_ID, K_ANONYMITY
+from homecare.indicators.definitions import K_ANONYMITY
 from homecare.indicators.parts import Result
 
 #: Extras that are counts of people's records.
 COUNT_EXTRAS = ("reviews_overdue", "answers")
+#: The cell that stands for the whole result (its ``n``).
+WHOLE = ("n",)
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A result as one viewer may see it."""
+    """A result as one viewer may see it; a suppressed one shows no value, ``n`` or extras."""
 
     value: float | int | None
-    n: int
+    n: int | None
     suppressed: bool
     extras: dict = field(default_factory=dict)
 
 
-def _hide_small_counts(extras: dict) -> dict:
-    shown = {}
+def count_cells(extras: dict) -> Iterator[tuple[tuple, int | None]]:
+    """Each count inside extras with its path, e.g. ``("answers", "satisfied", "no")``."""
     for key, value in extras.items():
         if key == "answers":
-            shown[key] = {q: {a: (c if c >= K_ANONYMITY else None) for a, c in counts.items()}
-                          for q, counts in value.items()}
+            for question, counts in (value or {}).items():
+                for answer, count in counts.items():
+                    yield (key, question, answer), count
         elif key in COUNT_EXTRAS:
-            shown[key] = value if value >= K_ANONYMITY else None
-        else:
-            shown[key] = value
-    return shown
+            yield (key,), value
+
+
+def _with_cell(extras: dict, path: tuple, count: int | None) -> dict:
+    if len(path) == 1:
+        return {**extras, path[0]: count}
+    key, question, answer = path
+    answers = {q: dict(counts) for q, counts in extras[key].items()}
+    answers[question][answer] = count
+    return {**extras, key: answers}
 
 
 def _hidden(result: Result) -> Shown:
-    return Shown(None, result.n, True, {key: None for key in result.extras})
+    return Shown(None, None, True, {key: None for key in result.extras})
 
 
 def show(result: Result, *, suppress: bool) -> Shown:
@@ -50,26 +67,67 @@ def show(result: Result, *, suppress: bool) -> Shown:
         return Shown(result.value, result.n, False, dict(result.extras))
     if result.n < K_ANONYMITY:
         return _hidden(result)
-    return Shown(result.value, result.n, False, _hide_small_counts(result.extras))
+    extras = dict(result.extras)
+    for path, count in count_cells(result.extras):
+        if count is not None and count < K_ANONYMITY:
+            extras = _with_cell(extras, path, None)
+    return Shown(result.value, result.n, False, extras)
+
+
+def _cell(shown: Shown, path: tuple) -> int | None:
+    """The shown count at ``path`` (None when hidden)."""
+    if path == WHOLE:
+        return shown.n
+    value = shown.extras.get(path[0])
+    for step in path[1:]:
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
+def _raw(result: Result, path: tuple) -> int:
+    if path == WHOLE:
+        return result.n
+    return dict(count_cells(result.extras)).get(path, 0) or 0
+
+
+def _hide_one_more(results: dict[Hashable, Result], shown: dict[Hashable, Shown],
+                   path: tuple) -> bool:
+    """If exactly one sibling hides ``path``, hide it in the visible sibling with the
+    smallest count there; whether anything was hidden."""
+    hidden = [key for key in results if _cell(shown[key], path) is None]
+    visible = [key for key in results if _cell(shown[key], path) is not None]
+    if len(hidden) != 1 or not visible:
+        return False
+    key = min(visible, key=lambda k: (_raw(results[k], path), str(k)))
+    shown[key] = (_hidden(results[key]) if path == WHOLE
+                  else replace(shown[key], extras=_with_cell(shown[key].extras, path, None)))
+    return True
+
+
+def _secondary(results: dict[Hashable, Result], shown: dict[Hashable, Shown]) -> None:
+    """Apply the secondary rule to one indicator across siblings until nothing changes."""
+    in_extras = dict.fromkeys(
+        path for result in results.values() for path, _count in count_cells(result.extras))
+    paths = [WHOLE, *in_extras]
+    changed = True
+    while changed:
+        changed = False
+        for path in paths:
+            changed |= _hide_one_more(results, shown, path)
 
 
 def show_siblings(siblings: dict, *, suppress: bool) -> dict:
     """``{key: {indicator: Result}}`` for sibling scopes → the same with Shown values,
-    applying the secondary rule to count indicators across the siblings."""
+    with primary suppression and the secondary rule across the siblings."""
     shown = {key: {i: show(r, suppress=suppress) for i, r in results.items()}
              for key, results in siblings.items()}
     if not suppress:
         return shown
-    indicators = {i for results in siblings.values() for i in results}
+    indicators = dict.fromkeys(i for results in siblings.values() for i in results)
     for indicator in indicators:
-        if not BY_ID[indicator].is_count:
-            continue
-        hidden = [k for k in siblings if shown[k][indicator].suppressed]
-        if len(hidden) != 1:
-            continue
-        visible = sorted((siblings[k][indicator].n, str(k), k) for k in siblings
-                         if not shown[k][indicator].suppressed)
-        if visible:
-            key = visible[0][2]
-            shown[key][indicator] = _hidden(siblings[key][indicator])
+        results = {k: r[indicator] for k, r in siblings.items() if indicator in r}
+        per_key = {k: shown[k][indicator] for k in results}
+        _secondary(results, per_key)
+        for key, value in per_key.items():
+            shown[key][indicator] = value
     return shown

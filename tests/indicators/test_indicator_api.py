@@ -10,8 +10,10 @@ from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.indicators.models import IndicatorSnapshot
 from homecare.indicators.snapshots import build_snapshot
+from homecare.org.models import Role
 from homecare.org.services import create_team
-from tests.indicators.builders import D, contact, user
+from tests.factories import make_staff
+from tests.indicators.builders import D, check_in, contact, goal, user
 
 
 def by_id(indicators):
@@ -33,7 +35,7 @@ def test_a_team_with_four_users_is_suppressed_for_leaders_not_coordinators(api_a
     assert coordinator["users_without_contact"]["value"] == 4
     assert coordinator["users_without_contact"]["suppressed"] is False
     assert leader["users_without_contact"] == {**leader["users_without_contact"],
-                                               "value": None, "suppressed": True, "n": 4}
+                                               "value": None, "suppressed": True, "n": None}
 
 
 def test_secondary_suppression_hides_the_next_smallest_team(api_as, org):
@@ -47,9 +49,9 @@ def test_secondary_suppression_hides_the_next_smallest_team(api_as, org):
     assert counts[org.team_a1.id]["suppressed"] and counts[org.team_a2.id]["suppressed"]
     assert counts[team_a3.id] == {**counts[team_a3.id], "value": 8, "suppressed": False}
     assert by_id(body["indicators"])["users_without_contact"]["value"] == 18
-    # Percentages are not counts: only the primary rule applies to them.
+    # A percentage's n is a count too: the next smallest team's is hidden with it.
     coverage = {t: teams[t]["what_matters_coverage"]["suppressed"] for t in teams}
-    assert coverage == {org.team_a1.id: True, org.team_a2.id: False, team_a3.id: False}
+    assert coverage == {org.team_a1.id: True, org.team_a2.id: True, team_a3.id: False}
     # Asking for the next smallest team alone does not reveal it either.
     alone = api_as(org.leader_a).get(f"/indicators?team_id={org.team_a2.id}&date={D}").json
     assert by_id(alone["indicators"])["users_without_contact"]["suppressed"] is True
@@ -60,12 +62,37 @@ def test_a_leader_never_sees_per_user_values_or_values_over_fewer_than_five(api_
     body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}").json
     text = json.dumps(body)
     assert str(org.user_a1.id) not in text and org.user_a1.full_name not in text
-    for scope in [body["indicators"], *(t["indicators"] for t in body["teams"])]:
-        for indicator in scope:
-            if indicator["value"] is not None:
-                assert indicator["n"] >= 5, indicator
-            for counts in (indicator["extras"].get("answers") or {}).values():
-                assert all(c is None or c >= 5 for c in counts.values())
+    scopes = [body["indicators"], *(t["indicators"] for t in body["teams"])]
+    shown = [i for scope in scopes for i in scope if i["value"] is not None]
+    assert shown, "nothing was shown: the assertion below would check nothing"
+    assert all(i["n"] >= 5 for i in shown)
+    assert all(i["n"] is None for scope in scopes for i in scope if i["suppressed"])
+
+
+def _answers(team, got_help: list[str], staff):
+    for answer in got_help:
+        someone = user(team, start=-60)
+        check_in(goal(someone, staff, -50), staff, -3, answers=(answer, "no", "no"))
+
+
+def test_answer_counts_get_the_secondary_rule_too(api_as, org):
+    """The issue's attack: section 14 «yes», team 1 = 6, team 2 = 5, team 3 hidden ⇒ 3."""
+    team_a3 = create_team("Team A3", org.section_a)
+    coordinator_a3 = make_staff(Role.COORDINATOR, teams=[team_a3])
+    coordinator_a2 = make_staff(Role.COORDINATOR, teams=[org.team_a2])
+    _answers(org.team_a1, ["yes"] * 6, org.coordinator_a1)
+    _answers(org.team_a2, ["yes"] * 5 + ["partly"] * 2, coordinator_a2)
+    _answers(team_a3, ["yes"] * 3 + ["partly"] * 5, coordinator_a3)
+    body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}&date={D}").json
+    section = by_id(body["indicators"])["user_voice"]["extras"]["answers"]
+    teams = {t["team_id"]: by_id(t["indicators"])["user_voice"] for t in body["teams"]}
+    yes = {t: v["extras"]["answers"]["got_expected_help"]["yes"] for t, v in teams.items()}
+    assert section["got_expected_help"]["yes"] == 14
+    assert all(v["n"] >= 5 for v in teams.values())   # every team's result is shown...
+    assert yes == {org.team_a1.id: 6, org.team_a2.id: None, team_a3.id: None}  # ...not 5
+    hidden_alone = [t for t in teams if sum(
+        1 for other in teams if yes[other] is None) == 1]
+    assert not hidden_alone
 
 
 def test_who_may_ask_for_which_scope(api_as, org):
