@@ -149,8 +149,10 @@ def test_a_coordinator_sees_who_read_a_record_filtered_by_person_and_date(client
     later = client.get(f"{path}?from={tomorrow}&to={tomorrow}")
     assert "Ingenting i denne perioden" in later.text
     bad = client.get(f"{path}?from=0001-01-01&to=9999-12-31")
-    assert bad.status_code == 200 and "høyst et år" in bad.text
-    assert _reads_of(org.user_a1, "access log") == 4
+    assert bad.status_code == 200 and "Skriv datoer som ÅÅÅÅ-MM-DD" in bad.text
+    too_long = client.get(f"{path}?from=2001-01-01&to={local_today()}")
+    assert "høyst et år" in too_long.text
+    assert _reads_of(org.user_a1, "access log") == 5
 
 
 def test_only_the_users_coordinators_see_the_log(client, org):

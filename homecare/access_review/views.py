@@ -21,8 +21,9 @@ from homecare.access_review.service import (
 from homecare.auth.throttle import failed_sign_ins
 from homecare.core.access import ORGANISATION, Action, ensure
 from homecare.core.audit import AuditAction, record_read
+from homecare.core.converters import record_id
 from homecare.core.lookup import actor, load
-from homecare.core.timeutil import local_today
+from homecare.core.timeutil import local_today, parse_day
 from homecare.org.labels import ROLE_LABELS
 from homecare.service_users.models import ServiceUser
 
@@ -41,22 +42,14 @@ ACTION_LABELS = {
 }
 
 
-def _day(name: str) -> date | None:
-    raw = request.args.get(name, "")
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def asked_period() -> tuple[Period, list[str]]:
     """The period in ``?from=&to=`` (local dates), or the last 30 days, with what was wrong
     with the input: an impossible or out-of-range date is named, never a crash."""
     today = local_today()
-    first, last = _day("from"), _day("to")
+    first, last = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     errors = []
     if any(request.args.get(n) and d is None for n, d in (("from", first), ("to", last))):
-        errors.append(_("Write dates as YYYY-MM-DD."))
+        errors.append(_("Write dates as YYYY-MM-DD, from %(first)s.", first=EARLIEST))
     last = last or today
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if not EARLIEST <= first <= last <= today + timedelta(days=1) \
@@ -78,7 +71,7 @@ def user_log(user_id):
     (coordinators of the user's team)."""
     user = load(ServiceUser, user_id, Action.COORDINATE)
     period, errors = asked_period()
-    staff_id = request.args.get("staff_id", type=int)
+    staff_id = request.args.get("staff_id", type=record_id)
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
     entries, more = user_entries(user.id, period, staff_id, page)
     record_read(user.id, "access log")

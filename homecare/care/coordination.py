@@ -15,6 +15,7 @@ from homecare.care.planner import team_members
 from homecare.care.views import blueprint
 from homecare.core.access import Action
 from homecare.core.audit import record_read
+from homecare.core.converters import record_id
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
@@ -44,7 +45,7 @@ def choose_contact(user_id):
     candidates, cap = contact_candidates(user)
     error = None
     if request.method == "POST":
-        staff = db.session.get(Staff, request.form.get("staff_id", type=int) or 0)
+        staff = db.session.get(Staff, request.form.get("staff_id", type=record_id) or 0)
         try:
             if staff is None:
                 raise ValidationFailed.single("staff_id", _("Choose a team member."))

@@ -15,9 +15,22 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
+    ValidationError,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from homecare.core.timeutil import in_service_range, out_of_range_message
+
+
+class DayField(DateField):
+    """A date within the days the service accepts (``core.timeutil``): year 1 or 9999
+    would overflow the moment it is moved between time zones."""
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and not in_service_range(self.data):
+            self.data = None
+            raise ValidationError(out_of_range_message())
 
 
 def options(*pairs) -> list[SelectChoice]:
@@ -36,7 +49,7 @@ def answer_choices() -> list[SelectChoice]:
 class CheckInForm(FlaskForm):
     """A follow-up evaluation of one goal, with the user."""
 
-    date = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
     performance = RadioField(_l("How well do you manage it now? (1–10)"), choices=RATINGS,
                              validators=[Optional()])
     satisfaction = RadioField(_l("How satisfied are you with it? (1–10)"), choices=RATINGS,
@@ -66,7 +79,7 @@ class MultiCheckboxField(SelectMultipleField):
 class WhatMattersForm(FlaskForm):
     """«Hva er viktig for deg?» — the answer in the user's own words."""
 
-    conversation_date = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    conversation_date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
     present = MultiCheckboxField(_l("Who took part"), choices=options(
         ("user", _l("The user")), ("next_of_kin", _l("Next of kin")), ("other", _l("Others"))))
     in_own_words = TextAreaField(_l("What matters to you? (their own words)"))
@@ -81,7 +94,7 @@ class GoalForm(FlaskForm):
     expressed_by = RadioField(_l("Whose goal is it?"), default="user", choices=options(
         ("user", _l("The user's")), ("next_of_kin", _l("Next of kin's")),
         ("staff", _l("Staff's"))))
-    start_date = DateField(_l("Start"), validators=[InputRequired(_l("Choose a date."))])
+    start_date = DayField(_l("Start"), validators=[InputRequired(_l("Choose a date."))])
     checkin_interval_days = RadioField(_l("Follow up every"), default="28", choices=options(
         ("14", _l("2 weeks")), ("28", _l("4 weeks")), ("42", _l("6 weeks")),
         ("56", _l("8 weeks"))))
@@ -112,7 +125,7 @@ class PlanVisitForm(FlaskForm):
                            validators=[InputRequired(_l("Choose a team member."))])
     kind = RadioField(_l("Kind of visit"), default="main", choices=options(
         ("main", _l("Main visit")), ("short", _l("Short visit"))))
-    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose a date."))])
+    day = DayField(_l("Day"), validators=[InputRequired(_l("Choose a date."))])
     time = TimeField(_l("Time"), validators=[InputRequired(_l("Give the time."))])
     minutes = IntegerField(_l("Minutes"), default=30, validators=[
         InputRequired(_l("Give the planned duration in minutes.")),
@@ -123,13 +136,13 @@ class PlanVisitForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """A team decision (vedtak) from the team meeting, made together with the user."""
 
-    decided_on = DateField(_l("Decided on"), validators=[InputRequired(_l("Choose a date."))])
+    decided_on = DayField(_l("Decided on"), validators=[InputRequired(_l("Choose a date."))])
     participants = MultiCheckboxField(_l("Team members who took part"), coerce=int)
     user_participated = RadioField(_l("Did the user take part?"), default="yes", choices=options(
         ("yes", _l("Yes")), ("no", _l("No"))))
     goal_statement = TextAreaField(_l("The goal, as agreed with the user"))
     services = TextAreaField(_l("Services, in broad terms"))
     reasons = TextAreaField(_l("Reasons"))
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired(_l("Choose a date."))])
-    valid_to = DateField(_l("Valid to (optional)"), validators=[Optional()])
-    review_on = DateField(_l("Review on"), validators=[InputRequired(_l("Choose a date."))])
+    valid_from = DayField(_l("Valid from"), validators=[InputRequired(_l("Choose a date."))])
+    valid_to = DayField(_l("Valid to (optional)"), validators=[Optional()])
+    review_on = DayField(_l("Review on"), validators=[InputRequired(_l("Choose a date."))])

@@ -21,9 +21,10 @@ from homecare.care.planner import monday_of, team_members, team_users, week_plan
 from homecare.care.views import blueprint
 from homecare.core.access import Action
 from homecare.core.audit import record_reads
+from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.lookup import actor, load
-from homecare.core.timeutil import local_today, local_zone, to_local
+from homecare.core.timeutil import local_today, local_zone, parse_day, to_local
 from homecare.extensions import db
 from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
@@ -36,10 +37,7 @@ ALIASES = {"planned_minutes": "minutes"}
 
 
 def _week_arg() -> date:
-    try:
-        return monday_of(date.fromisoformat(request.args.get("week", "")))
-    except ValueError:
-        return monday_of(local_today())
+    return monday_of(parse_day(request.args.get("week")) or local_today())
 
 
 @blueprint.route("/teams/<id:team_id>/planner")
@@ -123,8 +121,8 @@ def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save):
 def plan_visit(team_id):
     """Plan a visit for one of the team's users (prefilled from the planner's cell)."""
     team = load(Team, team_id, Action.COORDINATE)
-    day = request.args.get("day", type=date.fromisoformat) or local_today()
-    form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=int))
+    day = parse_day(request.args.get("day")) or local_today()
+    form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=record_id))
     _fill_choices(form, team, form.day.data or day, None)
 
     def save(user, staff, kind, start):
@@ -186,7 +184,7 @@ def continuity_preview(team_id):
             raise NotFound()
         visit = _plannable(visit_id)
     form = PlanVisitForm(request.args, meta={"csrf": False})
-    day = request.args.get("day", type=date.fromisoformat) or local_today()
+    day = parse_day(request.args.get("day")) or local_today()
     _fill_choices(form, team, day, visit)
     plan = _planned(form, team) if form.validate() else None
     if plan is None:

@@ -15,14 +15,42 @@ import flask_smorest
 import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
+from webargs.core import missing, parse_json
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from homecare.core.api_setup import API_PREFIX, ErrorSchema  # noqa: F401 - re-exported
 from homecare.extensions import db
 
 
-class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest blueprint with the contract's paging (50 a page, at most 500)."""
+class SafeJsonParser(FlaskParser):
+    """Parse JSON bodies that no database or page can choke on.
 
+    A body nested deeper than Python's recursion limit, or holding a lone UTF-16
+    surrogate (``"\\ud800"``, which no UTF-8 database or page can store), is refused as
+    invalid JSON (400) instead of failing later with a 500.
+    """
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return missing
+        data = req.get_data(cache=True)
+        # The error carries a document: webargs reads an empty one as "no body".
+        try:
+            parsed = parse_json(data)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deeply", "[", 0) from error
+        try:
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise json.JSONDecodeError("lone surrogate", "\\ud800", 0) from error
+        return parsed
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest blueprint with the contract's paging (50 a page, at most 500), and
+    the safe JSON parser."""
+
+    ARGUMENTS_PARSER = SafeJsonParser()
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
 
     @staticmethod

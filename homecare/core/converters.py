@@ -17,3 +17,12 @@ class IdConverter(IntegerConverter):
 def openapi_id(_converter) -> dict:
     """How ``<id:...>`` is described in the OpenAPI document."""
     return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def record_id(raw: str) -> int:
+    """A record id from a query string or form, bounded like ``<id:...>``: for
+    ``request.args.get(name, type=record_id)``, which turns the ValueError into None."""
+    value = int(raw)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(f"{raw!r} is not a record id")
+    return value

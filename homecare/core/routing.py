@@ -76,8 +76,28 @@ def _must_change_password(endpoint: str | None) -> bool:
             and endpoint not in _WHILE_CHANGING_PASSWORD and current_token() is None)
 
 
+def _holds_nul() -> bool:
+    """Whether a page's query or form holds a NUL character (no database can store it;
+    the API refuses it per field in its schemas)."""
+    if request.path.startswith("/api/"):
+        return False
+    return any("\x00" in value for source in (request.args, request.form)
+               for values in source.listvalues() for value in values)
+
+
 def init_app(app: Flask) -> None:
     """Install the guard in front of every request."""
+
+    @app.before_request
+    def refuse_nul():
+        if _holds_nul():
+            from flask_babel import gettext as _
+
+            from homecare.core.error_pages import error_response
+
+            return error_response(400, _("This text contains a character that is not "
+                                         "allowed."))
+        return None
 
     @app.before_request
     def require_sign_in():

@@ -10,6 +10,9 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from homecare.core.text import is_blank
+from homecare.core.timeutil import in_service_range, out_of_range_message
+
 
 def _nul_errors(data) -> dict:
     """Fields whose text holds a NUL character (PostgreSQL cannot store one)."""
@@ -62,20 +65,31 @@ Int = partial(fields.Integer, strict=True)
 Id = partial(Int, validate=_ID_RANGE)
 #: Only JSON true/false.
 Bool = partial(fields.Boolean, truthy={True}, falsy={False})
-#: A timestamp with its UTC offset; a wall-clock time without one is refused.
-Timestamp = partial(fields.AwareDateTime, format="iso")
+def _in_service_range(value) -> None:
+    if not in_service_range(value):
+        raise ma.ValidationError(out_of_range_message())
+
+
+#: A timestamp with its UTC offset; a wall-clock time without one is refused, and so is
+#: one outside the days the service accepts (``core.timeutil``).
+Timestamp = partial(fields.AwareDateTime, format="iso", validate=_in_service_range)
+#: A calendar date (YYYY-MM-DD) within the days the service accepts.
+Date = partial(fields.Date, validate=_in_service_range)
 
 
 def not_blank(value: str) -> None:
-    """Refuse text that is empty or only white space."""
-    if not value.strip():
-        raise ma.ValidationError(_l("This field cannot be empty."))
+    """Refuse text with nothing visible in it: empty, spaces, or invisible characters only.
+
+    The message is made a plain string here: marshmallow takes any other iterable for a
+    list of messages and would split a lazy string into single characters.
+    """
+    if is_blank(value):
+        raise ma.ValidationError(str(_l("This field cannot be empty.")))
 
 
 def Text(max_length: int, **kwargs) -> fields.String:
     """Free text, not blank, at most ``max_length`` characters; kept exactly as given."""
-    checks = [not_blank, validate.Length(max=max_length, error=_l("Too long."))]
-    return fields.String(validate=checks, **kwargs)
+    return fields.String(validate=[not_blank, validate.Length(max=max_length)], **kwargs)
 
 
 def Rating(**kwargs) -> fields.Integer:

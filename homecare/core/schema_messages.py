@@ -46,6 +46,11 @@ PATTERNS = (
      N_("Must be at least %(min)s.")),
     (re.compile(r"^Must be less than or equal to (?P<max>\S+)\.$"),
      N_("Must be at most %(max)s.")),
+    (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"), N_("At most %(max)s characters.")),
+    (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
+     N_("Give at least %(min)s.")),
+    (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     N_("Give from %(min)s to %(max)s.")),
 )
 
 

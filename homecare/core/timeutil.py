@@ -41,3 +41,35 @@ def local_date_of(moment: datetime) -> date:
 def start_of_local_day(day: date) -> datetime:
     """The UTC instant at which a local date begins (midnight, DST-correct)."""
     return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
+
+
+#: The days the service accepts anywhere (API bodies, query strings, forms). Input
+#: outside is a typo or a probe; near year 1 or 9999 a date overflows when it is moved
+#: between time zones or shifted by a window, so it is refused where it comes in.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+def in_service_range(day: date | datetime) -> bool:
+    """Whether a date (or a timestamp's date) lies within the days the service accepts."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def out_of_range_message() -> str:
+    """What to tell someone whose date is outside the accepted days, in their language."""
+    from flask_babel import gettext as _
+
+    return _("Choose a date from %(first)s to %(last)s.", first=EARLIEST_DAY.isoformat(),
+             last=LATEST_DAY.isoformat())
+
+
+def parse_day(raw: str | None) -> date | None:
+    """An ISO date from a query string, or None when it is missing, malformed or outside
+    the accepted days."""
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return day if day is not None and in_service_range(day) else None

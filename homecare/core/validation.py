@@ -8,6 +8,7 @@ from typing import TypeVar
 from flask_babel import gettext as _
 
 from homecare.core.errors import ValidationFailed
+from homecare.core.text import is_blank
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -29,12 +30,15 @@ class FieldErrors:
 
     def text(self, field: str, value: str | None, *, max_length: int, required: bool = True
              ) -> None:
-        """Check a free-text field: present (not just spaces) when required, and not too long."""
-        if value is None or not value.strip():
+        """Check a free-text field: present (something visible, not just spaces or
+        invisible characters) when required, without NUL, and not too long."""
+        if is_blank(value):
             if required:
                 self.add(field, _("This field cannot be empty."))
             return
-        if len(value) > max_length:
+        if "\x00" in value:
+            self.add(field, _("This text contains a character that is not allowed."))
+        elif len(value) > max_length:
             self.add(field, _("At most %(n)d characters.", n=max_length))
 
     def choice(self, enum_class: type[E], field: str, value: object, message: str) -> E | None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from homecare.care.forms import attach_errors
 from homecare.core.access import Action, SettingsOf, permits
+from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
@@ -49,7 +50,7 @@ def _dashboard(section_id: int):
     section = load(Section, section_id, Action.VIEW)
     team = None
     if request.args.get("team"):
-        team = db.session.get(Team, request.args.get("team", type=int) or 0)
+        team = db.session.get(Team, request.args.get("team", type=record_id) or 0)
         if team is None or team.section_id != section.id:
             raise NotFound()
     return dashboard_for(actor(), section, team, local_today())

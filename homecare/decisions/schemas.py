@@ -6,6 +6,7 @@ from homecare.core.schema_fields import (
     BaseSchema,
     Bool,
     Choice,
+    Date,
     Id,
     Int,
     QuerySchema,
@@ -18,7 +19,7 @@ from homecare.decisions.models import DecisionStatus
 class DecisionSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     service_user_id = fields.UUID(required=True)
-    decided_on = fields.Date(required=True)
+    decided_on = Date(required=True)
     #: Staff ids of the team members who took part.
     participants = fields.List(Id(), required=True, validate=validate.Length(min=1),
                                attribute="participant_ids")
@@ -27,9 +28,9 @@ class DecisionSchema(BaseSchema):
     goal_statement = Text(4000, required=True)
     services = Text(4000, required=True)
     reasons = Text(4000, required=True)
-    valid_from = fields.Date(required=True)
-    valid_to = fields.Date(allow_none=True, load_default=None)
-    review_on = fields.Date(required=True)
+    valid_from = Date(required=True)
+    valid_to = Date(allow_none=True, load_default=None)
+    review_on = Date(required=True)
     status = Choice(DecisionStatus, load_default=DecisionStatus.IN_FORCE)
     version = Int(dump_only=True)
     created_at = Timestamp(dump_only=True)
@@ -37,16 +38,16 @@ class DecisionSchema(BaseSchema):
 
 
 class DecisionPatchSchema(BaseSchema):
-    decided_on = fields.Date()
+    decided_on = Date()
     participants = fields.List(Id(), validate=validate.Length(min=1),
                                attribute="participant_ids")
     user_participated = Bool()
     goal_statement = Text(4000)
     services = Text(4000)
     reasons = Text(4000)
-    valid_from = fields.Date()
-    valid_to = fields.Date(allow_none=True)
-    review_on = fields.Date()
+    valid_from = Date()
+    valid_to = Date(allow_none=True)
+    review_on = Date()
     status = Choice(DecisionStatus)
 
 

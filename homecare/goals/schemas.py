@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from homecare.core.schema_fields import (
     BaseSchema,
     Choice,
+    Date,
     Int,
     QuerySchema,
     Rating,
@@ -23,15 +24,15 @@ class GoalSchema(BaseSchema):
     description = Text(1000, required=True)
     expressed_by = Choice(ExpressedBy, required=True)
     what_matters_id = fields.UUID(allow_none=True, load_default=None)
-    start_date = fields.Date(required=True)
+    start_date = Date(required=True)
     checkin_interval_days = Int(load_default=28, validate=Interval)
     baseline_performance = Rating(allow_none=True, load_default=None)
     baseline_satisfaction = Rating(allow_none=True, load_default=None)
     status = Choice(GoalStatus, dump_only=True)
-    closed_on = fields.Date(dump_only=True, allow_none=True)
+    closed_on = Date(dump_only=True, allow_none=True)
     version = Int(dump_only=True)
     #: When the next follow-up falls due (null unless the goal is active today).
-    next_due = fields.Date(dump_only=True, allow_none=True)
+    next_due = Date(dump_only=True, allow_none=True)
     #: ``checkin_due``, ``checkin_overdue`` or null.
     flag = fields.String(dump_only=True, allow_none=True)
     created_at = Timestamp(dump_only=True)
@@ -42,13 +43,13 @@ class GoalPatchSchema(BaseSchema):
     description = Text(1000)
     expressed_by = Choice(ExpressedBy)
     what_matters_id = fields.UUID(allow_none=True)
-    start_date = fields.Date()
+    start_date = Date()
     checkin_interval_days = Int(validate=Interval)
     baseline_performance = Rating(allow_none=True)
     baseline_satisfaction = Rating(allow_none=True)
     status = Choice(GoalStatus)
     #: When closing: the day it closed (default today).
-    closed_on = fields.Date()
+    closed_on = Date()
 
 
 class GoalQuerySchema(QuerySchema):
@@ -59,7 +60,7 @@ class GoalQuerySchema(QuerySchema):
 class CheckInSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     goal_id = fields.UUID(required=True)
-    date = fields.Date(required=True)
+    date = Date(required=True)
     performance = Rating(allow_none=True, load_default=None)
     satisfaction = Rating(allow_none=True, load_default=None)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from homecare.core.schema_fields import BaseSchema, Id, Int, QueryInt, QuerySchema, Timestamp
+from homecare.core.schema_fields import BaseSchema, Date, Id, Int, QueryInt, QuerySchema, Timestamp
 from homecare.indicators.definitions import BY_ID, MAX_DASHBOARD
 
 
@@ -10,7 +10,7 @@ class IndicatorQuerySchema(QuerySchema):
     team_id = QueryInt()
     section_id = QueryInt()
     #: Reference date (default today).
-    date = fields.Date()
+    date = Date()
     window_days = fields.Integer(load_default=28, validate=validate.Range(7, 365))
 
 
@@ -53,7 +53,7 @@ class SectionIndicatorsSchema(BaseSchema):
 
 class IndicatorsSchema(BaseSchema):
     scope = fields.Nested(ScopeSchema)
-    date = fields.Date()
+    date = Date()
     window_days = fields.Integer()
     indicators = fields.List(fields.Nested(IndicatorValueSchema))
     teams = fields.List(fields.Nested(TeamIndicatorsSchema))
@@ -61,7 +61,7 @@ class IndicatorsSchema(BaseSchema):
 
 
 class TrendPointSchema(BaseSchema):
-    date = fields.Date()
+    date = Date()
     value = fields.Float(allow_none=True)
     n = fields.Integer()
     suppressed = fields.Boolean()

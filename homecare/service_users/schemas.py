@@ -6,6 +6,7 @@ from homecare.core.schema_fields import (
     BaseSchema,
     Bool,
     Choice,
+    Date,
     Id,
     Int,
     QueryInt,
@@ -26,12 +27,12 @@ class ServiceUserSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     national_id = fields.String(required=True)
     full_name = Text(200, required=True)
-    birth_date = fields.Date(dump_only=True)
+    birth_date = Date(dump_only=True)
     address = Text(300, required=True)
     team_id = Id(required=True)
     service_type = Choice(ServiceType, required=True)
-    service_start = fields.Date(required=True)
-    service_end = fields.Date(allow_none=True, load_default=None)
+    service_start = Date(required=True)
+    service_end = Date(allow_none=True, load_default=None)
     needs_proxy = Bool(load_default=False)
     next_of_kin = fields.List(fields.Nested(NextOfKinSchema), load_default=list)
     version = Int(dump_only=True)
@@ -49,16 +50,16 @@ class ServiceUserPatchSchema(BaseSchema):
     address = Text(300)
     team_id = Id()
     #: For a team move: the first day in the new team (default today).
-    moved_on = fields.Date()
+    moved_on = Date()
     service_type = Choice(ServiceType)
-    service_end = fields.Date(allow_none=True)
+    service_end = Date(allow_none=True)
     needs_proxy = Bool()
     next_of_kin = fields.List(fields.Nested(NextOfKinSchema))
 
 
 class ServiceUserQuerySchema(QuerySchema):
     team_id = QueryInt()
-    active_on = fields.Date()
+    active_on = Date()
     #: Part of the name, or a whole national id.
     q = fields.String()
 

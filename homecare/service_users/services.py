@@ -50,10 +50,8 @@ def _check_next_of_kin(errors: FieldErrors, people: Iterable[Mapping]) -> list[N
     for index, person in enumerate(people):
         for field, limit in (("name", 200), ("relation", 100), ("phone", 40)):
             value = person.get(field)
-            if value is None or not str(value).strip():
-                errors.add(f"next_of_kin.{index}.{field}", _("This field cannot be empty."))
-            elif len(str(value)) > limit:
-                errors.add(f"next_of_kin.{index}.{field}", _("At most %(n)d characters.", n=limit))
+            errors.text(f"next_of_kin.{index}.{field}", None if value is None else str(value),
+                        max_length=limit)
         result.append(NextOfKin(position=index, name=str(person.get("name", "")).strip(),
                                 relation=str(person.get("relation", "")).strip(),
                                 phone=str(person.get("phone", "")).strip()))

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from homecare.core.schema_fields import (
     BaseSchema,
     Choice,
+    Date,
     Id,
     Int,
     QueryInt,
@@ -48,7 +49,7 @@ class VisitQuerySchema(QuerySchema):
     staff_id = QueryInt()
     service_user_id = fields.UUID()
     #: First local date (by planned start), inclusive.
-    from_ = fields.Date(data_key="from")
+    from_ = Date(data_key="from")
     #: Last local date, inclusive.
-    to = fields.Date()
+    to = Date()
     status = Choice(VisitStatus)

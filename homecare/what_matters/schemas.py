@@ -2,14 +2,14 @@
 
 from marshmallow import fields, validate
 
-from homecare.core.schema_fields import BaseSchema, Id, Int, Text, Timestamp
+from homecare.core.schema_fields import BaseSchema, Date, Id, Int, Text, Timestamp
 from homecare.what_matters.models import Present
 
 
 class WhatMattersSchema(BaseSchema):
     id = fields.UUID(dump_only=True)
     service_user_id = fields.UUID(dump_only=True)
-    conversation_date = fields.Date(required=True)
+    conversation_date = Date(required=True)
     #: The staff member who asked.
     asked_by = Id(required=True, attribute="asked_by_id")
     present = fields.List(fields.String(validate=validate.OneOf([p.value for p in Present])),

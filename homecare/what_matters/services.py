@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from homecare.core.text import is_blank
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
@@ -39,7 +40,7 @@ def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_d
     values = _check_present(errors, present)
     errors.text("in_own_words", in_own_words, max_length=4000)
     errors.text("spoken_for_by", spoken_for_by, max_length=200, required=False)
-    if Present.USER not in values and not (spoken_for_by or "").strip():
+    if Present.USER not in values and is_blank(spoken_for_by):
         errors.add("spoken_for_by", _("The user did not take part: say who spoke for them."))
     errors.require(conversation_date <= local_today(), "conversation_date",
                    _("The conversation cannot be dated in the future."))

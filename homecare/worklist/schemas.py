@@ -2,12 +2,12 @@
 
 from marshmallow import fields
 
-from homecare.core.schema_fields import BaseSchema, QuerySchema, Timestamp
+from homecare.core.schema_fields import BaseSchema, Date, QuerySchema, Timestamp
 
 
 class WorklistQuerySchema(QuerySchema):
     #: The day (default today).
-    date = fields.Date()
+    date = Date()
 
 
 class UserRefSchema(BaseSchema):
@@ -35,13 +35,13 @@ class CheckinDueSchema(BaseSchema):
     service_user = fields.Nested(UserRefSchema)
     #: The goal in the user's own words.
     goal = fields.String()
-    due_date = fields.Date()
+    due_date = Date()
     days_overdue = fields.Integer()
 
 
 class WhatMattersMissingSchema(BaseSchema):
     service_user = fields.Nested(UserRefSchema)
-    service_start = fields.Date()
+    service_start = Date()
     days_since_start = fields.Integer()
 
 
@@ -52,7 +52,7 @@ class TeamFlagsSchema(BaseSchema):
 
 
 class WorklistSchema(BaseSchema):
-    date = fields.Date()
+    date = Date()
     visits = fields.List(fields.Nested(WorklistVisitSchema))
     checkins_due = fields.List(fields.Nested(CheckinDueSchema))
     what_matters_missing = fields.List(fields.Nested(WhatMattersMissingSchema))

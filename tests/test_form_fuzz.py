@@ -1,0 +1,145 @@
+"""Fuzzing the HTML forms, as schemathesis does the API (issue 11).
+
+Each form's fields are read from its page; Hypothesis then fills them with hostile
+values — NUL and other control characters, lone surrogates' neighbours, invisible text,
+huge strings, dates near year 1 and 9999, numbers out of range — and posts them with a
+valid CSRF token. No answer may be a server error, and a refused post writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from homecare.core.timeutil import local_today, utcnow
+from homecare.extensions import db
+from homecare.goals.services import create_goal
+from homecare.visits.services import create_visit
+from tests.conftest import csrf_token_from, sign_in
+
+EXAMPLES = int(os.environ.get("HOMECARE_FORM_FUZZ_EXAMPLES", "15"))
+#: Tables whose row counts must not move when a post is refused.
+WATCHED = ("goals", "check_ins", "visits", "decisions", "what_matters", "responsible_contacts",
+           "staff", "teams", "sections", "section_settings", "service_users")
+
+
+class _Fields(HTMLParser):
+    """The names (and offered values) of the fields in a page's first POST form."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._in_form = self._done = False
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post" and not self._done:
+            self._in_form = "logout" not in (attrs.get("action") or "")
+        if not self._in_form or not attrs.get("name") or attrs["name"] == "csrf_token":
+            if tag == "option" and self._select:
+                self.fields[self._select].append(attrs.get("value") or "")
+            return
+        if tag in ("input", "textarea"):
+            self.fields.setdefault(attrs["name"], []).append(attrs.get("value") or "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.fields.setdefault(self._select, [])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "form" and self._in_form:
+            self._in_form, self._done = False, True
+
+
+def form_fields(html: str) -> dict[str, list[str]]:
+    parser = _Fields()
+    parser.feed(html)
+    return parser.fields
+
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30),
+    st.sampled_from(["", " ", "\x00", "a\x00b", "\u200b\u200b", "\ufeff", "\u202e",
+                     "0001-01-01", "9999-12-31", "1899-12-31", "2026-02-30", "-1", "0",
+                     "11", "2147483648", "99999999999999999999", "1e309", "NaN", "25:61",
+                     "<script>alert(1)</script>", "' OR 1=1 --", "x" * 5000]),
+)
+
+
+def _value(offered: list[str]):
+    real = [v for v in offered if v]
+    return st.one_of(HOSTILE_TEXT, st.sampled_from(real)) if real else HOSTILE_TEXT
+
+
+def _counts() -> dict[str, int]:
+    return {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+            for table in WATCHED}
+
+
+def _forms(org) -> list[tuple[str, str, str]]:
+    """(who, page with the form, where it posts)."""
+    goal = create_goal(user=org.user_a1, created_by=org.staff_a1, description="Gå tur",
+                       expressed_by="user", start_date=local_today() - timedelta(days=10))
+    visit = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="main", planned_start=utcnow() + timedelta(hours=2),
+                         planned_minutes=30)
+    user = f"/users/{org.user_a1.id}"
+    team = f"/teams/{org.team_a1.id}"
+    return [
+        ("staff.a1", f"{user}/goals/{goal.id}/check-in", f"{user}/goals/{goal.id}/check-in"),
+        ("staff.a1", f"/visits/{visit.id}/complete", f"/visits/{visit.id}/complete"),
+        ("staff.a1", f"{user}/what-matters/new", f"{user}/what-matters/new"),
+        ("staff.a1", f"{user}/goals/new", f"{user}/goals/new"),
+        ("staff.a1", "/account/password", "/account/password"),
+        ("coord.a1", f"{user}/contact", f"{user}/contact"),
+        ("coord.a1", f"{user}/decisions/new", f"{user}/decisions/new"),
+        ("coord.a1", f"{team}/planner/new", f"{team}/planner/new"),
+        ("coord.a1", f"/visits/{visit.id}/plan", f"/visits/{visit.id}/plan"),
+        ("leader.a", f"/sections/{org.section_a.id}/settings",
+         f"/sections/{org.section_a.id}/settings"),
+        ("admin", "/admin/staff/new", "/admin/staff/new"),
+        ("admin", f"/admin/staff/{org.staff_a2.id}", f"/admin/staff/{org.staff_a2.id}"),
+        ("admin", "/admin/organisation", "/admin/organisation"),
+        ("admin", f"/admin/teams/{org.team_a2.id}", f"/admin/teams/{org.team_a2.id}"),
+    ]
+
+
+def fuzz_one_form(client, page: str, action: str, undo, statuses: dict[int, int]) -> None:
+    """Post hostile values into every field of the form on ``page``."""
+    html = client.get(page).text
+    fields = form_fields(html)
+    assert fields, f"no form fields found on {page}"
+    token = csrf_token_from(html)
+    strategy = st.fixed_dictionaries({name: _value(offered) for name, offered in fields.items()})
+
+    @given(data=strategy)
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def survives(data):
+        with undo():
+            before = _counts()
+            answer = client.post(action, data={**data, "csrf_token": token})
+            assert answer.status_code < 500, (action, data)
+            statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+            if answer.status_code >= 400:
+                assert _counts() == before, (action, data)
+
+    survives()
+
+
+def test_no_form_answers_hostile_input_with_a_server_error(app, org, undo):
+    statuses: dict[int, int] = {}
+    for who, page, action in _forms(org):
+        client = app.test_client()
+        sign_in(client, who)
+        fuzz_one_form(client, page, action, undo, statuses)
+    # The run means something only if the forms both refused and accepted input.
+    assert statuses.get(422, 0) > 0 and statuses.get(302, 0) > 0, statuses
