@@ -3,8 +3,11 @@
 import gc
 
 from homecare import create_app
+from homecare.core.health import exit_unless_ready
 
 app = create_app()
+# One clear line and exit, not a traceback per request, if the database is not ready.
+exit_unless_ready(app, "web server")
 
 # Everything imported and built so far lives as long as the process. Freezing it keeps
 # the garbage collector's full collections from walking it again and again: measured on

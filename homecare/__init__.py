@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.care import actions, coordination, planning  # noqa: F401 - routes on care
     from homecare.care.views import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
+    from homecare.core.health import blueprint as health
     from homecare.dashboard.views import blueprint as dashboard
     from homecare.extensions import api
     from homecare.web.views import blueprint as web
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(access_review)
     app.register_blueprint(api_reference)
+    app.register_blueprint(health)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)
 

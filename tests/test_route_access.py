@@ -106,6 +106,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
     admin_creates = by_role(401, 201, 403, 403, 403, 403)
     return {
         ("static", "GET"): Route("/static/css/app.css", everyone(200)),
+        ("health.health", "GET"): Route("/health", everyone(200)),
         ("auth.login", "GET"): Route("/login", {**everyone(302), "anonymous": 200}),
         ("auth.login", "POST"): Route("/login", everyone(302),
                                       {"username": "staff.a1", "password": PASSWORD}),

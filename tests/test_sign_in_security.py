@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -205,3 +206,43 @@ def test_one_address_is_throttled_across_many_usernames(client, org):
     for n in range(ADDRESS_FAILURES):
         client.post("/api/v1/tokens", json={"username": f"guess{n}", "password": "x"})
     assert _api_sign_in(client, PASSWORD).status_code == 429
+
+
+# Hardening: passwords and the CSRF token ------------------------------------------------
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("password123", "for vanlig"), ("Passord2024!", "for vanlig"), ("qwertyuiop", "for vanlig"),
+    ("staff.a1-er-meg", "brukernavnet"), ("kort", "minst 10 tegn")])
+def test_weak_passwords_are_refused_everywhere(api_as, org, password, message):
+    answer = api_as(org.admin).patch(f"/staff/{org.staff_a1.id}", json={"password": password})
+    assert answer.status_code == 422
+    assert message in answer.json["errors"]["json"]["password"][0]
+
+
+def test_changing_ones_own_password_ends_other_sessions_and_tokens(client, api_as, org):
+    tablet = api_as(org.staff_a1)
+    other_browser = client.application.test_client()
+    sign_in(other_browser, "staff.a1")
+    sign_in(client, "staff.a1")
+    token = csrf_token_from(client.get("/account/password").text)
+    wrong = client.post("/account/password", data={
+        "current_password": "not it", "new_password": "et nytt langt passord",
+        "repeat_password": "et nytt langt passord", "csrf_token": token})
+    assert wrong.status_code == 422 and "ikke det nåværende passordet" in wrong.text
+    done = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "et nytt langt passord",
+        "repeat_password": "et nytt langt passord", "csrf_token": token})
+    assert done.status_code == 302
+    assert client.get("/today").status_code == 200          # this browser stays signed in
+    assert other_browser.get("/today").status_code == 302   # the other one does not
+    assert tablet.get("/worklist").status_code == 401
+
+
+def test_the_csrf_token_changes_at_sign_in(client, org):
+    before = csrf_token_from(client.get("/login").text)
+    sign_in(client, "staff.a1")
+    after = csrf_token_from(client.get("/today").text)
+    assert before != after
+    # The token planted before sign-in no longer works.
+    answer = client.post("/logout", data={"csrf_token": before})
+    assert answer.status_code == 400

@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from homecare.core.health import exit_unless_ready
 from homecare.core.timeutil import local_today
 from homecare.scheduler.jobs import JOBS
 from homecare.scheduler.process import build_scheduler, catch_up, next_run
@@ -21,6 +22,7 @@ jobs_group = AppGroup("jobs", help="Scheduled jobs.")
 def scheduler_command() -> None:
     """Run the scheduler in this process (catches up on start; stop with Ctrl-C)."""
     app = current_app._get_current_object()
+    exit_unless_ready(app, "scheduler")
     for outcome in catch_up():
         click.echo(_("Caught up %(job)s for %(period)s: %(n)d rows.", job=outcome.job,
                      period=outcome.period, n=outcome.touched) if outcome.ran else
