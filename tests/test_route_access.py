@@ -233,6 +233,9 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                                  by_role(401, 200, 403, 200, 200, 403)),
         ("organisation.StaffById", "PATCH"): Route(f"/api/v1/staff/{org.staff_a1.id}",
                                                    admin_only, {"full_name": "Nytt Navn"}),
+        ("service_users.ServiceUserSearch", "POST"): Route(
+            "/api/v1/service-users/search", by_role(401, 403, 403, 200, 200, 200),
+            {"national_id": org.user_a1.national_id}),
         ("service_users.ServiceUsers", "GET"): Route("/api/v1/service-users", care_list),
         ("service_users.ServiceUsers", "POST"): Route(
             "/api/v1/service-users", by_role(401, 403, 403, 201, 403, 403), new_user),

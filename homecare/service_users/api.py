@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
+from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from homecare.core.access import Action, ensure, visible_service_users
 from homecare.core.api import (
@@ -28,6 +30,8 @@ from homecare.service_users.schemas import (
     AccessLogEntrySchema,
     ContactAssignmentSchema,
     ContactHistorySchema,
+    NationalIdSearchSchema,
+    ServiceUserListSchema,
     ServiceUserPatchSchema,
     ServiceUserQuerySchema,
     ServiceUserSchema,
@@ -51,9 +55,18 @@ def _team(team_id: int) -> Team:
     return team
 
 
-def _filtered(args: dict) -> sa.Select:
-    query = (sa.select(ServiceUser).where(visible_service_users(actor()))
-             .options(selectinload(ServiceUser.next_of_kin)))
+#: A search text that is a whole national id (11 digits, spaces allowed).
+_NATIONAL_ID = re.compile(r"^\s*\d(?:\s*\d){10}\s*$")
+NATIONAL_ID_HEADER = "X-National-Id"
+
+
+def _listed(users) -> list:
+    record_reads([u.id for u in users], "list")
+    return annotate_service_users(users)
+
+
+def _filtered(args: dict, national_id: str | None = None) -> sa.Select:
+    query = sa.select(ServiceUser).where(visible_service_users(actor()))
     if "team_id" in args:
         query = query.where(ServiceUser.team_id == args["team_id"])
     if "active_on" in args:
@@ -61,23 +74,34 @@ def _filtered(args: dict) -> sa.Select:
         query = query.where(ServiceUser.service_start <= day, sa.or_(
             ServiceUser.service_end.is_(None), ServiceUser.service_end >= day))
     if args.get("q", "").strip():
-        text = args["q"].strip()
-        query = query.where(sa.or_(ServiceUser.full_name.ilike(f"%{text}%"),
-                                   ServiceUser.national_id == text))
+        if _NATIONAL_ID.match(args["q"]):
+            raise ValidationFailed.single("q", _(
+                "Do not put a national identity number in a web address: send it in the "
+                "X-National-Id header or to POST /api/v1/service-users/search."))
+        query = query.where(ServiceUser.full_name.ilike(f"%{args['q'].strip()}%"))
+    if national_id is not None:
+        query = query.where(ServiceUser.national_id == "".join(national_id.split()))
     return query.order_by(ServiceUser.full_name, ServiceUser.id)
 
 
 @blueprint.route("")
 class ServiceUsers(MethodView):
     @blueprint.arguments(ServiceUserQuerySchema, location="query")
-    @blueprint.response(200, ServiceUserSchema(many=True))
+    @blueprint.response(200, ServiceUserListSchema(many=True))
     @blueprint.paginate()
-    @blueprint.errors(401, 403)
+    @blueprint.errors(401, 403, 422)
+    @blueprint.doc(parameters=[{"name": NATIONAL_ID_HEADER, "in": "header", "required": False,
+                                "schema": {"type": "string"},
+                                "description": "Find the user with this national id."}])
     def get(self, args, pagination_parameters):
-        """Users of the caller's teams, by name; ``q`` searches names or a national id."""
-        users = paginate_select(_filtered(args), pagination_parameters)
-        record_reads([u.id for u in users], "list")
-        return annotate_service_users(users)
+        """Users of the caller's teams, by name (``q``), or by national id in the
+        ``X-National-Id`` header — never in the URL. A list shows no next of kin, and
+        the national id masked except to coordinators."""
+        national_id = request.headers.get(NATIONAL_ID_HEADER)
+        if national_id is not None and "\x00" in national_id:
+            raise ValidationFailed.single(NATIONAL_ID_HEADER, _(
+                "This text contains a character that is not allowed."))
+        return _listed(paginate_select(_filtered(args, national_id), pagination_parameters))
 
     @blueprint.arguments(ServiceUserSchema)
     @blueprint.response(201, ServiceUserSchema)
@@ -87,6 +111,18 @@ class ServiceUsers(MethodView):
         data["team"] = _team(data.pop("team_id"))
         user = register_service_user(**data)
         return annotate_service_users([user])[0], etag_headers(user)
+
+
+@blueprint.route("/search")
+class ServiceUserSearch(MethodView):
+    @blueprint.arguments(NationalIdSearchSchema)
+    @blueprint.response(200, ServiceUserListSchema(many=True))
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Find a user of the caller's teams by national id, sent in the body so that it
+        stays out of URLs and server logs. Answers a list (empty when none)."""
+        users = list(db.session.scalars(_filtered({}, data["national_id"]).limit(10)))
+        return _listed(users)
 
 
 @blueprint.route("/<uuid:user_id>")

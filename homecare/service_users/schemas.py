@@ -14,7 +14,7 @@ from homecare.core.schema_fields import (
     Text,
     Timestamp,
 )
-from homecare.service_users.models import ServiceType
+from homecare.service_users.models import ServiceType, shown_national_id
 
 
 class NextOfKinSchema(BaseSchema):
@@ -57,11 +57,41 @@ class ServiceUserPatchSchema(BaseSchema):
     next_of_kin = fields.List(fields.Nested(NextOfKinSchema))
 
 
+class ServiceUserListSchema(BaseSchema):
+    """A user as a list shows them: no next of kin, and the national id masked (all but
+    the birth date) except to coordinators. The whole record is on the single-user
+    endpoint, where each read is logged."""
+
+    id = fields.UUID()
+    national_id = fields.Method("_national_id")
+    full_name = fields.String()
+    birth_date = Date()
+    address = fields.String()
+    team_id = Int()
+    service_type = fields.String()
+    service_start = Date()
+    service_end = Date(allow_none=True)
+    needs_proxy = fields.Boolean()
+    version = Int()
+    responsible_contact = Int(allow_none=True)
+    flags = fields.List(fields.String())
+
+    def _national_id(self, user) -> str:
+        from flask_login import current_user
+
+        return shown_national_id(user.national_id, current_user)
+
+
 class ServiceUserQuerySchema(QuerySchema):
     team_id = QueryInt()
     active_on = Date()
-    #: Part of the name, or a whole national id.
+    #: Part of the name. A national id does not belong in a URL (it ends up in logs):
+    #: send it in the ``X-National-Id`` header or to ``POST /service-users/search``.
     q = fields.String()
+
+
+class NationalIdSearchSchema(BaseSchema):
+    national_id = fields.String(required=True)
 
 
 class ContactAssignmentSchema(BaseSchema):
