@@ -37,12 +37,13 @@ def test_service_users_are_need_to_know(org, actor):
         assert got == expected, f"{actor} on {target}"
 
 
-#: actor -> (view, coordinate, manage) on team_a1, team_a2, team_b1.
+#: actor -> (view, coordinate, manage) on team_a1, team_a2, team_b1. A team one may not
+#: see is hidden (404 as for no team), so that team ids cannot be probed.
 TEAM_RULES = {
-    "coordinator_a1": {"team_a1": (A, A, F), "team_a2": (F, F, F), "team_b1": (F, F, F)},
-    "staff_a1": {"team_a1": (A, F, F), "team_a2": (F, F, F), "team_b1": (F, F, F)},
-    "leader_a": {"team_a1": (A, F, F), "team_a2": (A, F, F), "team_b1": (F, F, F)},
-    "leader_b": {"team_a1": (F, F, F), "team_a2": (F, F, F), "team_b1": (A, F, F)},
+    "coordinator_a1": {"team_a1": (A, A, F), "team_a2": (H, H, H), "team_b1": (H, H, H)},
+    "staff_a1": {"team_a1": (A, F, F), "team_a2": (H, H, H), "team_b1": (H, H, H)},
+    "leader_a": {"team_a1": (A, F, F), "team_a2": (A, F, F), "team_b1": (H, H, H)},
+    "leader_b": {"team_a1": (H, H, H), "team_a2": (H, H, H), "team_b1": (A, F, F)},
     "admin": {"team_a1": (A, F, A), "team_a2": (A, F, A), "team_b1": (A, F, A)},
 }
 
@@ -57,9 +58,9 @@ def test_teams(org, actor):
 
 #: actor -> (view, manage) on section_a, section_b.
 SECTION_RULES = {
-    "coordinator_a1": {"section_a": (F, F), "section_b": (F, F)},
-    "staff_a1": {"section_a": (F, F), "section_b": (F, F)},
-    "leader_a": {"section_a": (A, F), "section_b": (F, F)},
+    "coordinator_a1": {"section_a": (F, F), "section_b": (H, H)},
+    "staff_a1": {"section_a": (F, F), "section_b": (H, H)},
+    "leader_a": {"section_a": (A, F), "section_b": (H, H)},
     "admin": {"section_a": (A, A), "section_b": (A, A)},
 }
 
@@ -72,14 +73,30 @@ def test_sections(org, actor):
         assert got == expected, f"{actor} on {target}"
 
 
-def test_staff_records_visible_to_self_coordinators_of_shared_team_and_admins(org):
+def test_staff_records_visible_to_self_teammates_and_admins(org):
     assert permits(org.staff_a1, Action.VIEW, org.staff_a1)
     assert permits(org.coordinator_a1, Action.VIEW, org.staff_a1)
-    assert not permits(org.coordinator_a1, Action.VIEW, org.staff_a2)
-    assert not permits(org.staff_a1, Action.VIEW, org.coordinator_a1)
-    assert not permits(org.staff_a1, Action.MANAGE, org.staff_a1)
-    assert not permits(org.leader_a, Action.VIEW, org.staff_a1)
+    # Teammates see each other: they work together, and forms name who asked.
+    assert permits(org.staff_a1, Action.VIEW, org.coordinator_a1)
+    # Outside one's teams a person is not known to exist: hidden, not forbidden.
+    assert permits(org.coordinator_a1, Action.VIEW, org.staff_a2) is H
+    assert permits(org.leader_a, Action.VIEW, org.staff_a1) is H
+    assert permits(org.staff_a1, Action.MANAGE, org.staff_a1) is F
     assert permits(org.admin, Action.MANAGE, org.staff_b1)
+
+
+def test_naming_a_person_one_may_not_see_is_a_422_like_no_one(api_as, org):
+    from datetime import date
+
+    body = {"conversation_date": str(date.today()), "present": ["user"],
+            "in_own_words": "Å gå tur"}
+    api, path = api_as(org.staff_a1), f"/service-users/{org.user_a1.id}/what-matters"
+    teammate = api.post(path, json={**body, "asked_by": org.coordinator_a1.id})
+    assert teammate.status_code == 201
+    answers = [api.post(path, json={**body, "asked_by": staff_id})
+               for staff_id in (org.staff_b1.id, 999_999)]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json["errors"] == answers[1].json["errors"]
 
 
 def test_only_admins_manage_the_organisation(org):

@@ -128,9 +128,10 @@ def test_coordinators_read_the_settings_and_others_are_kept_out(client, org):
     assert client.get(f"/sections/{org.section_a.id}/dashboard").status_code == 403
     other = client.application.test_client()
     sign_in(other, "leader.b")
-    assert other.get(f"/sections/{org.section_a.id}/dashboard").status_code == 403
-    assert other.get(f"/sections/{org.section_a.id}/dashboard.csv").status_code == 403
-    assert other.get(path).status_code == 403
+    # Another section is not known to exist: 404, as for no section.
+    assert other.get(f"/sections/{org.section_a.id}/dashboard").status_code == 404
+    assert other.get(f"/sections/{org.section_a.id}/dashboard.csv").status_code == 404
+    assert other.get(path).status_code == 404
 
 
 def test_the_dashboard_costs_the_same_for_few_or_many_users(app, client, org):

@@ -43,6 +43,11 @@ def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(ROLES, status)
 
 
+def hidden_to_b1(expect: dict[str, int]) -> dict[str, int]:
+    """staff_b1 works in section B: section A and its teams are not known to exist."""
+    return {**expect, "staff_b1": 404}
+
+
 def signed_in(status: int, anonymous: int = 401) -> dict[str, int]:
     return {**everyone(status), "anonymous": anonymous}
 
@@ -96,7 +101,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
     replan_page = f"/visits/{rec['visit'].id}/plan"
     plan = {"service_user_id": str(org.user_a1.id), "staff_id": str(org.staff_a1.id),
             "kind": "main", "day": today, "time": "23:00", "minutes": "30"}
-    coordinates = by_role(302, 403, 403, 200, 403, 403)
+    coordinates = by_role(302, 403, 403, 200, 403, 404)  # another team's is not known
     account = f"/admin/staff/{org.staff_b1.id}"
     admin_page = by_role(302, 200, 403, 403, 403, 403)
     admin_saves = by_role(302, 302, 403, 403, 403, 403)
@@ -133,7 +138,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/users/{org.user_a1.id}/what-matters/new", by_role(302, 403, 403, 302, 302, 404),
             {"conversation_date": today, "present": "user", "in_own_words": "Å gå"}),
         ("care.board", "GET"): Route(f"/teams/{org.team_a1.id}/board",
-                                     by_role(302, 403, 403, 200, 403, 403)),
+                                     by_role(302, 403, 403, 200, 403, 404)),
         ("access_review.user_log", "GET"): Route(f"/users/{org.user_a1.id}/access-log",
                                                  by_role(302, 403, 403, 200, 403, 404)),
         ("access_review.user_report", "GET"): Route(
@@ -171,13 +176,13 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
              "user_participated": "no", "goal_statement": "Mål", "services": "T",
              "reasons": "G", "valid_from": today, "review_on": today}),
         ("dashboard.dashboard", "GET"): Route(f"/sections/{org.section_a.id}/dashboard",
-                                              by_role(302, 200, 200, 403, 403, 403)),
+                                              by_role(302, 200, 200, 403, 403, 404)),
         ("dashboard.dashboard_csv", "GET"): Route(
-            f"/sections/{org.section_a.id}/dashboard.csv", by_role(302, 200, 200, 403, 403, 403)),
+            f"/sections/{org.section_a.id}/dashboard.csv", by_role(302, 200, 200, 403, 403, 404)),
         ("dashboard.settings", "GET"): Route(f"/sections/{org.section_a.id}/settings",
-                                             by_role(302, 200, 200, 200, 403, 403)),
+                                             by_role(302, 200, 200, 200, 403, 404)),
         ("dashboard.settings", "POST"): Route(
-            f"/sections/{org.section_a.id}/settings", by_role(302, 302, 302, 403, 403, 403),
+            f"/sections/{org.section_a.id}/settings", by_role(302, 302, 302, 403, 403, 404),
             {"dashboard_indicators": "contact_share", "contact_every_n": "6",
              "caseload_cap": "10", "followup_grace_days": "7"}),
         ("admin.staff_list", "GET"): Route("/admin/staff", admin_page),
@@ -216,29 +221,33 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("organisation.Sections", "POST"): Route("/api/v1/sections", admin_creates,
                                                  {"name": "Seksjon Ny"}),
         ("organisation.SectionById", "GET"): Route(f"/api/v1/sections/{org.section_a.id}",
-                                                   by_role(401, 200, 200, 403, 403, 403)),
+                                                   by_role(401, 200, 200, 403, 403, 404)),
         ("organisation.SectionById", "PATCH"): Route(f"/api/v1/sections/{org.section_a.id}",
-                                                     admin_only, {"name": "Seksjon Ny"}),
+                                                     hidden_to_b1(admin_only),
+                                                     {"name": "Seksjon Ny"}),
         ("organisation.Teams", "GET"): Route("/api/v1/teams", signed_in(200)),
         ("organisation.Teams", "POST"): Route("/api/v1/teams", admin_creates,
                                               {"name": "Ny", "section_id": org.section_a.id}),
         ("organisation.TeamById", "GET"): Route(f"/api/v1/teams/{org.team_a1.id}",
-                                                by_role(401, 200, 200, 200, 200, 403)),
+                                                by_role(401, 200, 200, 200, 200, 404)),
         ("organisation.TeamById", "PATCH"): Route(f"/api/v1/teams/{org.team_a1.id}",
-                                                  admin_only, {"name": "Nytt navn"}),
+                                                  hidden_to_b1(admin_only), {"name": "Nytt navn"}),
+        # Team members list their teammates (staff_b1 sees its own team's).
         ("organisation.StaffList", "GET"): Route("/api/v1/staff",
-                                                 by_role(401, 200, 403, 200, 403, 403)),
+                                                 by_role(401, 200, 403, 200, 200, 200)),
         ("organisation.StaffList", "POST"): Route("/api/v1/staff", admin_creates, staff),
+        # Someone outside one's teams is not known to exist: 404, as for no one.
         ("organisation.StaffById", "GET"): Route(f"/api/v1/staff/{org.staff_a1.id}",
-                                                 by_role(401, 200, 403, 200, 200, 403)),
-        ("organisation.StaffById", "PATCH"): Route(f"/api/v1/staff/{org.staff_a1.id}",
-                                                   admin_only, {"full_name": "Nytt Navn"}),
+                                                 by_role(401, 200, 404, 200, 200, 404)),
+        ("organisation.StaffById", "PATCH"): Route(
+            f"/api/v1/staff/{org.staff_a1.id}", by_role(401, 200, 404, 403, 403, 404),
+            {"full_name": "Nytt Navn"}),
         ("service_users.ServiceUserSearch", "POST"): Route(
             "/api/v1/service-users/search", by_role(401, 403, 403, 200, 200, 200),
             {"national_id": org.user_a1.national_id}),
         ("service_users.ServiceUsers", "GET"): Route("/api/v1/service-users", care_list),
         ("service_users.ServiceUsers", "POST"): Route(
-            "/api/v1/service-users", by_role(401, 403, 403, 201, 403, 403), new_user),
+            "/api/v1/service-users", by_role(401, 403, 403, 201, 403, 422), new_user),
         ("service_users.ServiceUserById", "GET"): Route(user, care_read),
         ("service_users.ServiceUserById", "PATCH"): Route(
             user, by_role(401, 403, 403, 200, 403, 404), {"address": "Ny vei 2"}, IF_MATCH),
@@ -277,18 +286,18 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                              by_role(401, 403, 403, 200, 200, 404),
                                              {"note": "Endret"}),
         ("indicators.Indicators", "GET"): Route(f"/api/v1/indicators?team_id={org.team_a1.id}",
-                                                by_role(401, 200, 200, 200, 200, 403)),
+                                                by_role(401, 200, 200, 200, 200, 404)),
         ("indicators.Trend", "GET"): Route(
             f"/api/v1/indicators/trend?team_id={org.team_a1.id}&indicator=contact_share",
-            by_role(401, 200, 200, 200, 200, 403)),
+            by_role(401, 200, 200, 200, 200, 404)),
         ("indicators.Settings", "GET"): Route(f"/api/v1/sections/{org.section_a.id}/settings",
-                                              by_role(401, 200, 200, 200, 403, 403)),
+                                              by_role(401, 200, 200, 200, 403, 404)),
         ("indicators.Settings", "PUT"): Route(f"/api/v1/sections/{org.section_a.id}/settings",
-                                              by_role(401, 200, 200, 403, 403, 403),
+                                              by_role(401, 200, 200, 403, 403, 404),
                                               {"caseload_cap": 12}),
         ("indicators.SettingsHistory", "GET"): Route(
             f"/api/v1/sections/{org.section_a.id}/settings/history",
-            by_role(401, 200, 200, 200, 403, 403)),
+            by_role(401, 200, 200, 200, 403, 404)),
         ("worklist.Worklist", "GET"): Route("/api/v1/worklist", care_list),
         ("decisions.Decisions", "GET"): Route("/api/v1/decisions", care_list),
         ("decisions.Decisions", "POST"): Route(

@@ -28,6 +28,13 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="t
 PAGE_SIZE = 50
 
 
+@blueprint.before_request
+def administrators_only():
+    """The whole area is for administrators: anyone else gets 403 before any record is
+    looked up, so an id in the URL reveals nothing."""
+    ensure(actor(), Action.MANAGE, ORGANISATION)
+
+
 def _organisation() -> tuple[list[Section], list[Team]]:
     ensure(actor(), Action.MANAGE, ORGANISATION)
     sections = list(db.session.scalars(sa.select(Section).order_by(Section.name)))

@@ -4,9 +4,10 @@ Need-to-know: staff and coordinators see the service users of their own teams an
 one else's; section leaders and admins never see individual users, only aggregates.
 Every view, API endpoint and job asks here, through ``permits`` or ``ensure``.
 
-A refusal comes in two kinds. ``HIDDEN`` (404) is for records of another team, so that
-ids cannot be probed; ``FORBIDDEN`` (403) is for a caller who knows the record exists
-but whose role does not allow the action.
+A refusal comes in two kinds. ``HIDDEN`` (404) is for anything the caller may not know
+exists — another team's records, staff outside one's teams, other teams and sections —
+so that ids cannot be probed (a missing record answers 404 too); ``FORBIDDEN`` (403) is
+for a caller who may know the record exists but whose role does not allow the action.
 """
 
 from __future__ import annotations
@@ -101,9 +102,11 @@ def _(target: Team, actor: Staff, action: Action) -> Verdict:
         # Administrators run the organisation, never the care inside a team.
         return _allowed(action in (Action.VIEW, Action.MANAGE))
     member = target.id in actor.team_ids
+    leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.section_id
+    if not (member or leads):
+        return Verdict.HIDDEN
     if action is Action.VIEW:
-        leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.section_id
-        return _allowed(member or leads)
+        return Verdict.ALLOWED
     if action is Action.RECORD:
         return _allowed(member)
     return _allowed(action is Action.COORDINATE and member and actor.role is Role.COORDINATOR)
@@ -114,6 +117,9 @@ def _(target: Section, actor: Staff, action: Action) -> Verdict:
     if actor.role is Role.ADMIN:
         return Verdict.ALLOWED
     leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.id
+    works_in = any(team.section_id == target.id for team in actor.teams)
+    if not (leads or works_in):
+        return Verdict.HIDDEN
     return _allowed(action is Action.VIEW and leads)
 
 
@@ -123,22 +129,23 @@ def _(target: SettingsOf, actor: Staff, action: Action) -> Verdict:
     if actor.role is Role.ADMIN:
         return Verdict.ALLOWED
     leads = actor.role is Role.SECTION_LEADER and actor.section_id == section.id
+    works_in = any(team.section_id == section.id for team in actor.teams)
+    if not (leads or works_in):
+        return Verdict.HIDDEN
     if action is Action.MANAGE:
         return _allowed(leads)
     # Transparency: the people measured see what is measured, and who decided it.
-    in_section = actor.role is Role.COORDINATOR and any(
-        team.section_id == section.id for team in actor.teams)
-    return _allowed(action is Action.VIEW and (leads or in_section))
+    return _allowed(action is Action.VIEW and (leads or actor.role is Role.COORDINATOR))
 
 
 @_decide.register
 def _(target: Staff, actor: Staff, action: Action) -> Verdict:
     if actor.role is Role.ADMIN:
         return Verdict.ALLOWED
-    if action is not Action.VIEW:
-        return Verdict.FORBIDDEN
-    shares_team = actor.role is Role.COORDINATOR and bool(actor.team_ids & target.team_ids)
-    return _allowed(actor.id == target.id or shares_team)
+    # Teammates see each other (they work together; forms name who asked or took part).
+    if actor.id != target.id and not actor.team_ids & target.team_ids:
+        return Verdict.HIDDEN
+    return _allowed(action is Action.VIEW)
 
 
 @_decide.register
@@ -217,11 +224,11 @@ def visible_teams(actor: Staff) -> sa.ColumnElement[bool]:
 
 
 def visible_staff(actor: Staff) -> sa.ColumnElement[bool]:
-    """WHERE clause for the staff ``actor`` may list: admins all, coordinators their
-    teams' members (and themselves); Forbidden for everyone else."""
+    """WHERE clause for the staff ``actor`` may list: admins all, team members and
+    coordinators their teams' members (and themselves); Forbidden for everyone else."""
     if actor.role is Role.ADMIN:
         return sa.true()
-    if actor.role is Role.COORDINATOR:
+    if actor.role in TEAM_ROLES:
         teammates = sa.select(staff_teams.c.staff_id).where(
             staff_teams.c.team_id.in_(sorted(actor.team_ids)))
         return sa.or_(Staff.id == actor.id, Staff.id.in_(teammates))

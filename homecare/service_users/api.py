@@ -9,7 +9,7 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from homecare.core.access import Action, ensure, visible_service_users
+from homecare.core.access import Action, visible_service_users
 from homecare.core.api import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
@@ -20,7 +20,7 @@ from homecare.core.api import (
 )
 from homecare.core.audit import access_log_query, record_read, record_reads
 from homecare.core.errors import ValidationFailed
-from homecare.core.lookup import actor, load
+from homecare.core.lookup import actor, load, referenced
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.flags.service import annotate_service_users
@@ -48,11 +48,8 @@ blueprint = Blueprint("service_users", __name__, url_prefix=f"{API_PREFIX}/servi
 
 
 def _team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
-    if team is None:
-        raise ValidationFailed.single("team_id", _("This team does not exist."))
-    ensure(actor(), Action.COORDINATE, team)
-    return team
+    """A team named in a body: one the caller may not see is a 422, like a missing one."""
+    return referenced(Team, team_id, "team_id", Action.COORDINATE)
 
 
 #: A search text that is a whole national id (11 digits, spaces allowed).

@@ -97,12 +97,12 @@ def test_answer_counts_get_the_secondary_rule_too(api_as, org):
 
 def test_who_may_ask_for_which_scope(api_as, org):
     assert api_as(org.coordinator_a1).get(f"/indicators?team_id={org.team_a2.id}"
-                                          ).status_code == 403
+                                          ).status_code == 404  # not theirs: as for none
     assert api_as(org.coordinator_a1).get(f"/indicators?section_id={org.section_a.id}"
                                           ).status_code == 403
     assert api_as(org.staff_a1).get(f"/indicators?team_id={org.team_a1.id}").status_code == 200
     assert api_as(org.leader_a).get(f"/indicators?section_id={org.section_b.id}"
-                                    ).status_code == 403
+                                    ).status_code == 404
     assert api_as(org.leader_a).get("/indicators").status_code == 403
     everything = api_as(org.admin).get("/indicators")
     assert everything.status_code == 200 and everything.json["scope"]["type"] == "all"
