@@ -20,6 +20,10 @@ from homecare.extensions import db
 from tests import factories
 from tests.databases import database_kinds, fresh_database
 
+#: The fault test restarts the local PostgreSQL server: collected only when allowed.
+collect_ignore = [] if os.environ.get("HOMECARE_TEST_RESTART_POSTGRES") == "1" else [
+    "test_faults.py"]
+
 
 @pytest.fixture(scope="session", params=database_kinds())
 def database_url(request, tmp_path_factory):

@@ -44,7 +44,8 @@ def fresh_database(kind: str, directory) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{directory / (name + '.sqlite3')}"
         return
-    admin = sa.create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT",
+                             pool_pre_ping=True)  # survives the restart in test_faults
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
