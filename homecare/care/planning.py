@@ -20,7 +20,7 @@ from homecare.care.labels import KIND_LABELS, STATUS_LABELS
 from homecare.care.planner import monday_of, team_members, team_users, week_plan
 from homecare.care.views import blueprint
 from homecare.core.access import Action
-from homecare.core.audit import record_reads
+from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.lookup import actor, load
@@ -56,7 +56,9 @@ def planner(team_id):
                            NO_ID=str(uuid.UUID(int=0)))
 
 
-def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | None) -> None:
+def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | None
+                  ) -> list[ServiceUser]:
+    """Offer the team's users and members; the users offered (with name and address)."""
     users = team_users(team, day)
     staff = team_members(team)
     if visit is not None:
@@ -64,8 +66,8 @@ def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | Non
         staff += [] if visit.staff in staff else [visit.staff]
     form.service_user_id.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(str(u.id), f"{u.full_name} · {u.address}") for u in users]
-    record_reads([u.id for u in users], "form: plan visit")  # names and addresses shown
     form.staff_id.choices = [SelectChoice(s.id, s.full_name) for s in staff]
+    return users
 
 
 def _planned(form: PlanVisitForm, team: Team):
@@ -91,8 +93,10 @@ def fingerprint(user, staff, kind, start) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save):
-    """Validate, show consequences, and save once they have been seen."""
+def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save,
+               offered: list[ServiceUser]):
+    """Validate, show consequences, and save once they have been seen. Drawing the form
+    shows every offered user's name and address: a list read of each."""
     continuity: Continuity | None = None
     status = 200
     plan = _planned(form, team) if form.validate_on_submit() else None
@@ -113,6 +117,7 @@ def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save):
         form.confirm.data = fingerprint(user, staff, kind, start)
     if form.errors:
         status = 422
+    record_reads([u.id for u in offered], "form: plan visit")
     return render_template("care/plan_visit.html", form=form, team=team, visit=visit,
                            continuity=continuity), status
 
@@ -123,13 +128,13 @@ def plan_visit(team_id):
     team = load(Team, team_id, Action.COORDINATE)
     day = parse_day(request.args.get("day")) or local_today()
     form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=record_id))
-    _fill_choices(form, team, form.day.data or day, None)
+    offered = _fill_choices(form, team, form.day.data or day, None)
 
     def save(user, staff, kind, start):
         create_visit(user=user, staff=staff, created_by=actor(), kind=kind,
                      planned_start=start, planned_minutes=form.minutes.data)
 
-    return _plan_page(form, team, None, save)
+    return _plan_page(form, team, None, save, offered)
 
 
 def _plannable(visit_id) -> Visit:
@@ -148,7 +153,7 @@ def replan_visit(visit_id):
     form = PlanVisitForm(service_user_id=str(visit.service_user_id), staff_id=visit.staff_id,
                          kind=visit.kind.value, day=start.date(), time=start.time(),
                          minutes=visit.planned_minutes)
-    _fill_choices(form, team, start.date(), visit)
+    offered = _fill_choices(form, team, start.date(), visit)
 
     def save(user, staff, kind, start):
         if user.id != visit.service_user_id:
@@ -157,7 +162,7 @@ def replan_visit(visit_id):
         update_visit(visit, staff=staff, kind=kind, planned_start=start,
                      planned_minutes=form.minutes.data)
 
-    return _plan_page(form, team, visit, save)
+    return _plan_page(form, team, visit, save, offered)
 
 
 @blueprint.route("/visits/<uuid:visit_id>/cancel", methods=["POST"])
@@ -190,5 +195,6 @@ def continuity_preview(team_id):
     if plan is None:
         return ""
     continuity = continuity_of(*plan, ignore=visit.id if visit else None)
+    record_read(plan[0].id, "continuity preview")  # the user's contact and recent visits
     return render_template("care/_continuity.html", continuity=continuity,
                            fingerprint=fingerprint(*plan))
