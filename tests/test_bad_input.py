@@ -116,3 +116,20 @@ def test_length_messages_are_translated(api_as, org):
     answer = api_as(org.staff_a1).patch(f"/visits/{visit.id}", json={"note": "x" * 4001})
     assert answer.status_code == 422
     assert answer.json["errors"]["json"]["note"] == ["Høyst 4000 tegn."]
+
+
+def test_ids_beyond_the_database_range_in_pages_are_refused_not_500(client, org):
+    """The form fuzz test found the contact form overflowing PostgreSQL's int4."""
+    too_big = "2147483648"
+    sign_in(client, "coord.a1")
+    contact = f"/users/{org.user_a1.id}/contact"
+    token = csrf_token_from(client.get(contact).text)
+    assert client.post(contact, data={"staff_id": too_big, "csrf_token": token}
+                       ).status_code == 422
+    for path in (f"/teams/{org.team_a1.id}/planner/new?staff_id={too_big}",
+                 f"/users/{org.user_a1.id}/access-log?staff_id={too_big}"):
+        assert client.get(path).status_code == 200, path
+    leader = client.application.test_client()
+    sign_in(leader, "leader.a")
+    assert leader.get(f"/sections/{org.section_a.id}/dashboard?team={too_big}"
+                      ).status_code == 404
