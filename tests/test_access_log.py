@@ -190,6 +190,9 @@ def test_the_administrator_sees_unusual_reads_refusals_and_failed_sign_ins(clien
     assert org.user_a1.full_name not in page.text  # administrators see no user names
     assert org.staff_a2.full_name in page.text.split("<h2>")[2]
     assert "staff.b1" in page.text.split("<h2>")[3]
+    # The page names the user by id: the administrator's look is in the log too.
+    assert [e.actor_id for e in _entries(service_user_id=org.user_a1.id, action="read")
+            if e.detail == "list: access review"] == [org.admin.id]
 
 
 def test_a_visit_makes_a_read_usual(client, api_as, org):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from homecare.core.audit import LIST_READ_PREFIX, AuditAction, AuditEntry, access_log_query
-from homecare.core.timeutil import local_zone
+from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff, Team
 from homecare.scheduler.models import Prompt
@@ -38,32 +38,33 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(), tzinfo=local_zone())
+        return start_of_local_day(self.first)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=local_zone())
+        return start_of_local_day(self.last + timedelta(days=1))
+
+
+def _in_period(user_id: uuid.UUID, period: Period) -> sa.Select:
+    return access_log_query(user_id).where(AuditEntry.at >= period.start,
+                                           AuditEntry.at < period.end)
 
 
 def user_entries(user_id: uuid.UUID, period: Period, staff_id: int | None = None,
                  page: int = 1) -> tuple[list, bool]:
     """One page of who read or changed the user's record in the period, newest first,
     and whether there are more."""
-    query = access_log_query(user_id).where(AuditEntry.at >= period.start,
-                                            AuditEntry.at < period.end)
+    query = _in_period(user_id, period)
     if staff_id is not None:
         query = query.where(AuditEntry.actor_id == staff_id)
-    rows = list(db.session.execute(
-        query.limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)))
+    rows = list(db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
 def all_user_entries(user_id: uuid.UUID, period: Period) -> list:
     """Every entry in the period, oldest first, for the printable report."""
-    query = access_log_query(user_id).where(AuditEntry.at >= period.start,
-                                            AuditEntry.at < period.end)
-    return list(db.session.execute(query.order_by(None).order_by(AuditEntry.at, AuditEntry.id)))
+    return list(db.session.execute(
+        _in_period(user_id, period).order_by(None).order_by(AuditEntry.at, AuditEntry.id)))
 
 
 def people_in_log(user_id: uuid.UUID) -> list:

@@ -20,11 +20,10 @@ from homecare.access_review.service import (
 )
 from homecare.auth.throttle import failed_sign_ins
 from homecare.core.access import ORGANISATION, Action, ensure
-from homecare.core.audit import AuditAction, record_read
+from homecare.core.audit import AuditAction, record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, parse_day
-from homecare.org.labels import ROLE_LABELS
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("access_review", __name__, template_folder="templates")
@@ -60,9 +59,6 @@ def asked_period() -> tuple[Period, list[str]]:
     return Period(first, last), errors
 
 
-def _labels() -> dict:
-    return {"roles": {str(k): v for k, v in ROLE_LABELS.items()},
-            "actions": {str(k): v for k, v in ACTION_LABELS.items()}}
 
 
 @blueprint.route("/users/<uuid:user_id>/access-log")
@@ -77,7 +73,8 @@ def user_log(user_id):
     record_read(user.id, "access log")
     return render_template("access_review/user_log.html", user=user, period=period,
                            errors=errors, entries=entries, more=more, page=page,
-                           staff_id=staff_id, people=people_in_log(user.id), **_labels())
+                           staff_id=staff_id, people=people_in_log(user.id),
+                           actions=ACTION_LABELS)
 
 
 @blueprint.route("/users/<uuid:user_id>/access-report")
@@ -89,7 +86,8 @@ def user_report(user_id):
     entries = all_user_entries(user.id, period)
     record_read(user.id, "access report")
     return render_template("access_review/user_report.html", user=user, period=period,
-                           errors=errors, entries=entries, today=local_today(), **_labels())
+                           errors=errors, entries=entries, today=local_today(),
+                           actions=ACTION_LABELS)
 
 
 @blueprint.route("/admin/access-review")
@@ -98,6 +96,8 @@ def review():
     refused attempts, and failed sign-ins, so that the access log is actually reviewed."""
     ensure(actor(), Action.MANAGE, ORGANISATION)
     period, errors = asked_period()
+    unusual = unusual_reads(period)
+    record_reads([row.service_user_id for row in unusual], "access review")  # ids shown
     return render_template("access_review/review.html", period=period, errors=errors,
-                           unusual=unusual_reads(period), refused=refusals(period),
-                           sign_ins=failed_sign_ins(period.start), **_labels())
+                           unusual=unusual, refused=refusals(period),
+                           sign_ins=failed_sign_ins(period.start))
