@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from homecare.auth import throttle
 from homecare.auth.passwords import password_problem
 from homecare.auth.sessions import EndReason, end_all
-from homecare.core.errors import DomainError, ValidationFailed
+from homecare.core.errors import DomainError
 from homecare.core.timeutil import utcnow
+from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.org.models import Staff
 
@@ -67,16 +68,15 @@ def sign_in(username: str, password: str) -> Staff | None:
 def change_own_password(staff: Staff, current: str, new: str) -> None:
     """A person chooses a new password: the current one must be right, the new one must
     pass the password rule and differ. Every other session and every token ends."""
-    errors: dict[str, list[str]] = {}
-    if not staff.check_password(current or ""):
-        errors["current_password"] = [_("This is not your current password.")]
+    errors = FieldErrors()
+    errors.require(staff.check_password(current or ""), "current_password",
+                   _("This is not your current password."))
     problem = password_problem(new, staff.username)
     if problem is None and new == current:
         problem = _("Choose a password different from the current one.")
     if problem:
-        errors["new_password"] = [problem]
-    if errors:
-        raise ValidationFailed(errors)
+        errors.add("new_password", problem)
+    errors.raise_if_any()
     staff.set_password(new)
     staff.must_change_password = False
     end_all(staff, EndReason.PASSWORD_CHANGED, keep_current=True)

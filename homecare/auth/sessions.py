@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request, session
 from sqlalchemy.orm import Mapped, mapped_column
 
+from homecare.auth.tokens import ApiToken, bearer_token
 from homecare.core.model_base import str_enum
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
@@ -110,8 +111,6 @@ def load_staff(session_token: str) -> Staff | None:
     past its idle time or lifetime is ended here; ``g.session_ended`` tells the sign-in
     page why.
     """
-    from homecare.auth.tokens import bearer_token
-
     secret = session.get(SESSION_KEY)
     if bearer_token() is not None or not isinstance(secret, str):
         return None
@@ -150,8 +149,6 @@ def end_current(reason: EndReason = EndReason.SIGNED_OUT) -> None:
 def end_all(staff: Staff, reason: EndReason, *, keep_current: bool = False) -> None:
     """End every session of ``staff`` (optionally all but this browser's) and every API
     token: after a password reset, a deactivation or a change of one's own password."""
-    from homecare.auth.tokens import ApiToken
-
     now = utcnow()
     keep = current() if keep_current else None
     open_sessions = sa.update(SignInSession).where(

@@ -11,9 +11,9 @@ from homecare.auth import sessions
 from homecare.auth.forms import ChangePasswordForm, LoginForm
 from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
-from homecare.care.forms import attach_errors
 from homecare.core.error_pages import error_response
 from homecare.core.errors import ValidationFailed
+from homecare.core.forms import attach_errors
 from homecare.core.lookup import actor
 from homecare.core.routing import public, safe_next
 from homecare.extensions import db, login_manager
@@ -60,7 +60,6 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.start"))
     form = LoginForm()
-    status = 200
     if form.validate_on_submit():
         try:
             staff = sign_in(form.username.data, form.password.data)
@@ -74,8 +73,7 @@ def login():
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong username or password."))
-    if form.errors:
-        status = 422
+    status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
 
@@ -96,7 +94,6 @@ def change_password():
     """Choose a new password; required after an administrator has reset it. Every other
     session and API token of the account ends."""
     form = ChangePasswordForm()
-    status = 200
     if form.validate_on_submit():
         try:
             change_own_password(actor(), form.current_password.data, form.new_password.data)
@@ -107,6 +104,5 @@ def change_password():
             flash(_("Your password is changed. Other sessions and API tokens have ended."),
                   "success")
             return redirect(url_for("web.start"))
-    if form.errors:
-        status = 422
+    status = 422 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status

@@ -13,12 +13,12 @@ from homecare.care.forms import (
     CompleteVisitForm,
     GoalForm,
     WhatMattersForm,
-    attach_errors,
 )
 from homecare.care.views import blueprint
 from homecare.core.access import Action
 from homecare.core.audit import record_read
 from homecare.core.errors import ValidationFailed
+from homecare.core.forms import attach_errors
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, local_zone, to_local
 from homecare.extensions import db

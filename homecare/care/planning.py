@@ -15,7 +15,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from homecare.care.forms import PlanVisitForm, attach_errors
+from homecare.care.forms import PlanVisitForm
 from homecare.care.labels import KIND_LABELS, STATUS_LABELS
 from homecare.care.planner import monday_of, team_members, team_users, week_plan
 from homecare.care.views import blueprint
@@ -23,6 +23,7 @@ from homecare.core.access import Action
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
+from homecare.core.forms import attach_errors
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, local_zone, parse_day, to_local
 from homecare.extensions import db

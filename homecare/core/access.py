@@ -13,11 +13,14 @@ for a caller who may know the record exists but whose role does not allow the ac
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
 from functools import singledispatch
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
+from homecare.core.audit import record_refusal
 from homecare.core.errors import Forbidden, NotFound
 from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
 from homecare.service_users.models import ServiceUser
@@ -160,32 +163,41 @@ def permits(actor: Staff | None, action: Action, target: object) -> Verdict:
     return _decide(target, actor, action)
 
 
-def note_refusal(action: Action, target: object) -> None:
-    """Log a refused attempt on a service user's record in the access log (innsynslogg),
-    so that probing other teams' records leaves a trace. Other targets are not care
-    records and are not logged here."""
-    from flask import has_request_context, request
+def _refused_user(target: object) -> uuid.UUID | None:
+    """The service user whose record a refused target is, or None for other targets."""
+    if isinstance(target, ServiceUser):
+        return target.id
+    if isinstance(target, Visit):
+        return target.service_user_id
+    return None
 
-    from homecare.core.audit import record_refusal
 
-    user_id = target.id if isinstance(target, ServiceUser) else getattr(
-        target, "service_user_id", None) if isinstance(target, Visit) else None
-    if user_id is None:
-        return
-    where = f" {request.method} {request.path}" if has_request_context() else ""
-    record_refusal(target.__tablename__, target.id, user_id, f"{action.value}{where}")
+def judge(actor: Staff | None, action: Action, target: object) -> Verdict:
+    """``permits``, and a refused attempt on a service user's record goes to the access
+    log (innsynslogg), so that probing other teams' records leaves a trace. The one entry
+    for checks a request makes on a named record (``ensure``, ``lookup.referenced``)."""
+    verdict = permits(actor, action, target)
+    user_id = _refused_user(target) if verdict is not Verdict.ALLOWED else None
+    if user_id is not None:
+        where = f" {request.method} {request.path}" if has_request_context() else ""
+        record_refusal(target.__tablename__, target.id, user_id, f"{action.value}{where}")
+    return verdict
 
 
 def ensure(actor: Staff | None, action: Action, target: object) -> None:
     """Raise NotFound (hidden) or Forbidden unless the policy allows the action; a refusal
     on a user's record is logged."""
-    verdict = permits(actor, action, target)
-    if verdict is not Verdict.ALLOWED:
-        note_refusal(action, target)
+    verdict = judge(actor, action, target)
     if verdict is Verdict.HIDDEN:
         raise NotFound()
     if verdict is Verdict.FORBIDDEN:
         raise Forbidden()
+
+
+def sees_national_ids(actor: Staff | None) -> bool:
+    """Whether lists show ``actor`` whole national ids: coordinators register and identify
+    users; everyone else sees the birth-date part (the whole id is on the user's record)."""
+    return actor is not None and actor.role is Role.COORDINATOR
 
 
 def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:

@@ -38,16 +38,13 @@ def referenced(model, record_id, field: str, action: Action = Action.VIEW, *, th
     """
     from flask_babel import gettext as _
 
-    from homecare.core.access import Verdict, note_refusal, permits
+    from homecare.core.access import Verdict, judge
     from homecare.core.errors import Forbidden, ValidationFailed
 
     record = db.session.get(model, record_id) if record_id is not None else None
     verdict = Verdict.HIDDEN
     if record is not None:
-        target = attrgetter(through)(record) if through else record
-        verdict = permits(actor(), action, target)
-        if verdict is not Verdict.ALLOWED:
-            note_refusal(action, target)
+        verdict = judge(actor(), action, attrgetter(through)(record) if through else record)
     if verdict is Verdict.FORBIDDEN:
         raise Forbidden()
     if verdict is Verdict.HIDDEN:

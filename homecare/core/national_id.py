@@ -75,6 +75,16 @@ def with_check_digits(first_nine: str) -> str | None:
     return f"{first_nine}{k1}{k2}"
 
 
+def normalised(raw: object) -> str:
+    """The number as typed, without the spaces people put in it."""
+    return "".join(str(raw or "").split())
+
+
+def masked(value: str) -> str:
+    """Only the birth-date part (the first six digits); the personal number hidden."""
+    return value[:6] + "*****"
+
+
 def parse_national_id(raw: str, *, allow_synthetic: bool, today: date | None = None) -> NationalId:
     """Validate a national id and derive its birth date.
 
@@ -82,7 +92,7 @@ def parse_national_id(raw: str, *, allow_synthetic: bool, today: date | None = N
     part is wrong: the length, the date, the check digits, or a synthetic number where
     those are not allowed.
     """
-    value = "".join(str(raw or "").split())
+    value = normalised(raw)
     if len(value) != 11 or not value.isdigit():
         raise InvalidNationalId(_("A national identity number has exactly 11 digits."))
     day, month, year2 = int(value[0:2]), int(value[2:4]), int(value[4:6])

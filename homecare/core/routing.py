@@ -17,9 +17,11 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from homecare.auth.tokens import current_token
+from homecare.core.error_pages import error_response
 from homecare.extensions import csrf, login_manager
 
 #: Endpoints Flask and flask-smorest add that need no sign-in.
@@ -91,10 +93,6 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul():
         if _holds_nul():
-            from flask_babel import gettext as _
-
-            from homecare.core.error_pages import error_response
-
             return error_response(400, _("This text contains a character that is not "
                                          "allowed."))
         return None

@@ -65,6 +65,8 @@ Int = partial(fields.Integer, strict=True)
 Id = partial(Int, validate=_ID_RANGE)
 #: Only JSON true/false.
 Bool = partial(fields.Boolean, truthy={True}, falsy={False})
+
+
 def _in_service_range(value) -> None:
     if not in_service_range(value):
         raise ma.ValidationError(out_of_range_message())

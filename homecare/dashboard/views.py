@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from homecare.care.forms import attach_errors
 from homecare.core.access import Action, SettingsOf, permits
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
+from homecare.core.forms import attach_errors
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
 from homecare.dashboard.forms import SettingsForm

@@ -74,29 +74,33 @@ def show(result: Result, *, suppress: bool) -> Shown:
     return Shown(result.value, result.n, False, extras)
 
 
-def _cell(shown: Shown, path: tuple) -> int | None:
-    """The shown count at ``path`` (None when hidden)."""
+def _count_at(n: int | None, extras: dict, path: tuple) -> int | None:
+    """The count a cell holds: ``n`` for the whole result, else the one at ``path`` in
+    extras (None where it is hidden, or where a hidden result's extras are)."""
     if path == WHOLE:
-        return shown.n
-    value = shown.extras.get(path[0])
+        return n
+    value = extras.get(path[0])
     for step in path[1:]:
         value = value.get(step) if isinstance(value, dict) else None
     return value
 
 
+def _cell(shown: Shown, path: tuple) -> int | None:
+    """The count a viewer sees at ``path`` (None when hidden)."""
+    return _count_at(shown.n, shown.extras, path)
+
+
 def _raw(result: Result, path: tuple) -> int:
-    if path == WHOLE:
-        return result.n
-    return dict(count_cells(result.extras)).get(path, 0) or 0
+    """The true count at ``path``, for choosing the smallest sibling to hide."""
+    return _count_at(result.n, result.extras, path) or 0
 
 
 def _hide_one_more(results: dict[Hashable, Result], shown: dict[Hashable, Shown],
                    path: tuple) -> bool:
     """If exactly one sibling hides ``path``, hide it in the visible sibling with the
     smallest count there; whether anything was hidden."""
-    hidden = [key for key in results if _cell(shown[key], path) is None]
     visible = [key for key in results if _cell(shown[key], path) is not None]
-    if len(hidden) != 1 or not visible:
+    if len(results) - len(visible) != 1 or not visible:
         return False
     key = min(visible, key=lambda k: (_raw(results[k], path), str(k)))
     shown[key] = (_hidden(results[key]) if path == WHOLE

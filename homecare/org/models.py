@@ -135,14 +135,14 @@ class Staff(AdministeredMixin, TimestampMixin, db.Model):
         return frozenset(team.id for team in self.teams)
 
     def set_password(self, password: str) -> None:
-        """Store a new password hash and end every existing session."""
+        """Store a new password hash. Ending the sessions and tokens signed in with the old
+        one is ``auth.sessions.end_all``'s work, which resets and changes call."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() \
             else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
-        self.end_sessions()
 
     def end_sessions(self) -> None:
-        """Sign out every browser signed in as this account (a new session token)."""
+        """Change the session token, which every browser's flask-login cookie carries."""
         self.session_token = secrets.token_urlsafe(32)
 
     def check_password(self, password: str) -> bool:

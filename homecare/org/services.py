@@ -47,11 +47,11 @@ def create_team(name: str, section: Section) -> Team:
 
 
 def check_password_strength(errors: FieldErrors, password: str | None,
-                            username: str | None, field: str = "password") -> None:
-    """The one password rule (``auth.passwords``), reported on ``field``."""
+                            username: str | None) -> None:
+    """The one password rule (``auth.passwords``), reported on ``password``."""
     problem = password_problem(password, username)
     if problem:
-        errors.add(field, problem)
+        errors.add("password", problem)
 
 
 def _check_placement(errors: FieldErrors, role: Role, teams: list[Team], section: Section | None

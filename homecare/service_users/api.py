@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
@@ -21,6 +20,7 @@ from homecare.core.api import (
 from homecare.core.audit import access_log_query, record_read, record_reads
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load, referenced
+from homecare.core.national_id import normalised
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.flags.service import annotate_service_users
@@ -30,6 +30,7 @@ from homecare.service_users.schemas import (
     AccessLogEntrySchema,
     ContactAssignmentSchema,
     ContactHistorySchema,
+    NationalIdHeaderSchema,
     NationalIdSearchSchema,
     ServiceUserListSchema,
     ServiceUserPatchSchema,
@@ -54,7 +55,8 @@ def _team(team_id: int) -> Team:
 
 #: A search text that is a whole national id (11 digits, spaces allowed).
 _NATIONAL_ID = re.compile(r"^\s*\d(?:\s*\d){10}\s*$")
-NATIONAL_ID_HEADER = "X-National-Id"
+#: At most this many users are answered for one national id (there is one, or none).
+_SEARCH_LIMIT = 10
 
 
 def _listed(users) -> list:
@@ -77,28 +79,23 @@ def _filtered(args: dict, national_id: str | None = None) -> sa.Select:
                 "X-National-Id header or to POST /api/v1/service-users/search."))
         query = query.where(ServiceUser.full_name.ilike(f"%{args['q'].strip()}%"))
     if national_id is not None:
-        query = query.where(ServiceUser.national_id == "".join(national_id.split()))
+        query = query.where(ServiceUser.national_id == normalised(national_id))
     return query.order_by(ServiceUser.full_name, ServiceUser.id)
 
 
 @blueprint.route("")
 class ServiceUsers(MethodView):
     @blueprint.arguments(ServiceUserQuerySchema, location="query")
+    @blueprint.arguments(NationalIdHeaderSchema, location="headers")
     @blueprint.response(200, ServiceUserListSchema(many=True))
     @blueprint.paginate()
     @blueprint.errors(401, 403, 422)
-    @blueprint.doc(parameters=[{"name": NATIONAL_ID_HEADER, "in": "header", "required": False,
-                                "schema": {"type": "string"},
-                                "description": "Find the user with this national id."}])
-    def get(self, args, pagination_parameters):
+    def get(self, args, headers, pagination_parameters):
         """Users of the caller's teams, by name (``q``), or by national id in the
         ``X-National-Id`` header — never in the URL. A list shows no next of kin, and
         the national id masked except to coordinators."""
-        national_id = request.headers.get(NATIONAL_ID_HEADER)
-        if national_id is not None and "\x00" in national_id:
-            raise ValidationFailed.single(NATIONAL_ID_HEADER, _(
-                "This text contains a character that is not allowed."))
-        return _listed(paginate_select(_filtered(args, national_id), pagination_parameters))
+        query = _filtered(args, headers.get("national_id"))
+        return _listed(paginate_select(query, pagination_parameters))
 
     @blueprint.arguments(ServiceUserSchema)
     @blueprint.response(201, ServiceUserSchema)
@@ -118,7 +115,8 @@ class ServiceUserSearch(MethodView):
     def post(self, data):
         """Find a user of the caller's teams by national id, sent in the body so that it
         stays out of URLs and server logs. Answers a list (empty when none)."""
-        users = list(db.session.scalars(_filtered({}, data["national_id"]).limit(10)))
+        users = list(db.session.scalars(
+            _filtered({}, data["national_id"]).limit(_SEARCH_LIMIT)))
         return _listed(users)
 
 

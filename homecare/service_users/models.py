@@ -160,12 +160,3 @@ class ResponsibleContactAssignment(CareRecordMixin, db.Model):
         """Whether this assignment was in effect at the given instant."""
         return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
 
-
-def shown_national_id(national_id: str, viewer) -> str:
-    """A national id as a list shows it to ``viewer``: whole to coordinators (who
-    register and identify users), else only its birth-date part."""
-    from homecare.org.models import Role
-
-    if getattr(viewer, "role", None) is Role.COORDINATOR:
-        return national_id
-    return national_id[:6] + "*****"
