@@ -15,7 +15,7 @@ from homecare.service_users.models import (
     ServiceUser,
     TeamPeriod,
 )
-from homecare.visits.models import Visit
+from homecare.visits.models import Visit, VisitCorrection
 from homecare.what_matters.models import WhatMattersConversation
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Team",
     "TeamPeriod",
     "Visit",
+    "VisitCorrection",
     "WhatMattersConversation",
     "decision_participants",
     "staff_teams",

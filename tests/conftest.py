@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import re
 
 os.environ["HOMECARE_ENV"] = "testing"
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -134,24 +133,6 @@ def client(app):
 def org(app):
     """A small organisation: two sections, three teams, one account of each role."""
     return factories.organisation()
-
-
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                          r'name="csrf_token" value="([^"]+)"')
-
-
-def csrf_token_from(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    match = CSRF_PATTERN.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1) or match.group(2)
-
-
-def sign_in(client, username: str, password: str = factories.PASSWORD):
-    """Sign in through the real login form (CSRF token included)."""
-    page = client.get("/login")
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf_token_from(page.text)})
 
 
 class ApiClient:

@@ -14,8 +14,8 @@ from homecare.core.timeutil import local_today, utcnow
 from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.visits.services import create_visit
-from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_user
+from tests.helpers import csrf_token_from, sign_in
 
 
 def _entries(**where) -> list[AuditEntry]:

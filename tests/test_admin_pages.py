@@ -4,8 +4,7 @@ import sqlalchemy as sa
 
 from homecare.extensions import db
 from homecare.org.models import Role, Section, Staff, Team
-from tests.conftest import csrf_token_from, sign_in
-from tests.test_care_pages import post_form
+from tests.helpers import csrf_token_from, post_form, sign_in
 
 
 def count(model) -> int:

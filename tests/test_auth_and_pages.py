@@ -4,7 +4,7 @@ import pytest
 
 from homecare.extensions import db
 from homecare.org.services import deactivate_staff
-from tests.conftest import csrf_token_from, sign_in
+from tests.helpers import csrf_token_from, sign_in
 
 
 def test_the_sign_in_page_is_norwegian_by_default(client):

@@ -12,7 +12,7 @@ from homecare.core.timeutil import local_today, utcnow
 from homecare.extensions import db
 from homecare.goals.models import Goal
 from homecare.visits.services import create_visit
-from tests.conftest import csrf_token_from, sign_in
+from tests.helpers import csrf_token_from, sign_in
 
 EXTREME_TIMESTAMPS = ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00")
 EXTREME_DAYS = ("0001-01-01", "9999-12-31")
@@ -113,7 +113,8 @@ def test_length_messages_are_translated(api_as, org):
     visit = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.staff_a1,
                          kind="main", planned_start=utcnow() + timedelta(hours=1),
                          planned_minutes=30)
-    answer = api_as(org.staff_a1).patch(f"/visits/{visit.id}", json={"note": "x" * 4001})
+    answer = api_as(org.staff_a1).patch(f"/visits/{visit.id}", json={"note": "x" * 4001},
+                                                headers={"If-Match": '"1"'})
     assert answer.status_code == 422
     assert answer.json["errors"]["json"]["note"] == ["Høyst 4000 tegn."]
 

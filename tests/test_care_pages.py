@@ -12,8 +12,8 @@ from homecare.scheduler.runner import run_job
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit
 from homecare.what_matters.services import record_conversation
-from tests.conftest import sign_in
 from tests.factories import make_user
+from tests.helpers import post_form, sign_in
 
 
 def a_day_of_work(org):
@@ -92,13 +92,6 @@ def test_recent_visits_are_the_ones_up_to_now(client, org):
         yesterday, tomorrow = (format_datetime(shown[n], "short") for n in ("yesterday",
                                                                              "tomorrow"))
     assert yesterday in page and tomorrow not in page
-
-
-def post_form(client, path, data):
-    from tests.conftest import csrf_token_from
-
-    token = csrf_token_from(client.get(path).text)
-    return client.post(path, data={**data, "csrf_token": token})
 
 
 def test_recording_a_follow_up_from_the_user_page(client, org):

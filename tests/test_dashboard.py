@@ -14,9 +14,8 @@ from homecare.indicators.models import SettingsChange
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
 from homecare.org.services import create_team
 from homecare.what_matters.services import record_conversation
-from tests.conftest import sign_in
 from tests.factories import make_user
-from tests.test_care_pages import post_form
+from tests.helpers import post_form, sign_in
 
 
 def a_section_with_a_small_team(org, asked=6):

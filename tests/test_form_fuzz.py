@@ -20,7 +20,7 @@ from homecare.core.timeutil import local_today, utcnow
 from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.visits.services import create_visit
-from tests.conftest import csrf_token_from, sign_in
+from tests.helpers import csrf_token_from, sign_in
 
 EXAMPLES = int(os.environ.get("HOMECARE_FORM_FUZZ_EXAMPLES", "15"))
 #: Tables whose row counts must not move when a post is refused.

@@ -11,9 +11,8 @@ from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.continuity import continuity_of
 from homecare.visits.models import Visit, VisitKind
 from homecare.visits.services import create_visit
-from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_staff
-from tests.test_care_pages import post_form
+from tests.helpers import csrf_token_from, post_form, sign_in
 
 
 def at(days: int, hour: int = 9) -> datetime:
@@ -188,7 +187,7 @@ def test_moving_reassigning_and_cancelling_a_planned_visit(client, org):
     assert cancelled.status_code == 302
     db.session.expire_all()
     assert planned.status == "cancelled"
-    assert client.get(path).status_code == 404
+    assert client.get(path).status_code == 409  # a cancelled visit is final
 
 
 def test_the_planner_and_board_cost_the_same_for_few_or_many_users(app, client, org):

@@ -19,8 +19,8 @@ from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal, record_check_in
 from homecare.visits.services import create_visit
 from homecare.what_matters.services import record_conversation
-from tests.conftest import csrf_token_from, sign_in
 from tests.factories import PASSWORD, synthetic_national_id
+from tests.helpers import csrf_token_from, sign_in
 
 ROLES = ("anonymous", "admin", "leader_a", "coordinator_a1", "staff_a1", "staff_b1")
 IF_MATCH = {"If-Match": '"1"'}
@@ -132,6 +132,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("care.complete_visit", "POST"): Route(complete_page,
                                                by_role(302, 403, 403, 302, 302, 404),
                                                {"started": "00:00", "ended": "00:01"}),
+        ("care.visit_missed", "POST"): Route(f"/visits/{rec['visit'].id}/missed",
+                                             by_role(302, 403, 403, 302, 302, 404)),
         ("care.what_matters", "GET"): Route(f"/users/{org.user_a1.id}/what-matters/new",
                                             by_role(302, 403, 403, 200, 200, 404)),
         ("care.what_matters", "POST"): Route(
@@ -284,7 +286,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                            by_role(401, 403, 403, 201, 201, 422), visit),
         ("visits.VisitById", "PATCH"): Route(f"/api/v1/visits/{rec['visit'].id}",
                                              by_role(401, 403, 403, 200, 200, 404),
-                                             {"note": "Endret"}),
+                                             {"note": "Endret"}, {"If-Match": '"1"'}),
         ("indicators.Indicators", "GET"): Route(f"/api/v1/indicators?team_id={org.team_a1.id}",
                                                 by_role(401, 200, 200, 200, 200, 404)),
         ("indicators.Trend", "GET"): Route(

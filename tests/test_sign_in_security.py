@@ -16,8 +16,8 @@ from homecare.extensions import db
 from homecare.org.services import update_staff
 from homecare.visits.models import Visit
 from homecare.visits.services import create_visit
-from tests.conftest import csrf_token_from, sign_in
 from tests.factories import PASSWORD
+from tests.helpers import csrf_token_from, sign_in
 
 
 def _planned_visit(org) -> Visit:

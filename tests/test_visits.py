@@ -9,7 +9,7 @@ from homecare.core.errors import ValidationFailed
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 from homecare.visits.models import Visit, VisitStatus
-from homecare.visits.services import create_visit, update_visit
+from homecare.visits.services import change_visit, create_visit
 
 
 def visit_fields(org, **overrides):
@@ -65,10 +65,10 @@ def test_unknown_kind_and_status_are_refused(org):
 def test_a_refused_update_leaves_the_visit_as_it_was(org):
     visit = create_visit(**visit_fields(org))
     with pytest.raises(ValidationFailed):
-        update_visit(visit, status="completed")
+        change_visit(org.staff_a1, visit, status="completed")
     assert visit.status is VisitStatus.PLANNED
     start = utcnow() - timedelta(hours=1)
-    update_visit(visit, status="completed", actual_start=start,
+    change_visit(org.staff_a1, visit, status="completed", actual_start=start,
                  actual_end=start + timedelta(minutes=30))
     db.session.flush()
     assert visit.version == 2

@@ -26,7 +26,7 @@ from homecare.goals.models import Goal
 from homecare.goals.services import create_goal, record_check_in
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
-from homecare.visits.services import update_visit
+from homecare.visits.services import change_visit, may_change, recording_refusal
 from homecare.what_matters.services import record_conversation
 
 
@@ -74,24 +74,44 @@ def check_in(user_id, goal_id):
         goal=goal, title=_("Follow-up"))
 
 
+def _completion(visit: Visit, started, ended, note) -> dict:
+    """The changes that complete (or correct) a visit: times on its planned local day."""
+    day = to_local(visit.planned_start).date()
+
+    def at(clock):
+        return datetime.combine(day, clock, tzinfo=local_zone())
+
+    return {"status": VisitStatus.COMPLETED, "actual_start": at(started),
+            "actual_end": at(ended), "note": note or None}
+
+
 @blueprint.route("/visits/<uuid:visit_id>/complete", methods=["GET", "POST"])
 def complete_visit(visit_id):
-    """Log a visit as carried out, with its times (prefilled from the plan)."""
+    """Log a visit as carried out, with its times (prefilled from the plan), or correct a
+    completed one while the visit rules still allow it."""
     visit = load(Visit, visit_id, Action.RECORD)
-    planned = to_local(visit.planned_start)
-    form = CompleteVisitForm(started=planned.time(), ended=(
-        planned + timedelta(minutes=visit.planned_minutes)).time(), note=visit.note)
+    refusal = recording_refusal(actor(), visit)
+    if refusal is not None:
+        raise refusal
+    correcting = visit.status is VisitStatus.COMPLETED
+    start = to_local(visit.actual_start if correcting else visit.planned_start)
+    end = (to_local(visit.actual_end) if correcting
+           else start + timedelta(minutes=visit.planned_minutes))
+    form = CompleteVisitForm(started=start.time(), ended=end.time(), note=visit.note)
+    return form_page(form, "care/complete_visit.html", visit.service_user, lambda: change_visit(
+        actor(), visit, **_completion(visit, form.started.data, form.ended.data, form.note.data)),
+        aliases={"actual_start": "started", "actual_end": "ended"}, visit=visit,
+        can_mark_missed=may_change(actor(), visit, status=VisitStatus.MISSED),
+        title=_("Correct the visit") if correcting else _("Complete the visit"))
 
-    def save():
-        def at(clock):
-            return datetime.combine(planned.date(), clock, tzinfo=local_zone())
 
-        update_visit(visit, status=VisitStatus.COMPLETED, actual_start=at(form.started.data),
-                     actual_end=at(form.ended.data), note=form.note.data or None)
-
-    return form_page(form, "care/complete_visit.html", visit.service_user, save,
-                      aliases={"actual_start": "started", "actual_end": "ended"},
-                      visit=visit, title=_("Complete the visit"))
+@blueprint.route("/visits/<uuid:visit_id>/missed", methods=["POST"])
+def visit_missed(visit_id):
+    """Mark a planned visit as not carried out (nobody home, the user declined)."""
+    visit = load(Visit, visit_id, Action.RECORD)
+    change_visit(actor(), visit, status=VisitStatus.MISSED)
+    flash(_("The visit is marked as not carried out."), "success")
+    return redirect(url_for("care.user", user_id=visit.service_user_id))
 
 
 @blueprint.route("/users/<uuid:user_id>/what-matters/new", methods=["GET", "POST"])

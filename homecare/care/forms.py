@@ -15,10 +15,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from homecare.core.forms import DayField
+from homecare.visits.models import PLANNED_MINUTES
 
 
 def options(*pairs) -> list[SelectChoice]:
@@ -105,7 +106,7 @@ class PlanVisitForm(FlaskForm):
     time = TimeField(_l("Time"), validators=[InputRequired(_l("Give the time."))])
     minutes = IntegerField(_l("Minutes"), default=30, validators=[
         InputRequired(_l("Give the planned duration in minutes.")),
-        NumberRange(1, 1440, _l("Planned duration is 1 to 1440 minutes."))])
+        PLANNED_MINUTES.form_validator()])
     confirm = HiddenField()
 
 

@@ -31,7 +31,7 @@ from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
 from homecare.visits.continuity import Continuity, continuity_of
 from homecare.visits.models import Visit, VisitKind, VisitStatus
-from homecare.visits.services import create_visit, update_visit
+from homecare.visits.services import PLAN_FIELDS, change_refusal, change_visit, create_visit
 
 #: The visit service's names for the plan form's fields, where they differ.
 ALIASES = {"planned_minutes": "minutes"}
@@ -139,9 +139,11 @@ def plan_visit(team_id):
 
 
 def _plannable(visit_id) -> Visit:
+    """A visit the coordinator may move or reassign, by the visit rules (else 409)."""
     visit = load(Visit, visit_id, Action.COORDINATE, through="service_user")
-    if visit.status is not VisitStatus.PLANNED:
-        raise NotFound()
+    refusal = change_refusal(actor(), visit, dict.fromkeys(PLAN_FIELDS))
+    if refusal is not None:
+        raise refusal
     return visit
 
 
@@ -160,7 +162,7 @@ def replan_visit(visit_id):
         if user.id != visit.service_user_id:
             raise ValidationFailed.single(
                 "service_user_id", _("A planned visit stays with its user; plan a new one."))
-        update_visit(visit, staff=staff, kind=kind, planned_start=start,
+        change_visit(actor(), visit, staff=staff, kind=kind, planned_start=start,
                      planned_minutes=form.minutes.data)
 
     return _plan_page(form, team, visit, save, offered)
@@ -169,8 +171,8 @@ def replan_visit(visit_id):
 @blueprint.route("/visits/<uuid:visit_id>/cancel", methods=["POST"])
 def cancel_visit(visit_id):
     """Cancel a planned visit (it is kept, marked cancelled, and never counts)."""
-    visit = _plannable(visit_id)
-    update_visit(visit, status=VisitStatus.CANCELLED)
+    visit = load(Visit, visit_id, Action.RECORD)
+    change_visit(actor(), visit, status=VisitStatus.CANCELLED)
     flash(_("The visit is cancelled."), "success")
     return redirect(url_for("care.planner", team_id=visit.service_user.team_id,
                             week=monday_of(to_local(visit.planned_start).date()).isoformat()))

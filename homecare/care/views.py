@@ -16,6 +16,7 @@ from homecare.core.access import Action, permits
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
 from homecare.service_users.models import ServiceUser
+from homecare.visits.services import recording_refusal
 from homecare.worklist.service import worklist_for
 
 blueprint = Blueprint("care", __name__, template_folder="templates")
@@ -43,7 +44,9 @@ def today():
 def user(user_id):
     """One user's page: what matters to them, in their own words, at the top."""
     page = user_page(load(ServiceUser, user_id, Action.VIEW))
-    completable = {v.id for v in page.visits if permits(actor(), Action.RECORD, v)}
+    me = actor()
+    completable = {v.id for v in page.visits
+                   if permits(me, Action.RECORD, v) and recording_refusal(me, v) is None}
     return render_template("care/user.html", page=page, completable=completable,
                            can_coordinate=bool(permits(actor(), Action.COORDINATE, page.user)),
                            back=request.args.get("from"))

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
 from homecare.core.access import Action, visible_service_users
-from homecare.core.api import API_PREFIX, Blueprint, paginate_select, require_if_match
+from homecare.core.api import (
+    API_PREFIX,
+    IF_MATCH_PARAMETER,
+    Blueprint,
+    etag_headers,
+    paginate_select,
+    require_if_match,
+)
 from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import ValidationFailed
 from homecare.core.idempotency import put_once
@@ -21,7 +27,7 @@ from homecare.org.models import Role, Staff
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
-from homecare.visits.services import create_visit, update_visit
+from homecare.visits.services import change_visit, create_visit
 
 blueprint = Blueprint("visits", __name__, url_prefix=f"{API_PREFIX}/visits",
                       description="Visits: planned, carried out, missed or cancelled.")
@@ -83,7 +89,8 @@ class Visits(MethodView):
     @blueprint.errors(401, 403, 422)
     def post(self, data):
         """Plan a visit (coordinators, for any team member) or log your own."""
-        return _new_visit(data)
+        visit = _new_visit(data)
+        return visit, etag_headers(visit)
 
 
 @blueprint.route("/<uuid:visit_id>")
@@ -94,7 +101,7 @@ class VisitById(MethodView):
         """One visit."""
         visit = load(Visit, visit_id, through="service_user")
         record_read(visit.service_user_id, "visits", "visits", visit.id)
-        return visit
+        return visit, etag_headers(visit)
 
     @blueprint.arguments(VisitSchema)
     @blueprint.response(201, VisitSchema)
@@ -107,20 +114,25 @@ class VisitById(MethodView):
         different body for the same id is a conflict (409).
         """
         data["note"] = data["note"] or None
-        return put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id),
-                        through="service_user")
+        visit, status = put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id),
+                                 through="service_user")
+        return visit, status, etag_headers(visit)
 
     @blueprint.arguments(VisitPatchSchema)
     @blueprint.response(200, VisitSchema)
-    @blueprint.errors(401, 403, 404, 412, 422)
+    @blueprint.errors(401, 403, 404, 409, 412, 422, 428)
+    @blueprint.doc(parameters=[IF_MATCH_PARAMETER])
     def patch(self, data, visit_id):
-        """Change a visit, e.g. complete it (the visit's staff member, or a coordinator).
+        """Change a visit (with If-Match), by the rules of ``visits.services``.
 
-        ``If-Match`` is honoured when sent.
+        A planned visit is completed or marked missed by its staff member or a
+        coordinator, moved, reassigned or cancelled by a coordinator; completed, missed and
+        cancelled are final (409), except that a completed visit's times and note can be
+        corrected for a few days, keeping what they said before.
         """
         visit = load(Visit, visit_id, Action.RECORD)
-        if "If-Match" in request.headers:
-            require_if_match(visit)
+        require_if_match(visit)
         if "staff_id" in data:
             data["staff"] = _visiting_staff(data.pop("staff_id"))
-        return update_visit(visit, **data)
+        change_visit(actor(), visit, **data)
+        return visit, etag_headers(visit)

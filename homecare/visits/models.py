@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
+from homecare.core.rules import N_, Bounds
 from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
@@ -20,6 +21,10 @@ class VisitKind(enum.StrEnum):
 
     MAIN = "main"
     SHORT = "short"
+
+
+#: A planned visit lasts from 1 minute to a whole day.
+PLANNED_MINUTES = Bounds(1, 1440, N_("Planned duration is %(min)s to %(max)s minutes."))
 
 
 class VisitStatus(enum.StrEnum):
@@ -36,7 +41,7 @@ class Visit(CareRecordMixin, VersionedMixin, db.Model):
 
     __tablename__ = "visits"
     __table_args__ = (
-        sa.CheckConstraint("planned_minutes BETWEEN 1 AND 1440", name="planned_minutes"),
+        sa.CheckConstraint(PLANNED_MINUTES.sql("planned_minutes"), name="planned_minutes"),
         sa.CheckConstraint(
             "actual_end IS NULL OR actual_start IS NULL OR actual_end > actual_start",
             name="actual_order",
@@ -75,3 +80,17 @@ class Visit(CareRecordMixin, VersionedMixin, db.Model):
 
     service_user: Mapped[ServiceUser] = relationship()
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+
+
+class VisitCorrection(CareRecordMixin, db.Model):
+    """What a completed visit said before a correction: the replaced times and note, who
+    corrected it and when (``created_at``). The visit itself holds the corrected values."""
+
+    __tablename__ = "visit_corrections"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id"), index=True)
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    corrected_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    actual_start: Mapped[datetime | None]
+    actual_end: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)

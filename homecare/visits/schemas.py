@@ -12,9 +12,9 @@ from homecare.core.schema_fields import (
     QuerySchema,
     Timestamp,
 )
-from homecare.visits.models import VisitKind, VisitStatus
+from homecare.visits.models import PLANNED_MINUTES, VisitKind, VisitStatus
 
-Minutes = validate.Range(1, 1440)
+Minutes = PLANNED_MINUTES.schema_validator
 
 
 class VisitSchema(BaseSchema):
@@ -23,7 +23,7 @@ class VisitSchema(BaseSchema):
     staff_id = Id(required=True)
     kind = Choice(VisitKind, required=True)
     planned_start = Timestamp(required=True)
-    planned_minutes = Int(required=True, validate=Minutes)
+    planned_minutes = Int(required=True, validate=Minutes())
     status = Choice(VisitStatus, load_default=VisitStatus.PLANNED)
     actual_start = Timestamp(allow_none=True, load_default=None)
     actual_end = Timestamp(allow_none=True, load_default=None)
@@ -37,7 +37,7 @@ class VisitPatchSchema(BaseSchema):
     staff_id = Id()
     kind = Choice(VisitKind)
     planned_start = Timestamp()
-    planned_minutes = Int(validate=Minutes)
+    planned_minutes = Int(validate=Minutes())
     status = Choice(VisitStatus)
     actual_start = Timestamp(allow_none=True)
     actual_end = Timestamp(allow_none=True)

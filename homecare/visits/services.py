@@ -1,22 +1,50 @@
-"""Planning visits and logging what happened."""
+"""Planning visits and logging what happened: the one place that says how a visit
+may change, used alike by the planner, the visit pages and the API.
+
+A visit's life is a small state machine. A *planned* visit can be moved or given to
+another team member (by a coordinator), completed or marked missed (by the person who
+makes it, or a coordinator) or cancelled (by a coordinator). *Completed*, *missed* and
+*cancelled* are final, except that a completed visit's times and note can be corrected
+by its staff member or a coordinator for ``CORRECTION_DAYS`` after it ended; the values
+a correction replaces are kept (``VisitCorrection``).
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
+from homecare.core.errors import Conflict, DomainError, Forbidden
 from homecare.core.timeutil import utcnow
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
-from homecare.org.models import TEAM_ROLES, Staff
+from homecare.org.models import TEAM_ROLES, Role, Staff
 from homecare.service_users.models import ServiceUser
-from homecare.visits.models import Visit, VisitKind, VisitStatus
+from homecare.visits.models import (
+    PLANNED_MINUTES,
+    Visit,
+    VisitCorrection,
+    VisitKind,
+    VisitStatus,
+)
 
+#: Fields that place a visit in the plan: who, what kind, when, how long.
+PLAN_FIELDS = frozenset({"staff", "kind", "planned_start", "planned_minutes"})
+#: Fields that record what happened.
+RECORD_FIELDS = frozenset({"actual_start", "actual_end", "note"})
 #: Fields a visit update may change.
-EDITABLE_FIELDS = frozenset({"staff", "kind", "planned_start", "planned_minutes", "status",
-                             "actual_start", "actual_end", "note"})
+EDITABLE_FIELDS = PLAN_FIELDS | RECORD_FIELDS | {"status"}
+#: The statuses a visit in each status may be given.
+NEXT_STATUSES = {
+    VisitStatus.PLANNED: frozenset(VisitStatus),
+    VisitStatus.COMPLETED: frozenset({VisitStatus.COMPLETED}),
+    VisitStatus.MISSED: frozenset({VisitStatus.MISSED}),
+    VisitStatus.CANCELLED: frozenset({VisitStatus.CANCELLED}),
+}
+#: Days after a completed visit ended during which it can still be corrected.
+CORRECTION_DAYS = 3
 
 
 def _check_visit(errors: FieldErrors, visit: Visit) -> None:
@@ -24,8 +52,8 @@ def _check_visit(errors: FieldErrors, visit: Visit) -> None:
     errors.require(visit.staff.role in TEAM_ROLES
                    and visit.service_user.team_id in visit.staff.team_ids, "staff_id",
                    _("The visit must be made by a member of the user's team."))
-    errors.require(isinstance(visit.planned_minutes, int) and 1 <= visit.planned_minutes <= 1440,
-                   "planned_minutes", _("Planned duration is 1 to 1440 minutes."))
+    errors.require(PLANNED_MINUTES.holds(visit.planned_minutes), "planned_minutes",
+                   PLANNED_MINUTES.message())
     start, end = visit.actual_start, visit.actual_end
     if start is not None and end is not None and end <= start:
         errors.add("actual_end", _("The visit cannot end before it starts."))
@@ -70,8 +98,71 @@ def create_visit(**fields) -> Visit:
     return visit
 
 
-def update_visit(visit: Visit, **changes) -> Visit:
-    """Change a visit (e.g. complete it), re-checking every rule; a refused change leaves
+def _new_status(visit: Visit, changes: dict) -> VisitStatus | None:
+    try:
+        return VisitStatus(changes.get("status", visit.status))
+    except ValueError:
+        return None  # an unknown status is a validation error, reported by _apply
+
+
+def change_refusal(actor: Staff, visit: Visit, changes: dict) -> DomainError | None:
+    """Why ``actor`` may not make ``changes`` to ``visit`` (a 409 or 403), or None.
+
+    Assumes the access policy already let the actor act on the visit (its staff member
+    or a coordinator of the team). Pages ask this to offer only what is allowed.
+    """
+    coordinator = actor.role is Role.COORDINATOR
+    status = _new_status(visit, changes)
+    if visit.status in (VisitStatus.MISSED, VisitStatus.CANCELLED):
+        return Conflict(_("A missed or cancelled visit cannot be changed; plan a new one."))
+    if status is not None and status not in NEXT_STATUSES[visit.status]:
+        return Conflict(_("A completed visit stays completed; you can correct its times "
+                          "and note."))
+    if visit.status is VisitStatus.COMPLETED:
+        if PLAN_FIELDS & changes.keys():
+            return Conflict(_("Only a planned visit can be moved or given to someone else."))
+        if utcnow() - visit.actual_end > timedelta(days=CORRECTION_DAYS):
+            return Conflict(_("A visit can be corrected for %(days)d days after it ended.",
+                              days=CORRECTION_DAYS))
+    if not coordinator and PLAN_FIELDS & changes.keys():
+        return Forbidden(_("Only a coordinator moves a visit or gives it to someone else."))
+    if not coordinator and status is VisitStatus.CANCELLED and visit.status is not status:
+        return Forbidden(_("Only a coordinator cancels a visit."))
+    if not (coordinator or visit.staff_id == actor.id):
+        return Forbidden(_("Only the person who makes the visit, or a coordinator, records it."))
+    return None
+
+
+def may_change(actor: Staff, visit: Visit, **changes) -> bool:
+    """Whether the visit rules allow the change (for offering links and buttons)."""
+    return change_refusal(actor, visit, changes) is None
+
+
+def recording_refusal(actor: Staff, visit: Visit) -> DomainError | None:
+    """Why ``actor`` may not complete ``visit`` (or correct it, once completed), or None."""
+    return change_refusal(actor, visit, dict.fromkeys(RECORD_FIELDS)
+                          | {"status": VisitStatus.COMPLETED})
+
+
+def change_visit(actor: Staff, visit: Visit, **changes) -> Visit:
+    """The one way a visit changes once it exists: the rules of the state machine and who
+    may do what, then every field rule. A correction of a completed visit keeps the
+    values it replaces. Raises Conflict, Forbidden or ValidationFailed."""
+    refusal = change_refusal(actor, visit, changes)
+    if refusal is not None:
+        raise refusal
+    previous = {field: getattr(visit, field) for field in RECORD_FIELDS}
+    correcting = visit.status is VisitStatus.COMPLETED
+    _apply(visit, **changes)
+    if correcting and any(getattr(visit, f) != value for f, value in previous.items()):
+        db.session.add(VisitCorrection(visit_id=visit.id, service_user_id=visit.service_user_id,
+                                       corrected_by_id=actor.id, **previous))
+        db.session.flush()
+    return visit
+
+
+def _apply(visit: Visit, **changes) -> Visit:
+    """Change a visit's fields, re-checking every field rule; a refused change leaves
     the visit as it was."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:

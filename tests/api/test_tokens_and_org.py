@@ -72,7 +72,7 @@ def test_revoked_expired_and_deactivated_tokens_stop_working(api_as, org):
 
 
 def test_cookie_sessions_need_csrf_for_writes_bearer_requests_do_not(app, org, api_as):
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     browser = app.test_client()
     sign_in(browser, "admin")
@@ -138,7 +138,7 @@ def test_a_nul_character_is_a_422_not_a_server_error(api_as, org):
 
 
 def test_the_sign_in_form_refuses_a_nul_character_quietly(client, org):
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     refused = sign_in(client, "staff.a1\x00")
     assert refused.status_code == 400 and "tegn som ikke er tillatt" in refused.text

@@ -77,8 +77,9 @@ def test_completing_a_visit_by_patch(api_as, org):
     start = utcnow().replace(microsecond=0) - timedelta(hours=1)
     done = {"status": "completed", "actual_start": start.isoformat(),
             "actual_end": (start + timedelta(minutes=30)).isoformat()}
-    assert api_as(org.staff_a2).patch(path, json=done).status_code == 404
-    response = api_as(org.staff_a1).patch(path, json=done)
+    assert api_as(org.staff_a2).patch(path, json=done,
+                                      headers={"If-Match": '"1"'}).status_code == 404
+    response = api_as(org.staff_a1).patch(path, json=done, headers={"If-Match": '"1"'})
     assert response.status_code == 200 and response.json["status"] == "completed"
     assert response.json["version"] == 2
     assert api_as(org.staff_a1).patch(path, json={"note": "x"}, headers={"If-Match": '"1"'}

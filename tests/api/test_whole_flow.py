@@ -41,13 +41,14 @@ def test_a_client_knowing_only_the_contract_runs_a_service(api_as, org):
         "start_date": str(today), "checkin_interval_days": 14, "baseline_performance": 3,
         "baseline_satisfaction": 4}, expect=201).json
     visit_id = str(uuid.uuid4())
-    call("PUT", f"/visits/{visit_id}", {
+    planned = call("PUT", f"/visits/{visit_id}", {
         "service_user_id": user["id"], "staff_id": nurse["id"], "kind": "main",
         "planned_start": (now + timedelta(hours=1)).isoformat(), "planned_minutes": 45},
         expect=201)
     call("PATCH", f"/visits/{visit_id}", {
         "status": "completed", "actual_start": (now - timedelta(minutes=50)).isoformat(),
-        "actual_end": (now - timedelta(minutes=5)).isoformat()})
+        "actual_end": (now - timedelta(minutes=5)).isoformat()},
+        headers={"If-Match": planned.headers["ETag"]})
     check_in = f"/check-ins/{uuid.uuid4()}"
     body = {"goal_id": goal["id"], "date": str(today), "performance": 5, "satisfaction": 6,
             "got_expected_help": "yes", "could_influence": "partly", "satisfied": "yes"}
