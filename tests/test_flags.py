@@ -121,10 +121,11 @@ def test_staff_caseload_over_the_sections_cap(org, api_as):
     for _ in range(3):
         assign_responsible_contact(make_user(org.team_a1), org.staff_a1,
                                    utcnow() - timedelta(days=1))
-    assert staff_caseloads([org.staff_a1, org.coordinator_a1]) == {
-        org.staff_a1.id: (3, False), org.coordinator_a1.id: (0, False)}
+    found = staff_caseloads([org.staff_a1, org.coordinator_a1])
+    assert found == {org.staff_a1.id: (3, 10), org.coordinator_a1.id: (0, 10)}
+    assert not found[org.staff_a1.id].over_cap
     update_settings(org.section_a, caseload_cap=2)
-    assert staff_caseloads([org.staff_a1])[org.staff_a1.id] == (3, True)
+    assert staff_caseloads([org.staff_a1])[org.staff_a1.id].over_cap
     listed = {s["id"]: s for s in api_as(org.coordinator_a1).get("/staff").json}
     assert listed[org.staff_a1.id]["caseload"] == 3
     assert listed[org.staff_a1.id]["caseload_over_cap"] is True

@@ -89,9 +89,7 @@ def _no_reason(period: Period):
     contact = sa.exists().where(
         ResponsibleContactAssignment.service_user_id == entry.service_user_id,
         ResponsibleContactAssignment.staff_id == entry.actor_id,
-        ResponsibleContactAssignment.valid_from < period.end,
-        sa.or_(ResponsibleContactAssignment.valid_to.is_(None),
-               ResponsibleContactAssignment.valid_to > period.start))
+        ResponsibleContactAssignment.overlaps(period.start, period.end))
     return sa.and_(~visit, ~prompt, ~contact)
 
 

@@ -10,8 +10,7 @@ from homecare.care.planner import team_members, team_users
 from homecare.core.audit import record_reads
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
-from homecare.flags.service import staff_caseloads, user_flags
-from homecare.indicators.settings import settings_row
+from homecare.flags.service import Caseload, staff_caseloads, user_flags
 from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
 
@@ -47,13 +46,11 @@ class Candidate:
     """A team member who could become the responsible contact."""
 
     staff: Staff
-    caseload: int
-    over_cap_after: bool
+    caseload: Caseload
 
 
-def contact_candidates(user: ServiceUser) -> tuple[list[Candidate], int]:
-    """Active team members with their caseloads, and the section's cap (to warn, not block)."""
+def contact_candidates(user: ServiceUser) -> list[Candidate]:
+    """Active team members with their caseloads and caps (to warn, not block)."""
     members = team_members(user.team)
-    cap = settings_row(user.team.section).caseload_cap
     loads = staff_caseloads(members)
-    return [Candidate(s, loads[s.id][0], loads[s.id][0] + 1 > cap) for s in members], cap
+    return [Candidate(s, loads[s.id]) for s in members]

@@ -22,6 +22,7 @@ from homecare.core.timeutil import local_today
 from homecare.decisions.services import record_decision
 from homecare.extensions import db
 from homecare.flags.rules import Flag
+from homecare.indicators.settings import settings_row
 from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import assign_responsible_contact
@@ -42,7 +43,8 @@ def board(team_id):
 def choose_contact(user_id):
     """Choose the responsible contact, seeing each candidate's caseload against the cap."""
     user = load(ServiceUser, user_id, Action.COORDINATE)
-    candidates, cap = contact_candidates(user)
+    candidates = contact_candidates(user)
+    cap = settings_row(user.team.section).caseload_cap
     error = None
     if request.method == "POST":
         staff = db.session.get(Staff, request.form.get("staff_id", type=record_id) or 0)

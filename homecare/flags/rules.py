@@ -49,13 +49,6 @@ def active_goals_on(day: date) -> sa.ColumnElement[bool]:
                    Goal.status.not_in(INACTIVE_GOAL_STATUSES))
 
 
-def contact_covering(moment: datetime) -> sa.ColumnElement[bool]:
-    """The responsible-contact assignment in effect at an instant."""
-    return sa.and_(ResponsibleContactAssignment.valid_from <= moment,
-                   sa.or_(ResponsibleContactAssignment.valid_to.is_(None),
-                          ResponsibleContactAssignment.valid_to > moment))
-
-
 def goal_next_due(day: date) -> sa.ColumnElement:
     """``next_due``: the last check-in on or before ``day`` (else the start) + interval."""
     last = (sa.select(sa.func.max(CheckIn.date))
@@ -106,7 +99,7 @@ def visits_since_contact(moment: datetime) -> sa.Select:
              .where(main_done(counted), counted.actual_start > since)
              .correlate(contact).scalar_subquery())
     return sa.select(contact.service_user_id, contact.staff_id, count.label("since")).where(
-        contact_covering(moment))
+        contact.covers(moment))
 
 
 def caseloads_at(moment: datetime, day: date):
@@ -115,9 +108,7 @@ def caseloads_at(moment: datetime, day: date):
     contact = aliased(ResponsibleContactAssignment)
     return (sa.select(contact.staff_id, sa.func.count().label("caseload"))
             .join(ServiceUser, ServiceUser.id == contact.service_user_id)
-            .where(contact.valid_from <= moment,
-                   sa.or_(contact.valid_to.is_(None), contact.valid_to > moment),
-                   active_users_on(day))
+            .where(contact.covers(moment), active_users_on(day))
             .group_by(contact.staff_id).subquery("caseloads"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -113,9 +114,30 @@ def annotate_goals(goals: Sequence[Goal], *, day: date | None = None) -> list[Go
     return list(goals)
 
 
-def staff_caseloads(staff: Sequence) -> dict:
-    """Staff id -> (caseload, over the cap?): users active today whose responsible
-    contact they are as the day ends, against the lowest cap of their teams' sections.
+class Caseload(NamedTuple):
+    """How many users a person is responsible contact for, against their cap.
+
+    The cap is about the person: the lowest cap of the sections their teams belong to
+    (the strictest place they work), the section default when they have no team.
+    """
+
+    users: int
+    cap: int
+
+    @property
+    def over_cap(self) -> bool:
+        """Already above the cap."""
+        return self.users > self.cap
+
+    @property
+    def full(self) -> bool:
+        """One more user would put them above the cap (to warn, not block)."""
+        return self.users + 1 > self.cap
+
+
+def staff_caseloads(staff: Sequence) -> dict[int, Caseload]:
+    """Staff id -> their caseload (users active today whose responsible contact they are
+    as the day ends) and cap: the one definition, for the API, the flags and the board.
 
     Two queries, whatever the number of people.
     """
@@ -130,18 +152,15 @@ def staff_caseloads(staff: Sequence) -> dict:
         sa.select(totals.c.staff_id, totals.c.caseload)
         .where(totals.c.staff_id.in_([s.id for s in staff]))).all())
     caps = thresholds_by_team({t.id for s in staff for t in s.teams})
-    result = {}
-    for person in staff:
-        cap = min((caps[t.id].caseload_cap for t in person.teams if t.id in caps),
-                  default=DEFAULT_SETTINGS.caseload_cap)
-        load = loads.get(person.id, 0)
-        result[person.id] = (load, load > cap)
-    return result
+    return {person.id: Caseload(loads.get(person.id, 0), min(
+        (caps[t.id].caseload_cap for t in person.teams if t.id in caps),
+        default=DEFAULT_SETTINGS.caseload_cap)) for person in staff}
 
 
 def annotate_staff(staff: Sequence) -> list:
     """Attach ``caseload`` and ``caseload_over_cap`` to each staff record for the API."""
     found = staff_caseloads(staff)
     for person in staff:
-        person.caseload, person.caseload_over_cap = found.get(person.id, (0, False))
+        person.caseload = found[person.id].users
+        person.caseload_over_cap = found[person.id].over_cap
     return list(staff)

@@ -59,9 +59,7 @@ def _main_visits_with_contact(team_ids, window: Window):
                   by_contact.label("by_contact"))
         .join(users, users.c.user_id == Visit.service_user_id)
         .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
-                                    contact.valid_from <= Visit.actual_start,
-                                    sa.or_(contact.valid_to.is_(None),
-                                           contact.valid_to > Visit.actual_start)))
+                                    contact.covers(Visit.actual_start)))
         .where(_completed(Visit, VisitKind.MAIN, window.starts, window.ends))
         .subquery("main_visits")
     )
@@ -226,9 +224,7 @@ def goal_progress(team_ids, window: Window, settings) -> dict[int, Parts]:
 
 def _contacts_at_end_of(window: Window):
     contact = aliased(ResponsibleContactAssignment)
-    moment = window.end_of_day
-    return contact, sa.and_(contact.valid_from <= moment,
-                            sa.or_(contact.valid_to.is_(None), contact.valid_to > moment))
+    return contact, contact.covers(window.end_of_day)
 
 
 def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:

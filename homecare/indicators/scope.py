@@ -45,8 +45,7 @@ def users_in_teams(day: date, team_ids: list[int]):
         sa.select(TeamPeriod.service_user_id.label("user_id"), TeamPeriod.team_id,
                   ServiceUser.needs_proxy, ServiceUser.service_start, ServiceUser.service_end)
         .join(ServiceUser, ServiceUser.id == TeamPeriod.service_user_id)
-        .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.valid_from <= day,
-               sa.or_(TeamPeriod.valid_to.is_(None), TeamPeriod.valid_to > day),
+        .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(day),
                ServiceUser.deleted_at.is_(None))
         .subquery("scope_users")
     )

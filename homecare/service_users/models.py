@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
@@ -94,7 +95,32 @@ class NextOfKin(CareRecordMixin, db.Model):
     service_user: Mapped[ServiceUser] = relationship(back_populates="next_of_kin")
 
 
-class TeamPeriod(CareRecordMixin, db.Model):
+class PeriodMixin:
+    """A record in force over ``[valid_from, valid_to)``; ``valid_to`` null means still in
+    force. ``covers`` is the one definition of "in force at a moment", in Python and in
+    SQL (also on aliases, and against a column such as a visit's start)."""
+
+    #: The CHECK every period table carries.
+    PERIOD_ORDER = "valid_to IS NULL OR valid_to > valid_from"
+
+    @hybrid_method
+    def covers(self, moment) -> bool:
+        """Whether the period was in force at ``moment``."""
+        return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
+
+    @covers.expression
+    @classmethod
+    def _covers(cls, moment) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.valid_from <= moment,
+                       sa.or_(cls.valid_to.is_(None), cls.valid_to > moment))
+
+    @classmethod
+    def overlaps(cls, start, end) -> sa.ColumnElement[bool]:
+        """SQL: the period was in force at some moment of ``[start, end)``."""
+        return sa.and_(cls.valid_from < end, sa.or_(cls.valid_to.is_(None), cls.valid_to > start))
+
+
+class TeamPeriod(PeriodMixin, CareRecordMixin, db.Model):
     """Which team a user belonged to, over ``[valid_from, valid_to)`` in local dates.
 
     A user counts for the team whose period covers the reference date; ``valid_to`` null
@@ -103,7 +129,7 @@ class TeamPeriod(CareRecordMixin, db.Model):
 
     __tablename__ = "service_user_teams"
     __table_args__ = (
-        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="period_order"),
+        sa.CheckConstraint(PeriodMixin.PERIOD_ORDER, name="period_order"),
         sa.Index(
             "uq_service_user_teams_open",
             "service_user_id",
@@ -125,7 +151,7 @@ class TeamPeriod(CareRecordMixin, db.Model):
     team: Mapped[Team] = relationship()
 
 
-class ResponsibleContactAssignment(CareRecordMixin, db.Model):
+class ResponsibleContactAssignment(PeriodMixin, CareRecordMixin, db.Model):
     """The responsible contact (tjenesteansvarlig) of a user over ``[valid_from, valid_to)``.
 
     Assignments form a history; at most one covers any instant. The service layer checks
@@ -134,7 +160,7 @@ class ResponsibleContactAssignment(CareRecordMixin, db.Model):
 
     __tablename__ = "responsible_contacts"
     __table_args__ = (
-        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="period_order"),
+        sa.CheckConstraint(PeriodMixin.PERIOD_ORDER, name="period_order"),
         sa.Index(
             "uq_responsible_contacts_open",
             "service_user_id",
@@ -155,8 +181,4 @@ class ResponsibleContactAssignment(CareRecordMixin, db.Model):
 
     service_user: Mapped[ServiceUser] = relationship(back_populates="contact_assignments")
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
-
-    def covers(self, moment: datetime) -> bool:
-        """Whether this assignment was in effect at the given instant."""
-        return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
 

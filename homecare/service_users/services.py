@@ -15,7 +15,6 @@ from homecare.core.national_id import InvalidNationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
-from homecare.flags.rules import contact_covering
 from homecare.org.models import TEAM_ROLES, Staff, Team
 from homecare.scheduler.prompts import readdress
 from homecare.service_users.models import (
@@ -141,7 +140,8 @@ def current_contacts(user_ids: list, at: datetime | None = None) -> dict:
     rows = db.session.execute(
         sa.select(ResponsibleContactAssignment.service_user_id,
                   ResponsibleContactAssignment.staff_id).where(
-            ResponsibleContactAssignment.service_user_id.in_(user_ids), contact_covering(at)))
+            ResponsibleContactAssignment.service_user_id.in_(user_ids),
+            ResponsibleContactAssignment.covers(at)))
     return dict(rows.all())
 
 
@@ -184,7 +184,8 @@ def responsible_contact_at(user: ServiceUser, moment: datetime
     """The assignment covering an instant, if any."""
     return db.session.scalar(
         sa.select(ResponsibleContactAssignment).where(
-            ResponsibleContactAssignment.service_user_id == user.id, contact_covering(moment)))
+            ResponsibleContactAssignment.service_user_id == user.id,
+            ResponsibleContactAssignment.covers(moment)))
 
 
 def _check_contact_candidate(errors: FieldErrors, user: ServiceUser, staff: Staff) -> None:

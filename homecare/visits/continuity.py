@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from homecare.core.timeutil import local_date_of, start_of_local_day
 from homecare.extensions import db
-from homecare.flags.rules import contact_covering
 from homecare.indicators.settings import thresholds_by_team
 from homecare.org.models import Staff
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
@@ -98,7 +97,8 @@ def continuity_of(user: ServiceUser, staff: Staff, kind: VisitKind, start: datet
     """
     assignment = db.session.scalar(
         sa.select(ResponsibleContactAssignment)
-        .where(ResponsibleContactAssignment.service_user_id == user.id, contact_covering(start)))
+        .where(ResponsibleContactAssignment.service_user_id == user.id,
+               ResponsibleContactAssignment.covers(start)))
     every_n = thresholds_by_team([user.team_id])[user.team_id].contact_every_n
     without = None
     if assignment is not None and kind is VisitKind.MAIN:

@@ -13,7 +13,6 @@ from homecare.extensions import db
 from homecare.flags.rules import (
     active_goals_on,
     active_users_on,
-    contact_covering,
     has_what_matters,
 )
 from homecare.flags.service import user_flags
@@ -81,7 +80,7 @@ def _what_matters_missing(actor: Staff, day: date) -> list[dict]:
              .order_by(ServiceUser.service_start, ServiceUser.full_name))
     if actor.role is not Role.COORDINATOR:
         mine = sa.select(Contact.service_user_id).where(Contact.staff_id == actor.id,
-                                                         contact_covering(utcnow()))
+                                                         Contact.covers(utcnow()))
         query = query.where(ServiceUser.id.in_(mine))
     return [{"service_user": _ref(u), "service_start": u.service_start,
              "days_since_start": (day - u.service_start).days}
