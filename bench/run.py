@@ -278,7 +278,7 @@ def checkin_job(database: str, runs: int) -> dict:
     from homecare import create_app
     from homecare.core.timeutil import local_today
     from homecare.extensions import db
-    from homecare.scheduler.prompts import checkin_prompts
+    from homecare.prompts.service import checkin_prompts
 
     app = create_app()
     samples, touched = [], 0

@@ -8,7 +8,8 @@ from homecare.decisions.models import Decision, decision_participants
 from homecare.goals.models import CheckIn, Goal
 from homecare.indicators.models import IndicatorSnapshot, SectionSettings, SettingsChange
 from homecare.org.models import Section, Staff, Team, staff_teams
-from homecare.scheduler.models import JobRun, Prompt
+from homecare.prompts.models import Prompt
+from homecare.scheduler.models import JobRun
 from homecare.service_users.models import (
     NextOfKin,
     ResponsibleContactAssignment,

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
-from homecare.core.timeutil import utcnow
+from homecare.core.timeutil import local_today, utcnow
 from homecare.extensions import db
 from homecare.indicators.settings import update_settings
 from homecare.service_users.models import ResponsibleContactAssignment
@@ -51,3 +52,115 @@ def test_covers_means_the_same_in_python_and_in_sql(org, offset, covered):
     in_sql = db.session.scalar(sa.select(ResponsibleContactAssignment.covers(moment)).where(
         ResponsibleContactAssignment.id == assignment.id))
     assert bool(in_sql) is assignment.covers(moment) is covered
+
+
+# --- Follow-up prompts agree with the goal's flag -----------------------------------
+
+def a_goal_due(org, interval=14, started_days_ago=20):
+    """staff.a1's user with a goal whose follow-up fell due ``started - interval`` ago,
+    after the daily job has recorded the prompt."""
+    from homecare.goals.services import create_goal
+    from homecare.scheduler.runner import run_job
+
+    today = local_today()
+    user = make_user(org.team_a1, full_name="Astrid Berg", start=today - timedelta(days=40))
+    assign_responsible_contact(user, org.staff_a1, utcnow() - timedelta(days=30))
+    goal = create_goal(user=user, created_by=org.staff_a1, description="Gå til butikken",
+                       expressed_by="user", start_date=today - timedelta(days=started_days_ago),
+                       checkin_interval_days=interval)
+    run_job("checkin_prompts", today)
+    return goal
+
+
+def worklist_goals(api_as, who) -> list[str]:
+    return [d["goal_id"] for d in api_as(who).get("/worklist").json["checkins_due"]]
+
+
+def test_a_longer_interval_takes_the_follow_up_off_the_worklist_and_the_page(api_as, client,
+                                                                           org):
+    goal = a_goal_due(org)
+    staff = api_as(org.staff_a1)
+    assert worklist_goals(api_as, org.staff_a1) == [str(goal.id)]
+    read = staff.get(f"/goals/{goal.id}")
+    assert read.json["flag"] == "checkin_due"
+    changed = staff.patch(f"/goals/{goal.id}", json={"checkin_interval_days": 28},
+                          headers={"If-Match": read.headers["ETag"]})
+    assert changed.status_code == 200 and changed.json["flag"] is None
+    assert worklist_goals(api_as, org.staff_a1) == []
+    sign_in(client, "staff.a1")
+    assert f"/goals/{goal.id}/check-in" not in client.get("/today").text
+
+
+def test_a_goal_on_hold_or_followed_up_early_has_no_prompt(api_as, client, org):
+    from homecare.goals.services import change_goal_status, record_check_in
+
+    held = a_goal_due(org)
+    early = a_goal_due(org, interval=28, started_days_ago=25)  # due in three days
+    change_goal_status(held, "on_hold")
+    record_check_in(goal=early, recorded_by=org.staff_a1, date=local_today(),
+                    got_expected_help="yes", could_influence="yes", satisfied="yes")
+    with time_machine.travel(utcnow() + timedelta(days=4), tick=False):
+        assert worklist_goals(api_as, org.staff_a1) == []
+        assert api_as(org.staff_a1).get(f"/goals/{early.id}").json["flag"] is None
+        sign_in(client, "staff.a1")
+        page = client.get("/today").text
+    assert f"/goals/{held.id}/check-in" not in page
+    assert f"/goals/{early.id}/check-in" not in page
+
+
+# --- Every kind of reminder reaches someone, with what to do ------------------------
+
+def a_user_needing_everything(org, *, service_type="long_term"):
+    """Twenty days in: no what-matters conversation and no decision; contact staff.a1."""
+    user = make_user(org.team_a1, full_name="Per Hansen", service_type=service_type,
+                     start=local_today() - timedelta(days=20))
+    assign_responsible_contact(user, org.staff_a1, utcnow() - timedelta(days=19))
+    return user
+
+
+def prompts_of(api_as, who, user) -> dict[str, str]:
+    """Kind -> link of the caller's prompts about ``user``."""
+    return {p["kind"]: p["link"] for p in api_as(who).get("/worklist").json["prompts"]
+            if p["service_user"]["id"] == str(user.id)}
+
+
+def test_what_matters_reminders_reach_the_contact_in_the_api_and_on_the_page(api_as, client,
+                                                                           org):
+    user = a_user_needing_everything(org)
+    link = f"/users/{user.id}/what-matters/new"
+    assert prompts_of(api_as, org.staff_a1, user) == {"what_matters_missing": link}
+    sign_in(client, "staff.a1")
+    today = client.get("/today").text
+    asked = today[today.index('id="asked-heading"'):]
+    assert "Per Hansen" in asked and "badge warn" in asked.split("</li>")[0]
+
+
+@pytest.mark.parametrize("service_type", ["long_term", "short_term"])
+def test_decisions_missing_after_fourteen_days_agree_in_flag_prompt_and_pages(
+        api_as, client, org, service_type):
+    user = a_user_needing_everything(org, service_type=service_type)
+    coordinator = api_as(org.coordinator_a1)
+    assert "decision_missing" in coordinator.get(f"/service-users/{user.id}").json["flags"]
+    link = f"/users/{user.id}/decisions/new"
+    assert prompts_of(api_as, org.coordinator_a1, user)["decision_missing"] == link
+    assert "decision_missing" not in prompts_of(api_as, org.staff_a1, user)  # the team's
+    sign_in(client, "coord.a1")
+    assert link in client.get("/today").text
+    assert link in client.get(f"/teams/{org.team_a1.id}/board").text
+
+
+def test_an_overdue_review_reaches_the_coordinators(api_as, client, org):
+    from homecare.decisions.services import record_decision
+
+    user = a_user_needing_everything(org)
+    today = local_today()
+    record_decision(user=user, created_by=org.coordinator_a1, decided_on=today - timedelta(
+        days=10), participants=[org.coordinator_a1], user_participated=True,
+        goal_statement="Mål", services="T", reasons="G", valid_from=today - timedelta(days=10),
+        review_on=today - timedelta(days=1))
+    found = prompts_of(api_as, org.coordinator_a1, user)
+    assert "decision_missing" not in found
+    assert found["decision_review_overdue"] == f"/users/{user.id}/decisions/new"
+    sign_in(client, "coord.a1")
+    board = client.get(f"/teams/{org.team_a1.id}/board").text
+    assert "Evaluer teambeslutningen sammen med brukeren" in board

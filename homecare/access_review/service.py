@@ -19,7 +19,7 @@ from homecare.core.audit import LIST_READ_PREFIX, AuditAction, AuditEntry, acces
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff, Team
-from homecare.scheduler.models import Prompt
+from homecare.prompts.models import Prompt
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 from homecare.visits.models import Visit
 

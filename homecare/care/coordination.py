@@ -14,7 +14,7 @@ from homecare.care.forms import DecisionForm
 from homecare.care.planner import team_members
 from homecare.care.views import blueprint
 from homecare.core.access import Action
-from homecare.core.audit import record_read
+from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import ValidationFailed
 from homecare.core.lookup import actor, load
@@ -26,6 +26,7 @@ from homecare.indicators.settings import settings_row
 from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import assign_responsible_contact
+from homecare.worklist.service import prompts_for
 
 
 @blueprint.route("/teams/<id:team_id>/board")
@@ -35,7 +36,10 @@ def board(team_id):
     flag = request.args.get("flag") or None
     if flag is not None and flag not in {f.value for f in Flag}:
         abort(400)
+    prompts = prompts_for(actor(), local_today(), team.id)
+    record_reads([item["service_user"]["id"] for item in prompts], "team board: reminders")
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
+                           prompts=prompts,
                            flag=flag, teams=actor().teams, flags=list(Flag))
 
 

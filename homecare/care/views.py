@@ -15,6 +15,7 @@ from homecare.care.services import user_page
 from homecare.core.access import Action, permits
 from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
+from homecare.prompts.rules import TEAM_KINDS
 from homecare.service_users.models import ServiceUser
 from homecare.visits.services import recording_refusal
 from homecare.worklist.service import worklist_for
@@ -37,7 +38,8 @@ def today():
     Leaders and administrators get 403 from the access policy inside the worklist.
     """
     day = local_today()
-    return render_template("care/today.html", day=day, work=worklist_for(actor(), day))
+    return render_template("care/today.html", day=day, work=worklist_for(actor(), day),
+                           team_kinds=[kind.value for kind in TEAM_KINDS])
 
 
 @blueprint.route("/users/<uuid:user_id>")

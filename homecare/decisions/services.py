@@ -11,8 +11,6 @@ from homecare.core.validation import FieldErrors
 from homecare.decisions.models import Decision, DecisionStatus
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Staff
-from homecare.scheduler import prompts
-from homecare.scheduler.models import PromptKind
 from homecare.service_users.models import ServiceUser
 
 #: Fields a decision update may change.
@@ -56,7 +54,6 @@ def record_decision(*, user: ServiceUser, created_by: Staff, decided_on: date,
     decision = Decision(service_user=user, created_by_id=created_by.id, **values)
     db.session.add(decision)
     db.session.flush()
-    prompts.resolve_for_user(user.id, PromptKind.DECISION_MISSING)
     return decision
 
 

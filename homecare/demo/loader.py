@@ -20,6 +20,7 @@ from homecare.core.timeutil import local_today, local_zone, utcnow
 from homecare.decisions.services import record_decision
 from homecare.demo import texts
 from homecare.extensions import db
+from homecare.flags.rules import DECISION_AFTER_DAYS
 from homecare.goals.models import Answer, ExpressedBy, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
@@ -335,8 +336,8 @@ class _Demo:
             Profession.OCCUPATIONAL_THERAPIST, Profession.PHYSIOTHERAPIST)]
         made = 0
         for index, user in enumerate(users):
-            old_enough = user.service_start <= self.today - timedelta(days=14)
-            if user.service_type is not ServiceType.LONG_TERM or not old_enough or index % 8 == 6:
+            old_enough = user.service_start <= self.today - timedelta(days=DECISION_AFTER_DAYS)
+            if not old_enough or index % 8 == 6:
                 continue  # index % 8 == 6: decision missing
             decided = user.service_start + timedelta(days=self.rng.randint(3, 12))
             review = decided + timedelta(days=180)

@@ -34,6 +34,10 @@ class Flag(enum.StrEnum):
 
 
 INACTIVE_GOAL_STATUSES = (GoalStatus.PROPOSED, GoalStatus.ON_HOLD)
+#: A team decision is expected once a service has lasted this many days (DOMAIN.md:
+#: decisions are written for services lasting more than 14 days), whatever was expected
+#: at intake.
+DECISION_AFTER_DAYS = 14
 
 
 def active_users_on(day: date) -> sa.ColumnElement[bool]:
@@ -128,9 +132,12 @@ def decision_in_force_on(day: date) -> sa.ColumnElement[bool]:
                    Decision.status != DecisionStatus.REVOKED)
 
 
-def needs_decision_on(day: date) -> sa.ColumnElement[bool]:
-    """Users whose service has lasted 14 days or more by ``day``."""
-    return ServiceUser.service_start <= day - timedelta(days=14)
+def needs_decision_on(day: date, service_start=ServiceUser.service_start
+                      ) -> sa.ColumnElement[bool]:
+    """Users whose service has lasted ``DECISION_AFTER_DAYS`` or more by ``day``: the one
+    definition for the flag, the prompt and the ``decision_coverage`` indicator (which
+    passes its own ``service_start`` column)."""
+    return service_start <= day - timedelta(days=DECISION_AFTER_DAYS)
 
 
 def has_what_matters() -> sa.ColumnElement[bool]:

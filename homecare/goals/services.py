@@ -12,7 +12,6 @@ from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.goals.models import CLOSED_STATUSES, Answer, CheckIn, ExpressedBy, Goal, GoalStatus
 from homecare.org.models import Staff
-from homecare.scheduler import prompts
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -145,5 +144,4 @@ def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
                        recorded_by_id=recorded_by.id, **answers)
     db.session.add(check_in)
     db.session.flush()
-    prompts.resolve_for_goal(goal.id)
     return check_in

@@ -21,6 +21,7 @@ from homecare.flags.rules import (
     caseloads_at,
     decision_in_force_on,
     goal_next_due,
+    needs_decision_on,
 )
 from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
@@ -265,7 +266,7 @@ def decision_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
                                                 decision_in_force_on(day),
                                                 Decision.review_on < day)
                .scalar_subquery())
-    counted = users.c.service_start <= day - timedelta(days=14)
+    counted = needs_decision_on(day, users.c.service_start)
     rows = db.session.execute(
         sa.select(users.c.team_id,
                   sa.func.sum(sa.case((sa.and_(counted, in_force), 1), else_=0)).label("num"),

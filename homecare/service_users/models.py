@@ -16,7 +16,8 @@ from homecare.org.models import Staff, Team
 
 
 class ServiceType(enum.StrEnum):
-    """Short-term services need no team decision; long-term (over 14 days) do."""
+    """What the service was expected to be at intake. A team decision is expected once a
+    service has lasted 14 days, whatever was expected (``flags.rules.needs_decision_on``)."""
 
     SHORT_TERM = "short_term"
     LONG_TERM = "long_term"

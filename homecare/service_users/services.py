@@ -16,7 +16,6 @@ from homecare.core.timeutil import local_today, utcnow
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Staff, Team
-from homecare.scheduler.prompts import readdress
 from homecare.service_users.models import (
     NextOfKin,
     ResponsibleContactAssignment,
@@ -233,8 +232,6 @@ def assign_responsible_contact(user: ServiceUser, staff: Staff, starting: dateti
             assigned_by, "id", None))
     db.session.add(assignment)
     db.session.flush()
-    if starting <= utcnow():
-        readdress(user.id, staff.id)
     return assignment
 
 

@@ -13,8 +13,6 @@ from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Staff
-from homecare.scheduler import prompts
-from homecare.scheduler.models import PromptKind
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import Present, WhatMattersConversation
 
@@ -56,7 +54,6 @@ def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_d
     )
     db.session.add(conversation)
     db.session.flush()
-    prompts.resolve_for_user(user.id, PromptKind.WHAT_MATTERS_MISSING)
     return conversation
 
 

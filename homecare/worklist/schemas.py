@@ -29,8 +29,24 @@ class WorklistVisitSchema(BaseSchema):
     first_goal = fields.String(allow_none=True)
 
 
+class PromptSchema(BaseSchema):
+    #: ``checkin_due``, ``what_matters_missing``, ``decision_missing`` or
+    #: ``decision_review_overdue``.
+    kind = fields.String()
+    service_user = fields.Nested(UserRefSchema)
+    goal_id = fields.UUID(allow_none=True)
+    #: For follow-ups: the goal in the user's own words.
+    goal = fields.String(allow_none=True)
+    decision_id = fields.UUID(allow_none=True)
+    due_date = Date()
+    days_overdue = fields.Integer()
+    #: What to do, in the caller's language.
+    action = fields.String()
+    #: The page where it is done.
+    link = fields.String()
+
+
 class CheckinDueSchema(BaseSchema):
-    prompt_id = fields.UUID()
     goal_id = fields.UUID()
     service_user = fields.Nested(UserRefSchema)
     #: The goal in the user's own words.
@@ -54,6 +70,8 @@ class TeamFlagsSchema(BaseSchema):
 class WorklistSchema(BaseSchema):
     date = Date()
     visits = fields.List(fields.Nested(WorklistVisitSchema))
+    #: Every reminder for the caller: follow-ups, what-matters, decisions, reviews.
+    prompts = fields.List(fields.Nested(PromptSchema))
     checkins_due = fields.List(fields.Nested(CheckinDueSchema))
     what_matters_missing = fields.List(fields.Nested(WhatMattersMissingSchema))
     #: Coordinators: every flagged user of their teams (empty for others).

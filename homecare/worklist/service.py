@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from homecare.core.access import visible_service_users
 from homecare.core.audit import record_reads
@@ -18,7 +20,9 @@ from homecare.flags.rules import (
 from homecare.flags.service import user_flags
 from homecare.goals.models import Goal
 from homecare.org.models import Role, Staff
-from homecare.scheduler.models import Prompt, PromptKind
+from homecare.prompts.models import PromptKind
+from homecare.prompts.rules import open_prompts
+from homecare.prompts.service import for_actor, with_addressee
 from homecare.service_users.models import ResponsibleContactAssignment as Contact
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
@@ -52,26 +56,51 @@ def _visits(actor: Staff, day: date) -> list[dict]:
              "first_goal": goals.get(u.id)} for v, u in rows]
 
 
-def _addressed_to(actor: Staff):
-    """Prompts for the actor: theirs, and for coordinators the team's unaddressed ones."""
-    mine = Prompt.addressed_to_id == actor.id
-    if actor.role is Role.COORDINATOR:
-        return sa.or_(mine, sa.and_(Prompt.addressed_to_id.is_(None),
-                                    Prompt.team_id.in_(sorted(actor.team_ids))))
-    return mine
+#: What each prompt asks for, as the worklist says it.
+ACTIONS = {
+    PromptKind.CHECKIN_DUE: (_l("Follow up the goal with the user"), "care.check_in"),
+    PromptKind.WHAT_MATTERS_MISSING: (_l("Ask «What matters to you?»"), "care.what_matters"),
+    PromptKind.DECISION_MISSING: (_l("Make the team decision with the user"),
+                                  "care.new_decision"),
+    PromptKind.DECISION_REVIEW_OVERDUE: (_l("Review the team decision with the user"),
+                                         "care.new_decision"),
+}
 
 
-def _checkins_due(actor: Staff, day: date) -> list[dict]:
-    rows = db.session.execute(
-        sa.select(Prompt, Goal.description, ServiceUser)
-        .join(Goal, Goal.id == Prompt.goal_id)
-        .join(ServiceUser, ServiceUser.id == Prompt.service_user_id)
-        .where(Prompt.kind == PromptKind.CHECKIN_DUE, Prompt.resolved_at.is_(None),
-               Prompt.due_date <= day, _addressed_to(actor), visible_service_users(actor))
-        .order_by(Prompt.due_date, ServiceUser.full_name)).all()
-    return [{"prompt_id": p.id, "goal_id": p.goal_id, "service_user": _ref(u), "goal": text,
-             "due_date": p.due_date, "days_overdue": max(0, (day - p.due_date).days)}
-            for p, text, u in rows]
+def _link(kind: PromptKind, user_id, goal_id) -> str:
+    endpoint = ACTIONS[kind][1]
+    if kind is PromptKind.CHECKIN_DUE:
+        return url_for(endpoint, user_id=user_id, goal_id=goal_id)
+    return url_for(endpoint, user_id=user_id)
+
+
+def prompts_for(actor: Staff, day: date, team_id: int | None = None) -> list[dict]:
+    """Every prompt open for ``actor`` on ``day`` (one query): the user's responsible
+    contact's, and for a coordinator the team's; each with what to do and a link."""
+    found = open_prompts(day, visible_service_users(actor))
+    rows = for_actor(actor, with_addressee(found)).subquery("mine")
+    query = (sa.select(rows, ServiceUser, Goal.description)
+             .join(ServiceUser, ServiceUser.id == rows.c.user_id)
+             .outerjoin(Goal, Goal.id == rows.c.goal_id)
+             .order_by(rows.c.due, ServiceUser.full_name, rows.c.kind))
+    if team_id is not None:
+        query = query.where(rows.c.team_id == team_id)
+    items = []
+    for row in db.session.execute(query):
+        kind = PromptKind(row.kind)
+        items.append({"kind": kind, "service_user": _ref(row.ServiceUser), "goal_id": row.goal_id,
+                      "goal": row.description, "decision_id": row.decision_id,
+                      "due_date": row.due, "days_overdue": max(0, (day - row.due).days),
+                      "action": str(ACTIONS[kind][0]),
+                      "link": _link(kind, row.user_id, row.goal_id)})
+    return items
+
+
+def _checkins_due(prompts: list[dict]) -> list[dict]:
+    """The follow-up prompts, in the worklist's contract shape."""
+    return [{key: item[key] for key in ("goal_id", "service_user", "goal", "due_date",
+                                        "days_overdue")}
+            for item in prompts if item["kind"] is PromptKind.CHECKIN_DUE]
 
 
 def _what_matters_missing(actor: Staff, day: date) -> list[dict]:
@@ -99,12 +128,15 @@ def _team_flags(actor: Staff, day: date) -> list[dict]:
 
 
 def worklist_for(actor: Staff, day: date) -> dict:
-    """Today's visits, follow-ups due, users not yet asked, and (coordinators) every
-    flagged user of their teams. Every user shown is logged as read."""
-    body = {"date": day, "visits": _visits(actor, day), "checkins_due": _checkins_due(actor, day),
+    """Today's visits, every prompt for the caller (follow-ups due among them), users not
+    yet asked, and (coordinators) every flagged user of their teams. Every user shown is
+    logged as read."""
+    prompts = prompts_for(actor, day)
+    body = {"date": day, "visits": _visits(actor, day), "prompts": prompts,
+            "checkins_due": _checkins_due(prompts),
             "what_matters_missing": _what_matters_missing(actor, day),
             "team_flags": _team_flags(actor, day)}
-    shown = [item["service_user"]["id"] for part in ("visits", "checkins_due",
+    shown = [item["service_user"]["id"] for part in ("visits", "prompts",
                                                      "what_matters_missing", "team_flags")
              for item in body[part]]
     record_reads(shown, "worklist")

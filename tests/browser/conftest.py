@@ -45,7 +45,7 @@ class LiveServer:
         from homecare.core.timeutil import local_today, local_zone
         from homecare.goals.services import create_goal
         from homecare.org.models import Staff
-        from homecare.scheduler.prompts import checkin_prompts
+        from homecare.prompts.service import checkin_prompts
         from homecare.service_users.services import assign_responsible_contact
         from homecare.visits.services import create_visit
         from tests.factories import make_user

@@ -1,4 +1,6 @@
-"""Prompts with frozen time: on the due day, once, resolved, moved with the contact."""
+"""The stored record of prompts, with frozen time: raised on the due day, once, settled
+and moved by the next run of the job (what the worklist shows is derived: see
+tests/test_one_rule.py)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -8,7 +10,7 @@ import time_machine
 from homecare.core.timeutil import local_zone
 from homecare.extensions import db
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
-from homecare.scheduler.models import Prompt, PromptKind
+from homecare.prompts.models import Prompt, PromptKind
 from homecare.scheduler.runner import run_job
 from homecare.service_users.services import assign_responsible_contact
 from homecare.what_matters.services import record_conversation
@@ -61,6 +63,7 @@ def test_a_check_in_resolves_the_prompt_and_the_next_falls_due_an_interval_later
     with at(answered):
         record_check_in(goal=goal, recorded_by=org.staff_a1, date=answered,
                         got_expected_help="yes", could_influence="yes", satisfied="yes")
+        run_job("checkin_prompts", answered)
     assert prompts(open_only=True) == []
     next_due = answered + timedelta(days=14)
     with at(next_due - timedelta(days=1)):
@@ -92,6 +95,7 @@ def test_a_new_responsible_contact_takes_over_open_prompts(app, org):
     with at(due):
         run_job("checkin_prompts", due)
         assign_responsible_contact(goal.service_user, org.coordinator_a1)
+        run_job("checkin_prompts", due, trigger="manual")
     db.session.expire_all()
     assert [p.addressed_to_id for p in prompts()] == [org.coordinator_a1.id]
 
@@ -108,34 +112,42 @@ def test_what_matters_reminders_three_days_in_and_resolved_by_the_conversation(a
         assert len(prompts(PromptKind.WHAT_MATTERS_MISSING, open_only=True)) >= 1
         record_conversation(user=user, recorded_by=org.staff_a1, conversation_date=day,
                             asked_by=org.staff_a1, present=["user"], in_own_words="Å gå ut")
+        run_job("what_matters_reminders", day, trigger="manual")
     mine = [p for p in prompts(PromptKind.WHAT_MATTERS_MISSING) if p.service_user_id == user.id]
     assert len(mine) == 1 and mine[0].resolved_at is not None
 
 
-def test_decision_reminders_for_long_term_users_and_overdue_reviews(app, org):
+def test_decision_reminders_after_fourteen_days_and_for_overdue_reviews(app, org):
+    """The 14-day rule holds whatever the service was expected to be at intake."""
     from homecare.decisions.services import record_decision
 
     with at(START):
         long_term = make_user(org.team_a1, start=START, service_type="long_term")
-        make_user(org.team_a1, start=START, service_type="short_term")
+        short_term = make_user(org.team_a1, start=START, service_type="short_term")
+    with at(START + timedelta(days=13)):
+        run_job("decision_reminders", START + timedelta(days=13))
+    assert prompts(PromptKind.DECISION_MISSING) == []
     day = START + timedelta(days=14)
     with at(day):
         run_job("decision_reminders", day)
-        missing = [p for p in prompts(PromptKind.DECISION_MISSING)
-                   if p.service_user_id == long_term.id]
-        assert len(missing) == 1
+        missing = prompts(PromptKind.DECISION_MISSING)
+        assert {p.service_user_id for p in missing} == {long_term.id, short_term.id}
+        assert {p.addressed_to_id for p in missing} == {None}  # the team decides
         record_decision(user=long_term, created_by=org.coordinator_a1, decided_on=day,
                         participants=[org.coordinator_a1], user_participated=True,
                         goal_statement="Mål", services="T", reasons="G", valid_from=day,
                         review_on=day + timedelta(days=7))
+    with at(day + timedelta(days=7)):
+        run_job("decision_reminders", day + timedelta(days=7))
+    assert prompts(PromptKind.DECISION_REVIEW_OVERDUE) == []  # the review day itself
     review_day = day + timedelta(days=8)
     with at(review_day):
         run_job("decision_reminders", review_day)
     [review] = prompts(PromptKind.DECISION_REVIEW_OVERDUE)
-    assert review.due_date == day + timedelta(days=7) and review.resolved_at is None
+    assert review.due_date == review_day and review.resolved_at is None
     db.session.expire_all()
-    assert all(p.resolved_at is not None for p in prompts(PromptKind.DECISION_MISSING)
-               if p.service_user_id == long_term.id)
+    settled = {p.service_user_id: p.resolved_at for p in prompts(PromptKind.DECISION_MISSING)}
+    assert settled[long_term.id] is not None and settled[short_term.id] is None
 
 
 def test_the_sweep_resolves_only_the_answered_goals_prompt(app, org):
@@ -149,3 +161,19 @@ def test_the_sweep_resolves_only_the_answered_goals_prompt(app, org):
     with at(later):
         run_job("checkin_prompts", later)
     assert [p.goal_id for p in prompts(open_only=True)] == [waiting.id]
+
+
+def test_a_prompt_whose_due_date_moved_is_settled_and_raised_again_when_due(app, org):
+    from homecare.goals.services import update_goal
+
+    goal = a_goal(org, interval=14)
+    due = START + timedelta(days=14)
+    with at(due):
+        run_job("checkin_prompts", due)
+        update_goal(goal, checkin_interval_days=28)
+        run_job("checkin_prompts", due, trigger="manual")
+    assert prompts(open_only=True) == []
+    later = START + timedelta(days=28)
+    with at(later):
+        run_job("checkin_prompts", later)
+    assert [p.due_date for p in prompts(open_only=True)] == [later]

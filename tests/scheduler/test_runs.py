@@ -13,8 +13,9 @@ from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.org.models import Role
 from homecare.org.services import create_section, create_team
+from homecare.prompts.models import Prompt
 from homecare.scheduler.jobs import JOBS
-from homecare.scheduler.models import JobRun, Prompt
+from homecare.scheduler.models import JobRun
 from homecare.scheduler.process import build_scheduler, catch_up, next_run
 from homecare.scheduler.runner import run_job
 from homecare.service_users.services import assign_responsible_contact
