@@ -13,7 +13,7 @@ from homecare.indicators.settings import update_settings
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.service_users.services import assign_responsible_contact
 from tests.factories import make_staff, make_user
-from tests.helpers import sign_in
+from tests.helpers import post_form, sign_in
 
 # --- The caseload cap ---------------------------------------------------------------
 
@@ -164,3 +164,50 @@ def test_an_overdue_review_reaches_the_coordinators(api_as, client, org):
     sign_in(client, "coord.a1")
     board = client.get(f"/teams/{org.team_a1.id}/board").text
     assert "Evaluer teambeslutningen sammen med brukeren" in board
+
+
+# --- One range, one message ---------------------------------------------------------
+
+def test_a_threshold_out_of_range_says_the_same_in_the_api_and_on_the_page(api_as, client,
+                                                                          org):
+    answer = api_as(org.leader_a).put(f"/sections/{org.section_a.id}/settings",
+                                      json={"caseload_cap": 0})
+    [message] = answer.json["errors"]["json"]["caseload_cap"]
+    assert answer.status_code == 422 and message == "Må være fra 1 til 100."
+    sign_in(client, "leader.a")
+    page = post_form(client, f"/sections/{org.section_a.id}/settings", {
+        "dashboard_indicators": ["contact_share"], "contact_every_n": "7",
+        "caseload_cap": "0", "followup_grace_days": "7"})
+    assert page.status_code == 422 and message in page.text
+
+
+def test_a_planned_duration_out_of_range_says_the_same_in_the_api_and_on_the_page(
+        api_as, client, org):
+    body = {"service_user_id": str(org.user_a1.id), "staff_id": org.staff_a1.id,
+            "kind": "main", "planned_start": (utcnow() + timedelta(days=1)).isoformat(),
+            "planned_minutes": 1441}
+    answer = api_as(org.coordinator_a1).post("/visits", json=body)
+    [message] = answer.json["errors"]["json"]["planned_minutes"]
+    assert message == "Planlagt varighet er 1 til 1440 minutter."
+    sign_in(client, "coord.a1")
+    page = post_form(client, f"/teams/{org.team_a1.id}/planner/new", {
+        "service_user_id": str(org.user_a1.id), "staff_id": str(org.staff_a1.id),
+        "kind": "main", "day": str(local_today() + timedelta(days=1)), "time": "10:00",
+        "minutes": "1441"})
+    assert page.status_code == 422 and message in page.text
+
+
+@pytest.mark.parametrize(("field", "value"), [("checkin_interval_days", 6),
+                                              ("baseline_performance", 11)])
+def test_goal_ranges_say_the_same_in_the_api_and_the_service(api_as, org, field, value):
+    from homecare.core.errors import ValidationFailed
+    from homecare.goals.services import create_goal
+
+    body = {"service_user_id": str(org.user_a1.id), "description": "Gå ut",
+            "expressed_by": "user", "start_date": str(local_today()), field: value}
+    answer = api_as(org.staff_a1).post("/goals", json=body)
+    [message] = answer.json["errors"]["json"][field]
+    with pytest.raises(ValidationFailed) as refused:
+        create_goal(user=org.user_a1, created_by=org.staff_a1, description="Gå ut",
+                    expressed_by="user", start_date=local_today(), **{field: value})
+    assert refused.value.errors[field] == [message]

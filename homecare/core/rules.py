@@ -41,6 +41,12 @@ class Bounds:
         """What is wrong with a value outside the range, in the user's language."""
         return gettext(self.template, min=self.low, max=self.high)
 
+    def check(self, errors, field: str, value: object, *, optional: bool = False) -> None:
+        """Record this rule's message on ``field`` of a ``FieldErrors`` unless ``value``
+        holds (or, when ``optional``, is None)."""
+        if not (optional and value is None):
+            errors.require(self.holds(value), field, self.message())
+
     def sql(self, column: str) -> str:
         """The CHECK constraint text for ``column``."""
         return f"{column} BETWEEN {self.low} AND {self.high}"

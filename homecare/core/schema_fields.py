@@ -94,12 +94,6 @@ def Text(max_length: int, **kwargs) -> fields.String:
     return fields.String(validate=[not_blank, validate.Length(max=max_length)], **kwargs)
 
 
-def Rating(**kwargs) -> fields.Integer:
-    """A self-rating from 1 to 10."""
-    return Int(validate=validate.Range(1, 10, error=_l("A rating is a whole number from 1 "
-                                                        "to 10.")), **kwargs)
-
-
 def Choice(enum_class: type[enum.Enum], **kwargs) -> fields.Enum:
     """One of an enum's values (as strings)."""
     return fields.Enum(enum_class, by_value=True, **kwargs)

@@ -39,7 +39,7 @@ class FieldErrors:
         if "\x00" in value:
             self.add(field, _("This text contains a character that is not allowed."))
         elif len(value) > max_length:
-            self.add(field, _("At most %(n)d characters.", n=max_length))
+            self.add(field, _("At most %(max)s characters.", max=max_length))
 
     def choice(self, enum_class: type[E], field: str, value: object, message: str) -> E | None:
         """Parse ``value`` as a member of ``enum_class``; record ``message`` if it is not one."""
@@ -48,11 +48,6 @@ class FieldErrors:
         except ValueError:
             self.add(field, message)
             return None
-
-    def rating(self, field: str, value: int | None) -> None:
-        """A self-rating is a whole number from 1 to 10 (or not given)."""
-        if value is not None and not (isinstance(value, int) and 1 <= value <= 10):
-            self.add(field, _("A rating is a whole number from 1 to 10."))
 
     def __bool__(self) -> bool:
         return bool(self._errors)

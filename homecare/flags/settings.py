@@ -6,7 +6,9 @@ settings (``indicators.settings``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from homecare.core.rules import Bounds
 
 
 @dataclass(frozen=True)
@@ -22,3 +24,12 @@ class ControlSettings:
 
 
 DEFAULT_SETTINGS = ControlSettings()
+#: The range a section may choose for each threshold (the table's CHECKs, the API schema,
+#: the settings form and the service all read it).
+SETTING_BOUNDS = {"contact_every_n": Bounds(2, 30), "caseload_cap": Bounds(1, 100),
+                  "followup_grace_days": Bounds(0, 60)}
+
+
+def default_values() -> dict[str, int]:
+    """The documented defaults (INDICATORS.md) by field name."""
+    return asdict(DEFAULT_SETTINGS)

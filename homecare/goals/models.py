@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
+from homecare.core.rules import N_, Bounds
 from homecare.extensions import db
 from homecare.service_users.models import ServiceUser
 
@@ -46,7 +47,14 @@ class Answer(enum.StrEnum):
 
 
 _CLOSED_SQL = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
-_RATING = "BETWEEN 1 AND 10"
+#: How often a goal is followed up, in days.
+CHECKIN_INTERVAL = Bounds(7, 182, N_("Follow up every %(min)s to %(max)s days."))
+#: A self-rating of performance or satisfaction (COPM-style).
+RATING = Bounds(1, 10, N_("A rating is a whole number from %(min)s to %(max)s."))
+
+
+def _optional_rating(column: str) -> str:
+    return f"{column} IS NULL OR {RATING.sql(column)}"
 
 
 class Goal(CareRecordMixin, VersionedMixin, db.Model):
@@ -57,15 +65,11 @@ class Goal(CareRecordMixin, VersionedMixin, db.Model):
         sa.CheckConstraint(
             f"(status IN ({_CLOSED_SQL})) = (closed_on IS NOT NULL)", name="closed_on_matches"
         ),
-        sa.CheckConstraint("checkin_interval_days BETWEEN 7 AND 182", name="interval_range"),
-        sa.CheckConstraint(
-            f"baseline_performance IS NULL OR baseline_performance {_RATING}",
-            name="baseline_performance_range",
-        ),
-        sa.CheckConstraint(
-            f"baseline_satisfaction IS NULL OR baseline_satisfaction {_RATING}",
-            name="baseline_satisfaction_range",
-        ),
+        sa.CheckConstraint(CHECKIN_INTERVAL.sql("checkin_interval_days"), name="interval_range"),
+        sa.CheckConstraint(_optional_rating("baseline_performance"),
+                           name="baseline_performance_range"),
+        sa.CheckConstraint(_optional_rating("baseline_satisfaction"),
+                           name="baseline_satisfaction_range"),
         sa.Index("ix_goals_user_status", "service_user_id", "status"),
     )
 
@@ -97,8 +101,8 @@ class CheckIn(CareRecordMixin, db.Model):
 
     __tablename__ = "check_ins"
     __table_args__ = (
-        sa.CheckConstraint(f"performance IS NULL OR performance {_RATING}", name="performance"),
-        sa.CheckConstraint(f"satisfaction IS NULL OR satisfaction {_RATING}", name="satisfaction"),
+        sa.CheckConstraint(_optional_rating("performance"), name="performance"),
+        sa.CheckConstraint(_optional_rating("satisfaction"), name="satisfaction"),
         sa.Index("ix_check_ins_goal_date", "goal_id", "date"),
     )
 

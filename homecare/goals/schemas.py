@@ -8,13 +8,17 @@ from homecare.core.schema_fields import (
     Date,
     Int,
     QuerySchema,
-    Rating,
     Text,
     Timestamp,
 )
-from homecare.goals.models import Answer, ExpressedBy, GoalStatus
+from homecare.goals.models import CHECKIN_INTERVAL, RATING, Answer, ExpressedBy, GoalStatus
 
-Interval = validate.Range(7, 182)
+
+def Rating(**kwargs) -> fields.Integer:
+    """A self-rating (``goals.models.RATING``)."""
+    return Int(validate=RATING.schema_validator(), **kwargs)
+
+Interval = CHECKIN_INTERVAL.schema_validator
 
 
 class GoalSchema(BaseSchema):
@@ -25,7 +29,7 @@ class GoalSchema(BaseSchema):
     expressed_by = Choice(ExpressedBy, required=True)
     what_matters_id = fields.UUID(allow_none=True, load_default=None)
     start_date = Date(required=True)
-    checkin_interval_days = Int(load_default=28, validate=Interval)
+    checkin_interval_days = Int(load_default=28, validate=Interval())
     baseline_performance = Rating(allow_none=True, load_default=None)
     baseline_satisfaction = Rating(allow_none=True, load_default=None)
     status = Choice(GoalStatus, dump_only=True)
@@ -44,7 +48,7 @@ class GoalPatchSchema(BaseSchema):
     expressed_by = Choice(ExpressedBy)
     what_matters_id = fields.UUID(allow_none=True)
     start_date = Date()
-    checkin_interval_days = Int(validate=Interval)
+    checkin_interval_days = Int(validate=Interval())
     baseline_performance = Rating(allow_none=True)
     baseline_satisfaction = Rating(allow_none=True)
     status = Choice(GoalStatus)

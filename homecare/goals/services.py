@@ -10,12 +10,20 @@ from flask_babel import gettext as _
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
-from homecare.goals.models import CLOSED_STATUSES, Answer, CheckIn, ExpressedBy, Goal, GoalStatus
+from homecare.goals.models import (
+    CHECKIN_INTERVAL,
+    CLOSED_STATUSES,
+    RATING,
+    Answer,
+    CheckIn,
+    ExpressedBy,
+    Goal,
+    GoalStatus,
+)
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
-MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 7, 182
 #: Fields a goal update may change.
 EDITABLE_FIELDS = frozenset({"description", "expressed_by", "start_date", "checkin_interval_days",
                              "baseline_performance", "baseline_satisfaction", "what_matters",
@@ -28,13 +36,10 @@ def _check_goal(errors: FieldErrors, user: ServiceUser, values: dict) -> dict:
     values["expressed_by"] = errors.choice(
         ExpressedBy, "expressed_by", values["expressed_by"],
         _("Choose who expressed the goal: the user, next of kin or staff."))
-    interval = values["checkin_interval_days"]
-    errors.require(isinstance(interval, int) and MIN_INTERVAL_DAYS <= interval <= MAX_INTERVAL_DAYS,
-                   "checkin_interval_days",
-                   _("Follow up every %(min)d to %(max)d days.", min=MIN_INTERVAL_DAYS,
-                     max=MAX_INTERVAL_DAYS))
-    errors.rating("baseline_performance", values["baseline_performance"])
-    errors.rating("baseline_satisfaction", values["baseline_satisfaction"])
+    CHECKIN_INTERVAL.check(errors, "checkin_interval_days", values["checkin_interval_days"])
+    RATING.check(errors, "baseline_performance", values["baseline_performance"], optional=True)
+    RATING.check(errors, "baseline_satisfaction", values["baseline_satisfaction"],
+                 optional=True)
     conversation = values["what_matters"]
     errors.require(conversation is None or conversation.service_user_id == user.id,
                    "what_matters_id", _("That conversation belongs to another user."))
@@ -129,8 +134,8 @@ def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
     errors.require(date <= local_today(), "date", _("A check-in cannot be dated in the future."))
     errors.require(date >= goal.start_date, "date",
                    _("A check-in cannot be dated before the goal started."))
-    errors.rating("performance", performance)
-    errors.rating("satisfaction", satisfaction)
+    RATING.check(errors, "performance", performance, optional=True)
+    RATING.check(errors, "satisfaction", satisfaction, optional=True)
     errors.text("note", note, max_length=4000, required=False)
     message = _("Answer yes, partly, no or not asked.")
     answers = {

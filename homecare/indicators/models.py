@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
+from homecare.flags.settings import DEFAULT_SETTINGS, SETTING_BOUNDS
 from homecare.indicators.definitions import DEFAULT_DASHBOARD
 
 
@@ -17,18 +18,18 @@ class SectionSettings(db.Model):
 
     __tablename__ = "section_settings"
     __table_args__ = (
-        sa.CheckConstraint("contact_every_n BETWEEN 2 AND 30", name="contact_every_n"),
-        sa.CheckConstraint("caseload_cap BETWEEN 1 AND 100", name="caseload_cap"),
-        sa.CheckConstraint("followup_grace_days BETWEEN 0 AND 60", name="followup_grace_days"),
+        *(sa.CheckConstraint(bounds.sql(field), name=field)
+          for field, bounds in SETTING_BOUNDS.items()),
     )
 
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"), primary_key=True)
     #: Indicator ids on the dashboard, at most six, in display order.
     dashboard_indicators: Mapped[list[str]] = mapped_column(
         sa.JSON, default=lambda: list(DEFAULT_DASHBOARD))
-    contact_every_n: Mapped[int] = mapped_column(default=7)
-    caseload_cap: Mapped[int] = mapped_column(default=10)
-    followup_grace_days: Mapped[int] = mapped_column(default=7)
+    contact_every_n: Mapped[int] = mapped_column(default=DEFAULT_SETTINGS.contact_every_n)
+    caseload_cap: Mapped[int] = mapped_column(default=DEFAULT_SETTINGS.caseload_cap)
+    followup_grace_days: Mapped[int] = mapped_column(
+        default=DEFAULT_SETTINGS.followup_grace_days)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from homecare.core.schema_fields import BaseSchema, Date, Id, Int, QueryInt, QuerySchema, Timestamp
+from homecare.flags.settings import SETTING_BOUNDS
 from homecare.indicators.definitions import BY_ID, MAX_DASHBOARD
 
 
@@ -72,9 +73,9 @@ class SettingsSchema(BaseSchema):
     dashboard_indicators = fields.List(
         fields.String(validate=validate.OneOf(sorted(BY_ID))),
         validate=validate.Length(max=MAX_DASHBOARD))
-    contact_every_n = Int(validate=validate.Range(2, 30))
-    caseload_cap = Int(validate=validate.Range(1, 100))
-    followup_grace_days = Int(validate=validate.Range(0, 60))
+    contact_every_n = Int(validate=SETTING_BOUNDS["contact_every_n"].schema_validator())
+    caseload_cap = Int(validate=SETTING_BOUNDS["caseload_cap"].schema_validator())
+    followup_grace_days = Int(validate=SETTING_BOUNDS["followup_grace_days"].schema_validator())
     updated_at = Timestamp(dump_only=True, allow_none=True)
 
 

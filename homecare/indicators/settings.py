@@ -11,13 +11,17 @@ from homecare.core.errors import NotFound
 from homecare.core.lookup import actor
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
-from homecare.flags.settings import DEFAULT_SETTINGS, ControlSettings
+from homecare.flags.settings import (
+    DEFAULT_SETTINGS,
+    SETTING_BOUNDS,
+    ControlSettings,
+    default_values,
+)
 from homecare.indicators.definitions import BY_ID, DEFAULT_DASHBOARD, MAX_DASHBOARD
 from homecare.indicators.models import SectionSettings, SettingsChange
 from homecare.org.models import Section, Team
 
 FIELDS = ("dashboard_indicators", "contact_every_n", "caseload_cap", "followup_grace_days")
-RANGES = {"contact_every_n": (2, 30), "caseload_cap": (1, 100), "followup_grace_days": (0, 60)}
 
 
 def load_section(section_id: int, action: Action) -> Section:
@@ -34,7 +38,7 @@ def settings_row(section: Section) -> SectionSettings:
     """The section's settings (the defaults, unsaved, when it never changed them)."""
     row = db.session.get(SectionSettings, section.id)
     return row or SectionSettings(section_id=section.id, dashboard_indicators=list(
-        DEFAULT_DASHBOARD), contact_every_n=7, caseload_cap=10, followup_grace_days=7)
+        DEFAULT_DASHBOARD), **default_values())
 
 
 def thresholds(row: SectionSettings) -> ControlSettings:
@@ -61,10 +65,9 @@ def _check(errors: FieldErrors, changes: dict) -> None:
                        _("Each indicator can be chosen once."))
         errors.require(all(i in BY_ID for i in chosen), "dashboard_indicators",
                        _("Unknown indicator."))
-    for field, (low, high) in RANGES.items():
+    for field, bounds in SETTING_BOUNDS.items():
         if field in changes:
-            errors.require(low <= changes[field] <= high, field,
-                           _("Must be from %(min)s to %(max)s.", min=low, max=high))
+            bounds.check(errors, field, changes[field])
 
 
 def update_settings(section: Section, **changes) -> SectionSettings:
