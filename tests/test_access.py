@@ -3,7 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
-from homecare.core.access import (
+from homecare.core.errors import Forbidden, NotFound
+from homecare.extensions import db
+from homecare.org.services import deactivate_staff
+from homecare.policy.access import (
     ORGANISATION,
     Action,
     Verdict,
@@ -11,9 +14,6 @@ from homecare.core.access import (
     permits,
     visible_service_users,
 )
-from homecare.core.errors import Forbidden, NotFound
-from homecare.extensions import db
-from homecare.org.services import deactivate_staff
 from homecare.service_users.models import ServiceUser
 
 A, F, H = Verdict.ALLOWED, Verdict.FORBIDDEN, Verdict.HIDDEN

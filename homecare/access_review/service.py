@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from homecare.core.audit import LIST_READ_PREFIX, AuditAction, AuditEntry, access_log_query
+from homecare.core.audit import LIST_READ_PREFIX, AuditAction, AuditEntry
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff, Team
@@ -44,6 +44,23 @@ class Period:
     def end(self) -> datetime:
         return start_of_local_day(self.last + timedelta(days=1))
 
+
+
+def access_log_query(service_user_id: uuid.UUID) -> sa.Select:
+    """Who read or changed a user's record, newest first, with the staff member's name.
+
+    ``what`` is the kind of record and, for updates, the fields changed or, for reads,
+    the part shown — never any content.
+    """
+    what = sa.case((AuditEntry.detail.is_(None), AuditEntry.entity),
+                   else_=AuditEntry.entity + ": " + AuditEntry.detail)
+    return (
+        sa.select(AuditEntry.at, AuditEntry.actor_id, Staff.full_name.label("staff_name"),
+                  AuditEntry.actor_role, AuditEntry.action, what.label("what"))
+        .outerjoin(Staff, Staff.id == AuditEntry.actor_id)
+        .where(AuditEntry.service_user_id == service_user_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
 
 def _in_period(user_id: uuid.UUID, period: Period) -> sa.Select:
     return access_log_query(user_id).where(AuditEntry.at >= period.start,

@@ -19,11 +19,11 @@ from homecare.access_review.service import (
     user_entries,
 )
 from homecare.auth.throttle import failed_sign_ins
-from homecare.core.access import ORGANISATION, Action, ensure
 from homecare.core.audit import AuditAction, record_read, record_reads
 from homecare.core.converters import record_id
-from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, parse_day
+from homecare.policy.access import ORGANISATION, Action, ensure
+from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("access_review", __name__, template_folder="templates")

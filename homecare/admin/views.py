@@ -9,10 +9,8 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from homecare.admin.forms import NameForm, PasswordResetForm, StaffForm, TeamForm
-from homecare.core.access import ORGANISATION, Action, ensure
 from homecare.core.errors import ValidationFailed
 from homecare.core.forms import attach_errors
-from homecare.core.lookup import actor, load
 from homecare.extensions import db
 from homecare.org.models import Section, Staff, Team
 from homecare.org.services import (
@@ -23,6 +21,8 @@ from homecare.org.services import (
     update_staff,
     update_team,
 )
+from homecare.policy.access import ORGANISATION, Action, ensure
+from homecare.policy.lookup import actor, load
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE_SIZE = 50

@@ -11,8 +11,8 @@ from homecare.auth.schemas import CredentialsSchema, TokenInfoSchema, TokenSchem
 from homecare.auth.services import sign_in
 from homecare.auth.tokens import current_token, issue_token, own_token, own_tokens, revoke
 from homecare.core.api import API_PREFIX, Blueprint
-from homecare.core.lookup import actor
 from homecare.core.routing import csrf_exempt, public
+from homecare.policy.lookup import actor
 
 blueprint = Blueprint("tokens", __name__, url_prefix=f"{API_PREFIX}/tokens",
                       description="Sign in: bearer tokens for tablets and integrations.")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.core.errors import NotFound
 from homecare.core.model_base import TimestampMixin
+from homecare.core.routing import BEARER_TOKEN_KEY
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 from homecare.org.models import Staff
@@ -76,13 +77,13 @@ def staff_for_request(_request=None) -> Staff | None:
     )
     if record is None:
         return None
-    g.api_token = record
+    setattr(g, BEARER_TOKEN_KEY, record)
     return record.staff
 
 
 def current_token() -> ApiToken | None:
     """The token that authenticated this request (None for cookie sessions)."""
-    return g.get("api_token")
+    return g.get(BEARER_TOKEN_KEY)
 
 
 def own_tokens(staff: Staff) -> list[ApiToken]:

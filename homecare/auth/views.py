@@ -14,9 +14,9 @@ from homecare.auth.tokens import staff_for_request
 from homecare.core.error_pages import error_response
 from homecare.core.errors import ValidationFailed
 from homecare.core.forms import attach_errors
-from homecare.core.lookup import actor
 from homecare.core.routing import public, safe_next
 from homecare.extensions import db, login_manager
+from homecare.policy.lookup import actor
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 

@@ -15,15 +15,15 @@ from homecare.care.forms import (
     WhatMattersForm,
 )
 from homecare.care.views import blueprint
-from homecare.core.access import Action
 from homecare.core.audit import record_read
 from homecare.core.errors import ValidationFailed
 from homecare.core.forms import attach_errors
-from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, local_zone, to_local
 from homecare.extensions import db
 from homecare.goals.models import Goal
 from homecare.goals.services import create_goal, record_check_in
+from homecare.policy.access import Action
+from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import change_visit, may_change, recording_refusal

@@ -13,17 +13,17 @@ from homecare.care.board import contact_candidates, team_board
 from homecare.care.forms import DecisionForm
 from homecare.care.planner import team_members
 from homecare.care.views import blueprint
-from homecare.core.access import Action
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import ValidationFailed
-from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
 from homecare.decisions.services import record_decision
 from homecare.extensions import db
 from homecare.flags.rules import Flag
 from homecare.indicators.settings import settings_row
 from homecare.org.models import Staff, Team
+from homecare.policy.access import Action
+from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import assign_responsible_contact
 from homecare.worklist.service import prompts_for

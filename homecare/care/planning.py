@@ -19,15 +19,15 @@ from homecare.care.forms import PlanVisitForm
 from homecare.care.labels import KIND_LABELS, STATUS_LABELS
 from homecare.care.planner import monday_of, team_members, team_users, week_plan
 from homecare.care.views import blueprint
-from homecare.core.access import Action
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.forms import attach_errors
-from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today, local_zone, parse_day, to_local
 from homecare.extensions import db
 from homecare.org.models import Staff, Team
+from homecare.policy.access import Action
+from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.continuity import Continuity, continuity_of
 from homecare.visits.models import Visit, VisitKind, VisitStatus

@@ -12,9 +12,9 @@ from homecare.care.labels import (
     STATUS_LABELS,
 )
 from homecare.care.services import user_page
-from homecare.core.access import Action, permits
-from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
+from homecare.policy.access import Action, permits
+from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
 from homecare.service_users.models import ServiceUser
 from homecare.visits.services import recording_refusal

@@ -189,22 +189,3 @@ def record_reads(service_user_ids, what: str) -> None:
     keep_even_if_refused(AuditEntry.__table__, [
         _row(AuditAction.READ, "service_users", user_id, user_id, LIST_READ_PREFIX + what)
         for user_id in dict.fromkeys(service_user_ids)])
-
-
-def access_log_query(service_user_id: uuid.UUID) -> sa.Select:
-    """Who read or changed a user's record, newest first, with the staff member's name.
-
-    ``what`` is the kind of record and, for updates, the fields changed or, for reads,
-    the part shown — never any content.
-    """
-    from homecare.org.models import Staff
-
-    what = sa.case((AuditEntry.detail.is_(None), AuditEntry.entity),
-                   else_=AuditEntry.entity + ": " + AuditEntry.detail)
-    return (
-        sa.select(AuditEntry.at, AuditEntry.actor_id, Staff.full_name.label("staff_name"),
-                  AuditEntry.actor_role, AuditEntry.action, what.label("what"))
-        .outerjoin(Staff, Staff.id == AuditEntry.actor_id)
-        .where(AuditEntry.service_user_id == service_user_id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    )

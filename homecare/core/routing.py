@@ -16,14 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from homecare.auth.tokens import current_token
 from homecare.core.error_pages import error_response
 from homecare.extensions import csrf, login_manager
 
+#: Where the bearer token that authenticated a request is kept (``auth.tokens`` puts it
+#: there); a cookie session has none.
+BEARER_TOKEN_KEY = "api_token"  # noqa: S105 - the name of a g attribute, not a secret
 #: Endpoints Flask and flask-smorest add that need no sign-in.
 _BUILTIN_PUBLIC = {"static", "api-docs.openapi_json"}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -63,10 +65,14 @@ def safe_next(target: str | None, default_endpoint: str = "web.start") -> str:
     return url_for(default_endpoint)
 
 
+def _by_bearer_token() -> bool:
+    return g.get(BEARER_TOKEN_KEY) is not None
+
+
 def _needs_csrf(endpoint: str | None) -> bool:
     if endpoint is None or request.method in _SAFE_METHODS or _marked(endpoint, "csrf_exempt"):
         return False
-    return current_token() is None
+    return not _by_bearer_token()
 
 
 #: Where someone who must choose a new password may still go.
@@ -75,7 +81,7 @@ _WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
 
 def _must_change_password(endpoint: str | None) -> bool:
     return (current_user.is_authenticated and current_user.must_change_password
-            and endpoint not in _WHILE_CHANGING_PASSWORD and current_token() is None)
+            and endpoint not in _WHILE_CHANGING_PASSWORD and not _by_bearer_token())
 
 
 def _holds_nul() -> bool:

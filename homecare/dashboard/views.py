@@ -9,11 +9,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from homecare.core.access import Action, SettingsOf, permits
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.core.forms import attach_errors
-from homecare.core.lookup import actor, load
 from homecare.core.timeutil import local_today
 from homecare.dashboard.forms import SettingsForm
 from homecare.dashboard.service import dashboard_for
@@ -27,6 +25,8 @@ from homecare.indicators.settings import (
     update_settings,
 )
 from homecare.org.models import Section, Staff, Team
+from homecare.policy.access import Action, SettingsOf, permits
+from homecare.policy.lookup import actor, load
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates")
 

@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from homecare.core.access import Action, visible_service_users
 from homecare.core.api import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
@@ -18,12 +17,13 @@ from homecare.core.api import (
 )
 from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import ValidationFailed
-from homecare.core.lookup import actor, load, referenced
 from homecare.decisions.models import Decision
 from homecare.decisions.schemas import DecisionPatchSchema, DecisionQuerySchema, DecisionSchema
 from homecare.decisions.services import record_decision, update_decision
 from homecare.extensions import db
 from homecare.org.models import Staff
+from homecare.policy.access import Action, visible_service_users
+from homecare.policy.lookup import actor, load, referenced
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("decisions", __name__, url_prefix=f"{API_PREFIX}/decisions",

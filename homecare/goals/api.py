@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from homecare.core.access import Action, visible_service_users
 from homecare.core.api import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
@@ -15,12 +14,13 @@ from homecare.core.api import (
     require_if_match,
 )
 from homecare.core.audit import record_read, record_reads
-from homecare.core.idempotency import put_once
-from homecare.core.lookup import actor, load, referenced
 from homecare.flags.service import annotate_goals
 from homecare.goals.models import CheckIn, Goal
 from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySchema, GoalSchema
 from homecare.goals.services import create_goal, record_check_in, update_goal
+from homecare.policy.access import Action, visible_service_users
+from homecare.policy.idempotency import put_once
+from homecare.policy.lookup import actor, load, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from homecare.core.access import Action
 from homecare.core.api import API_PREFIX, Blueprint, paginate_select
-from homecare.core.lookup import actor
 from homecare.core.timeutil import local_today
 from homecare.indicators.schemas import (
     IndicatorQuerySchema,
@@ -23,6 +21,8 @@ from homecare.indicators.settings import (
     settings_row,
     update_settings,
 )
+from homecare.policy.access import Action
+from homecare.policy.lookup import actor
 
 blueprint = Blueprint("indicators", __name__, url_prefix=API_PREFIX,
                       description="A few explained control indicators, and their settings.")

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from homecare.core.access import ORGANISATION, Action, ensure
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.extensions import db
 from homecare.indicators.compute import combine, compute, compute_many
@@ -19,6 +18,7 @@ from homecare.indicators.presenting import present
 from homecare.indicators.settings import settings_row, thresholds
 from homecare.indicators.suppression import show, show_siblings
 from homecare.org.models import Role, Section, Staff, Team
+from homecare.policy.access import ORGANISATION, Action, ensure
 
 
 def _suppresses(actor: Staff) -> bool:

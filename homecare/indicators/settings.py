@@ -5,10 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from homecare.core.access import Action, SettingsOf, ensure
 from homecare.core.audit import current_actor
 from homecare.core.errors import NotFound
-from homecare.core.lookup import actor
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.flags.settings import (
@@ -20,6 +18,8 @@ from homecare.flags.settings import (
 from homecare.indicators.definitions import BY_ID, DEFAULT_DASHBOARD, MAX_DASHBOARD
 from homecare.indicators.models import SectionSettings, SettingsChange
 from homecare.org.models import Section, Team
+from homecare.policy.access import Action, SettingsOf, ensure
+from homecare.policy.lookup import actor
 
 FIELDS = ("dashboard_indicators", "contact_every_n", "caseload_cap", "followup_grace_days")
 

@@ -7,17 +7,8 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from homecare.core.access import (
-    ORGANISATION,
-    Action,
-    ensure,
-    visible_sections,
-    visible_staff,
-    visible_teams,
-)
 from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.errors import ValidationFailed
-from homecare.core.lookup import actor, load
 from homecare.extensions import db
 from homecare.flags.service import annotate_staff
 from homecare.org.models import Section, Staff, Team, staff_teams
@@ -39,6 +30,15 @@ from homecare.org.services import (
     update_staff,
     update_team,
 )
+from homecare.policy.access import (
+    ORGANISATION,
+    Action,
+    ensure,
+    visible_sections,
+    visible_staff,
+    visible_teams,
+)
+from homecare.policy.lookup import actor, load
 
 blueprint = Blueprint("organisation", __name__, url_prefix=API_PREFIX,
                       description="Sections, teams and staff accounts (administrators).")

@@ -16,7 +16,7 @@ from homecare.extensions import db
 
 
 class Role(enum.StrEnum):
-    """What a staff account may do; see the access policy in ``core.access``."""
+    """What a staff account may do; see the access policy in ``policy.access``."""
 
     ADMIN = "admin"
     SECTION_LEADER = "section_leader"

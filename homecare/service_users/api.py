@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from homecare.core.access import Action, visible_service_users
+from homecare.access_review.service import access_log_query
 from homecare.core.api import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
@@ -17,14 +17,15 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import access_log_query, record_read, record_reads
+from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import ValidationFailed
-from homecare.core.lookup import actor, load, referenced
 from homecare.core.national_id import normalised
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.flags.service import annotate_service_users
 from homecare.org.models import Staff, Team
+from homecare.policy.access import Action, visible_service_users
+from homecare.policy.lookup import actor, load, referenced
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 from homecare.service_users.schemas import (
     AccessLogEntrySchema,

@@ -3,7 +3,6 @@
 from flask_login import current_user
 from marshmallow import fields
 
-from homecare.core.access import sees_national_ids
 from homecare.core.national_id import masked
 from homecare.core.schema_fields import (
     BaseSchema,
@@ -17,6 +16,7 @@ from homecare.core.schema_fields import (
     Text,
     Timestamp,
 )
+from homecare.policy.access import sees_national_ids
 from homecare.service_users.models import ServiceType
 
 

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from homecare.core.access import Action, visible_service_users
 from homecare.core.api import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
@@ -19,11 +18,12 @@ from homecare.core.api import (
 )
 from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import ValidationFailed
-from homecare.core.idempotency import put_once
-from homecare.core.lookup import actor, load, referenced
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff
+from homecare.policy.access import Action, visible_service_users
+from homecare.policy.idempotency import put_once
+from homecare.policy.lookup import actor, load, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from homecare.core.access import Action, permits, visible_service_users
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.org.models import Role, Section, Staff, Team
+from homecare.policy.access import Action, permits, visible_service_users
 from homecare.service_users.models import ServiceUser
 
 

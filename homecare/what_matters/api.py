@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from homecare.core.access import Action
 from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.audit import record_read
-from homecare.core.lookup import actor, load, referenced
 from homecare.org.models import Staff
+from homecare.policy.access import Action
+from homecare.policy.lookup import actor, load, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 from homecare.what_matters.schemas import WhatMattersSchema

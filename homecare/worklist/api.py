@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from homecare.core.api import API_PREFIX, Blueprint
-from homecare.core.lookup import actor
 from homecare.core.timeutil import local_today
+from homecare.policy.lookup import actor
 from homecare.worklist.schemas import WorklistQuerySchema, WorklistSchema
 from homecare.worklist.service import worklist_for
 

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from homecare.core.access import visible_service_users
 from homecare.core.audit import record_reads
 from homecare.core.timeutil import start_of_local_day, utcnow
 from homecare.extensions import db
@@ -20,6 +19,7 @@ from homecare.flags.rules import (
 from homecare.flags.service import user_flags
 from homecare.goals.models import Goal
 from homecare.org.models import Role, Staff
+from homecare.policy.access import visible_service_users
 from homecare.prompts.models import PromptKind
 from homecare.prompts.rules import open_prompts
 from homecare.prompts.service import for_actor, with_addressee

@@ -6,9 +6,9 @@ from operator import attrgetter
 
 from flask_login import current_user
 
-from homecare.core.access import Action, ensure
 from homecare.core.errors import NotFound
 from homecare.extensions import db
+from homecare.policy.access import Action, ensure
 
 
 def actor():
@@ -38,8 +38,8 @@ def referenced(model, record_id, field: str, action: Action = Action.VIEW, *, th
     """
     from flask_babel import gettext as _
 
-    from homecare.core.access import Verdict, judge
     from homecare.core.errors import Forbidden, ValidationFailed
+    from homecare.policy.access import Verdict, judge
 
     record = db.session.get(model, record_id) if record_id is not None else None
     verdict = Verdict.HIDDEN

@@ -15,11 +15,11 @@ from typing import TypeVar
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from homecare.core.access import Action, ensure
 from homecare.core.audit import record_read
 from homecare.core.errors import Conflict
-from homecare.core.lookup import actor
 from homecare.extensions import db
+from homecare.policy.access import Action, ensure
+from homecare.policy.lookup import actor
 
 T = TypeVar("T")
 
