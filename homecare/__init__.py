@@ -67,8 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.access_review.views import blueprint as access_review
     from homecare.admin.views import blueprint as admin
     from homecare.auth.views import blueprint as auth
-    from homecare.care import actions, coordination, planning  # noqa: F401 - routes on care
-    from homecare.care.views import blueprint as care
+    from homecare.care.routes import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
     from homecare.core.health import blueprint as health
     from homecare.dashboard.views import blueprint as dashboard

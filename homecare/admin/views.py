@@ -9,8 +9,6 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from homecare.admin.forms import NameForm, PasswordResetForm, StaffForm, TeamForm
-from homecare.core.errors import ValidationFailed
-from homecare.core.forms import attach_errors
 from homecare.extensions import db
 from homecare.org.models import Section, Staff, Team
 from homecare.org.services import (
@@ -23,6 +21,7 @@ from homecare.org.services import (
 )
 from homecare.policy.access import ORGANISATION, Action, ensure
 from homecare.policy.lookup import actor, load
+from homecare.web.forms import saved
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE_SIZE = 50
@@ -42,12 +41,8 @@ def _organisation() -> tuple[list[Section], list[Team]]:
 
 
 def _saved(save, form, message: str, target: str, **values):
-    """Run a service call; on refusal roll back and put its messages next to the fields."""
-    try:
-        save()
-    except ValidationFailed as error:
-        db.session.rollback()
-        attach_errors(form, error.errors)
+    """Save through the service and go on, or None with the refusal shown on the form."""
+    if not saved(form, save):
         return None
     flash(message, "success")
     return redirect(url_for(target, **values))
@@ -120,16 +115,12 @@ def reset_password(staff_id):
     """Set a new password for someone who lost theirs; every session of theirs ends."""
     person = load(Staff, staff_id, Action.MANAGE)
     password_form = PasswordResetForm()
-    if password_form.validate_on_submit():
-        try:
-            update_staff(person, password=password_form.new_password.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            password_form.new_password.errors = list(error.errors.get("password", []))
-        else:
-            flash(_("The password is changed. Tell %(name)s in person.",
-                    name=person.full_name), "success")
-            return redirect(url_for("admin.edit_staff", staff_id=person.id))
+    if password_form.validate_on_submit() and saved(
+            password_form, lambda: update_staff(person, password=password_form.new_password.data),
+            {"password": "new_password"}):
+        flash(_("The password is changed. Tell %(name)s in person.", name=person.full_name),
+              "success")
+        return redirect(url_for("admin.edit_staff", staff_id=person.id))
     return render_template("admin/staff_form.html", form=_account_form(person, formdata=None),
                            person=person, password_form=password_form), 422
 

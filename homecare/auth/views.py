@@ -12,11 +12,10 @@ from homecare.auth.forms import ChangePasswordForm, LoginForm
 from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
 from homecare.core.error_pages import error_response
-from homecare.core.errors import ValidationFailed
-from homecare.core.forms import attach_errors
 from homecare.core.routing import public, safe_next
-from homecare.extensions import db, login_manager
+from homecare.extensions import login_manager
 from homecare.policy.lookup import actor
+from homecare.web.forms import saved
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -94,15 +93,10 @@ def change_password():
     """Choose a new password; required after an administrator has reset it. Every other
     session and API token of the account ends."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_own_password(actor(), form.current_password.data, form.new_password.data)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            attach_errors(form, refusal.errors)
-        else:
-            flash(_("Your password is changed. Other sessions and API tokens have ended."),
-                  "success")
-            return redirect(url_for("web.start"))
+    if form.validate_on_submit() and saved(form, lambda: change_own_password(
+            actor(), form.current_password.data, form.new_password.data)):
+        flash(_("Your password is changed. Other sessions and API tokens have ended."),
+              "success")
+        return redirect(url_for("web.start"))
     status = 422 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status

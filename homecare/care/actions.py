@@ -14,12 +14,8 @@ from homecare.care.forms import (
     GoalForm,
     WhatMattersForm,
 )
-from homecare.care.views import blueprint
 from homecare.core.audit import record_read
-from homecare.core.errors import ValidationFailed
-from homecare.core.forms import attach_errors
 from homecare.core.timeutil import local_today, local_zone, to_local
-from homecare.extensions import db
 from homecare.goals.models import Goal
 from homecare.goals.services import create_goal, record_check_in
 from homecare.policy.access import Action
@@ -27,6 +23,7 @@ from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import change_visit, may_change, recording_refusal
+from homecare.web.forms import saved
 from homecare.what_matters.services import record_conversation
 
 
@@ -42,23 +39,14 @@ def form_page(form, template: str, user: ServiceUser, save: Callable[[], object]
     the form again (422) with everything typed kept. Showing the form shows the user's
     name and record, so it is logged as a read.
     """
-    refused = False
-    if form.validate_on_submit():
-        try:
-            save()
-        except ValidationFailed as error:
-            db.session.rollback()
-            attach_errors(form, error.errors, aliases)
-            refused = True
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("care.user", user_id=user.id))
-    status = 422 if refused or form.errors else 200
+    if form.validate_on_submit() and saved(form, save, aliases):
+        flash(_("Saved."), "success")
+        return redirect(url_for("care.user", user_id=user.id))
+    status = 422 if form.errors or form.form_errors else 200
     record_read(user.id, f"form: {template.removeprefix('care/').removesuffix('.html')}")
     return render_template(template, form=form, user=user, **context), status
 
 
-@blueprint.route("/users/<uuid:user_id>/goals/<uuid:goal_id>/check-in", methods=["GET", "POST"])
 def check_in(user_id, goal_id):
     """Record a follow-up of one goal: the user's ratings and their own evaluation."""
     goal = load(Goal, goal_id, Action.RECORD, through="service_user")
@@ -85,7 +73,6 @@ def _completion(visit: Visit, started, ended, note) -> dict:
             "actual_end": at(ended), "note": note or None}
 
 
-@blueprint.route("/visits/<uuid:visit_id>/complete", methods=["GET", "POST"])
 def complete_visit(visit_id):
     """Log a visit as carried out, with its times (prefilled from the plan), or correct a
     completed one while the visit rules still allow it."""
@@ -105,7 +92,6 @@ def complete_visit(visit_id):
         title=_("Correct the visit") if correcting else _("Complete the visit"))
 
 
-@blueprint.route("/visits/<uuid:visit_id>/missed", methods=["POST"])
 def visit_missed(visit_id):
     """Mark a planned visit as not carried out (nobody home, the user declined)."""
     visit = load(Visit, visit_id, Action.RECORD)
@@ -114,7 +100,6 @@ def visit_missed(visit_id):
     return redirect(url_for("care.user", user_id=visit.service_user_id))
 
 
-@blueprint.route("/users/<uuid:user_id>/what-matters/new", methods=["GET", "POST"])
 def what_matters(user_id):
     """Record a «Hva er viktig for deg?» conversation, in the user's own words."""
     user = load(ServiceUser, user_id, Action.RECORD)
@@ -126,7 +111,6 @@ def what_matters(user_id):
         title=_("What matters to you?"))
 
 
-@blueprint.route("/users/<uuid:user_id>/goals/new", methods=["GET", "POST"])
 def new_goal(user_id):
     """Set a goal with the user, in their words."""
     user = load(ServiceUser, user_id, Action.RECORD)

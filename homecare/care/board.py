@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from homecare.care.planner import team_members, team_users
 from homecare.core.audit import record_reads
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.flags.service import Caseload, staff_caseloads, user_flags
 from homecare.org.models import Staff, Team
+from homecare.org.services import team_members
 from homecare.service_users.models import ServiceUser
+from homecare.service_users.services import team_users
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ from wtforms import SelectChoice
 from homecare.care.actions import form_page
 from homecare.care.board import contact_candidates, team_board
 from homecare.care.forms import DecisionForm
-from homecare.care.planner import team_members
-from homecare.care.views import blueprint
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import ValidationFailed
@@ -22,6 +20,7 @@ from homecare.extensions import db
 from homecare.flags.rules import Flag
 from homecare.indicators.settings import settings_row
 from homecare.org.models import Staff, Team
+from homecare.org.services import team_members
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
@@ -29,7 +28,6 @@ from homecare.service_users.services import assign_responsible_contact
 from homecare.worklist.service import prompts_for
 
 
-@blueprint.route("/teams/<id:team_id>/board")
 def board(team_id):
     """Every user of the team with what needs attention; filter by one flag."""
     team = load(Team, team_id, Action.COORDINATE)
@@ -43,7 +41,6 @@ def board(team_id):
                            flag=flag, teams=actor().teams, flags=list(Flag))
 
 
-@blueprint.route("/users/<uuid:user_id>/contact", methods=["GET", "POST"])
 def choose_contact(user_id):
     """Choose the responsible contact, seeing each candidate's caseload against the cap."""
     user = load(ServiceUser, user_id, Action.COORDINATE)
@@ -72,7 +69,6 @@ def choose_contact(user_id):
 REVIEW_AFTER = timedelta(days=91)
 
 
-@blueprint.route("/users/<uuid:user_id>/decisions/new", methods=["GET", "POST"])
 def new_decision(user_id):
     """Record the team meeting's decision: who took part, the goal, services and reasons."""
     user = load(ServiceUser, user_id, Action.COORDINATE)

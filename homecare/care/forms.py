@@ -10,29 +10,23 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from homecare.core.forms import DayField
-from homecare.visits.models import PLANNED_MINUTES
+from homecare.care.labels import ANSWER_LABELS, KIND_LABELS, PRESENT_LABELS, WHOSE_GOAL_LABELS
+from homecare.goals.models import RATING, Answer, ExpressedBy
+from homecare.visits.models import PLANNED_MINUTES, VisitKind
+from homecare.web.forms import DayField, MultiCheckboxField, enum_options, options
 
-
-def options(*pairs) -> list[SelectChoice]:
-    """Choices for a radio or checkbox field: (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-RATINGS = options(*((str(n), str(n)) for n in range(1, 11)))
+RATINGS = options(*((str(n), str(n)) for n in range(RATING.low, RATING.high + 1)))
 
 
 def answer_choices() -> list[SelectChoice]:
-    return options(("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No")),
-                   ("not_asked", _l("Not asked")))
+    """The answers to the user's own three evaluation questions."""
+    return enum_options(ANSWER_LABELS)
 
 
 class CheckInForm(FlaskForm):
@@ -44,11 +38,11 @@ class CheckInForm(FlaskForm):
     satisfaction = RadioField(_l("How satisfied are you with it? (1–10)"), choices=RATINGS,
                               validators=[Optional()])
     got_expected_help = RadioField(_l("Did you get the help you expected?"),
-                                   choices=answer_choices(), default="not_asked")
+                                   choices=answer_choices(), default=Answer.NOT_ASKED.value)
     could_influence = RadioField(_l("Could you influence the help?"),
-                                 choices=answer_choices(), default="not_asked")
+                                 choices=answer_choices(), default=Answer.NOT_ASKED.value)
     satisfied = RadioField(_l("Are you satisfied with the help?"), choices=answer_choices(),
-                           default="not_asked")
+                           default=Answer.NOT_ASKED.value)
     note = TextAreaField(_l("Note"), validators=[Optional()])
 
 
@@ -60,17 +54,11 @@ class CompleteVisitForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional()])
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class WhatMattersForm(FlaskForm):
     """«Hva er viktig for deg?» — the answer in the user's own words."""
 
     conversation_date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
-    present = MultiCheckboxField(_l("Who took part"), choices=options(
-        ("user", _l("The user")), ("next_of_kin", _l("Next of kin")), ("other", _l("Others"))))
+    present = MultiCheckboxField(_l("Who took part"), choices=enum_options(PRESENT_LABELS))
     in_own_words = TextAreaField(_l("What matters to you? (their own words)"))
     spoken_for_by = StringField(_l("Who answered for the user, if they could not"),
                                 validators=[Optional()])
@@ -80,9 +68,8 @@ class GoalForm(FlaskForm):
     """A goal in the user's own words."""
 
     description = TextAreaField(_l("The goal, in the user's own words"))
-    expressed_by = RadioField(_l("Whose goal is it?"), default="user", choices=options(
-        ("user", _l("The user's")), ("next_of_kin", _l("Next of kin's")),
-        ("staff", _l("Staff's"))))
+    expressed_by = RadioField(_l("Whose goal is it?"), default=ExpressedBy.USER.value,
+                              choices=enum_options(WHOSE_GOAL_LABELS))
     start_date = DayField(_l("Start"), validators=[InputRequired(_l("Choose a date."))])
     checkin_interval_days = RadioField(_l("Follow up every"), default="28", choices=options(
         ("14", _l("2 weeks")), ("28", _l("4 weeks")), ("42", _l("6 weeks")),
@@ -100,8 +87,8 @@ class PlanVisitForm(FlaskForm):
                                   validators=[InputRequired(_l("Choose a user."))])
     staff_id = SelectField(_l("Who makes the visit"), coerce=int, validate_choice=True,
                            validators=[InputRequired(_l("Choose a team member."))])
-    kind = RadioField(_l("Kind of visit"), default="main", choices=options(
-        ("main", _l("Main visit")), ("short", _l("Short visit"))))
+    kind = RadioField(_l("Kind of visit"), default=VisitKind.MAIN.value,
+                      choices=enum_options(KIND_LABELS))
     day = DayField(_l("Day"), validators=[InputRequired(_l("Choose a date."))])
     time = TimeField(_l("Time"), validators=[InputRequired(_l("Give the time."))])
     minutes = IntegerField(_l("Minutes"), default=30, validators=[

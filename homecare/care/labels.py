@@ -5,12 +5,19 @@ from flask_babel import lazy_gettext as _l
 from homecare.flags.rules import Flag
 from homecare.goals.models import Answer, ExpressedBy
 from homecare.visits.models import VisitKind, VisitStatus
+from homecare.what_matters.models import Present
 
 KIND_LABELS = {VisitKind.MAIN: _l("Main visit"), VisitKind.SHORT: _l("Short visit")}
 STATUS_LABELS = {VisitStatus.PLANNED: _l("Planned"), VisitStatus.COMPLETED: _l("Completed"),
                  VisitStatus.MISSED: _l("Missed"), VisitStatus.CANCELLED: _l("Cancelled")}
 ANSWER_LABELS = {Answer.YES: _l("Yes"), Answer.PARTLY: _l("Partly"), Answer.NO: _l("No"),
                  Answer.NOT_ASKED: _l("Not asked")}
+#: Who took part in a what-matters conversation.
+PRESENT_LABELS = {Present.USER: _l("The user"), Present.NEXT_OF_KIN: _l("Next of kin"),
+                  Present.OTHER: _l("Others")}
+#: Whose goal it is, as the goal form asks.
+WHOSE_GOAL_LABELS = {ExpressedBy.USER: _l("The user's"),
+                     ExpressedBy.NEXT_OF_KIN: _l("Next of kin's"), ExpressedBy.STAFF: _l("Staff's")}
 EXPRESSED_LABELS = {ExpressedBy.USER: _l("In the user's own words"),
                     ExpressedBy.NEXT_OF_KIN: _l("Expressed by next of kin"),
                     ExpressedBy.STAFF: _l("Expressed by staff")}

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from homecare.core.audit import record_reads
 from homecare.core.timeutil import local_zone, start_of_local_day
 from homecare.extensions import db
-from homecare.flags.rules import active_users_on
-from homecare.org.models import TEAM_ROLES, Staff, Team
+from homecare.org.models import Staff, Team
+from homecare.org.services import team_members
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 
@@ -21,22 +20,6 @@ from homecare.visits.models import Visit, VisitStatus
 def monday_of(day: date) -> date:
     """The Monday of the week ``day`` falls in (Norwegian weeks start on Monday)."""
     return day - timedelta(days=day.weekday())
-
-
-def team_members(team: Team) -> list[Staff]:
-    """The team's active members who make visits, by name."""
-    members = db.session.scalars(
-        sa.select(Staff).join(Staff.teams).where(Team.id == team.id, Staff.active.is_(True))
-        .options(selectinload(Staff.teams)).order_by(Staff.full_name))
-    return [s for s in members if s.role in TEAM_ROLES]
-
-
-def team_users(team: Team, day: date) -> list[ServiceUser]:
-    """The team's users receiving services on ``day``, by name."""
-    return list(db.session.scalars(
-        sa.select(ServiceUser).where(ServiceUser.team_id == team.id,
-                                     ServiceUser.deleted_at.is_(None), active_users_on(day))
-        .order_by(ServiceUser.full_name)))
 
 
 @dataclass

@@ -17,21 +17,22 @@ from wtforms import SelectChoice
 
 from homecare.care.forms import PlanVisitForm
 from homecare.care.labels import KIND_LABELS, STATUS_LABELS
-from homecare.care.planner import monday_of, team_members, team_users, week_plan
-from homecare.care.views import blueprint
+from homecare.care.planner import monday_of, week_plan
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound, ValidationFailed
-from homecare.core.forms import attach_errors
 from homecare.core.timeutil import local_today, local_zone, parse_day, to_local
 from homecare.extensions import db
 from homecare.org.models import Staff, Team
+from homecare.org.services import team_members
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
+from homecare.service_users.services import team_users
 from homecare.visits.continuity import Continuity, continuity_of
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.visits.services import PLAN_FIELDS, change_refusal, change_visit, create_visit
+from homecare.web.forms import saved
 
 #: The visit service's names for the plan form's fields, where they differ.
 ALIASES = {"planned_minutes": "minutes"}
@@ -41,7 +42,6 @@ def _week_arg() -> date:
     return monday_of(parse_day(request.args.get("week")) or local_today())
 
 
-@blueprint.route("/teams/<id:team_id>/planner")
 def planner(team_id):
     """The team's week, a row per staff member; ``?week=`` any day of the week wanted."""
     team = load(Team, team_id, Action.COORDINATE)
@@ -105,16 +105,11 @@ def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save,
         user, staff, kind, start = plan
         continuity = continuity_of(user, staff, kind, start, ignore=visit.id if visit else None)
         seen = form.confirm.data == fingerprint(user, staff, kind, start)
-        if not continuity.warnings or seen:
-            try:
-                save(user, staff, kind, start)
-            except ValidationFailed as error:
-                db.session.rollback()
-                attach_errors(form, error.errors, ALIASES)
-            else:
-                flash(_("The visit is planned."), "success")
-                return redirect(url_for("care.planner", team_id=team.id,
-                                        week=monday_of(start.date()).isoformat()))
+        if (not continuity.warnings or seen) and saved(
+                form, lambda: save(user, staff, kind, start), ALIASES):
+            flash(_("The visit is planned."), "success")
+            return redirect(url_for("care.planner", team_id=team.id,
+                                    week=monday_of(start.date()).isoformat()))
         form.confirm.data = fingerprint(user, staff, kind, start)
     if form.errors:
         status = 422
@@ -123,7 +118,6 @@ def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save,
                            continuity=continuity), status
 
 
-@blueprint.route("/teams/<id:team_id>/planner/new", methods=["GET", "POST"])
 def plan_visit(team_id):
     """Plan a visit for one of the team's users (prefilled from the planner's cell)."""
     team = load(Team, team_id, Action.COORDINATE)
@@ -147,7 +141,6 @@ def _plannable(visit_id) -> Visit:
     return visit
 
 
-@blueprint.route("/visits/<uuid:visit_id>/plan", methods=["GET", "POST"])
 def replan_visit(visit_id):
     """Move a planned visit to another time or give it to another team member."""
     visit = _plannable(visit_id)
@@ -168,7 +161,6 @@ def replan_visit(visit_id):
     return _plan_page(form, team, visit, save, offered)
 
 
-@blueprint.route("/visits/<uuid:visit_id>/cancel", methods=["POST"])
 def cancel_visit(visit_id):
     """Cancel a planned visit (it is kept, marked cancelled, and never counts)."""
     visit = load(Visit, visit_id, Action.RECORD)
@@ -178,7 +170,6 @@ def cancel_visit(visit_id):
                             week=monday_of(to_local(visit.planned_start).date()).isoformat()))
 
 
-@blueprint.route("/teams/<id:team_id>/planner/continuity")
 def continuity_preview(team_id):
     """The continuity warnings for the plan being typed (fetched by the planner's script).
 

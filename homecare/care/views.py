@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from homecare.care.labels import (
     ANSWER_LABELS,
@@ -20,10 +20,7 @@ from homecare.service_users.models import ServiceUser
 from homecare.visits.services import recording_refusal
 from homecare.worklist.service import worklist_for
 
-blueprint = Blueprint("care", __name__, template_folder="templates")
 
-
-@blueprint.app_context_processor
 def labels() -> dict:
     """Translated value names for the care pages."""
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
@@ -31,7 +28,6 @@ def labels() -> dict:
             "flag_labels": FLAG_LABELS}
 
 
-@blueprint.route("/today")
 def today():
     """Today's visits in time order, follow-ups due, and users not yet asked.
 
@@ -42,7 +38,6 @@ def today():
                            team_kinds=[kind.value for kind in TEAM_KINDS])
 
 
-@blueprint.route("/users/<uuid:user_id>")
 def user(user_id):
     """One user's page: what matters to them, in their own words, at the top."""
     page = user_page(load(ServiceUser, user_id, Action.VIEW))

@@ -10,8 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from homecare.core.converters import record_id
-from homecare.core.errors import NotFound, ValidationFailed
-from homecare.core.forms import attach_errors
+from homecare.core.errors import NotFound
 from homecare.core.timeutil import local_today
 from homecare.dashboard.forms import SettingsForm
 from homecare.dashboard.service import dashboard_for
@@ -27,6 +26,7 @@ from homecare.indicators.settings import (
 from homecare.org.models import Section, Staff, Team
 from homecare.policy.access import Action, SettingsOf, permits
 from homecare.policy.lookup import actor, load
+from homecare.web.forms import saved
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates")
 
@@ -105,15 +105,10 @@ def settings(section_id):
     row = settings_row(section)
     form = SettingsForm(obj=row)
     status = 200
-    if form.validate_on_submit():
-        try:
-            update_settings(section, **{field: getattr(form, field).data for field in FIELDS})
-        except ValidationFailed as error:
-            db.session.rollback()
-            attach_errors(form, error.errors)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("dashboard.settings", section_id=section.id))
+    if form.validate_on_submit() and saved(form, lambda: update_settings(
+            section, **{field: getattr(form, field).data for field in FIELDS})):
+        flash(_("Saved."), "success")
+        return redirect(url_for("dashboard.settings", section_id=section.id))
     if form.errors:
         status = 422
     history = list(db.session.scalars(history_query(section).limit(50)))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from homecare.auth.passwords import password_problem
 from homecare.auth.sessions import EndReason, end_all
@@ -193,3 +194,11 @@ def deactivate_staff(staff: Staff) -> None:
     """Stop an account from signing in and end its sessions and tokens; its history stays."""
     staff.active = False
     end_all(staff, EndReason.DEACTIVATED)
+
+
+def team_members(team: Team) -> list[Staff]:
+    """The team's active members who make visits, by name."""
+    members = db.session.scalars(
+        sa.select(Staff).join(Staff.teams).where(Team.id == team.id, Staff.active.is_(True))
+        .options(selectinload(Staff.teams)).order_by(Staff.full_name))
+    return [s for s in members if s.role in TEAM_ROLES]

@@ -15,6 +15,7 @@ from homecare.core.national_id import InvalidNationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
+from homecare.flags.rules import active_users_on
 from homecare.org.models import TEAM_ROLES, Staff, Team
 from homecare.service_users.models import (
     NextOfKin,
@@ -242,3 +243,11 @@ def contact_history(user: ServiceUser) -> list[ResponsibleContactAssignment]:
         .where(ResponsibleContactAssignment.service_user_id == user.id)
         .order_by(ResponsibleContactAssignment.valid_from)
     ))
+
+
+def team_users(team: Team, day: date) -> list[ServiceUser]:
+    """The team's users receiving services on ``day``, by name."""
+    return list(db.session.scalars(
+        sa.select(ServiceUser).where(ServiceUser.team_id == team.id,
+                                     ServiceUser.deleted_at.is_(None), active_users_on(day))
+        .order_by(ServiceUser.full_name)))

@@ -27,6 +27,8 @@ class WorklistVisitSchema(BaseSchema):
     actual_end = Timestamp(allow_none=True)
     #: The user's first active goal, in their own words.
     first_goal = fields.String(allow_none=True)
+    #: Whether the caller may complete the visit now (or correct it, once completed).
+    can_record = fields.Boolean()
 
 
 class PromptSchema(BaseSchema):

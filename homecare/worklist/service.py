@@ -26,6 +26,7 @@ from homecare.prompts.service import for_actor, with_addressee
 from homecare.service_users.models import ResponsibleContactAssignment as Contact
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
+from homecare.visits.services import recording_refusal
 
 
 def _ref(user: ServiceUser) -> dict:
@@ -53,7 +54,8 @@ def _visits(actor: Staff, day: date) -> list[dict]:
     return [{"id": v.id, "service_user": _ref(u), "kind": v.kind, "status": v.status,
              "planned_start": v.planned_start, "planned_minutes": v.planned_minutes,
              "actual_start": v.actual_start, "actual_end": v.actual_end,
-             "first_goal": goals.get(u.id)} for v, u in rows]
+             "first_goal": goals.get(u.id),
+             "can_record": recording_refusal(actor, v) is None} for v, u in rows]
 
 
 #: What each prompt asks for, as the worklist says it.

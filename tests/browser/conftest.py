@@ -71,9 +71,9 @@ class LiveServer:
     def coordinator_case(self) -> dict:
         """Two users of the demo coordinator's team: one whose next main visit by anyone
         but the contact breaks the every-N-th rule, and one with no responsible contact."""
-        from homecare.care.planner import team_members
         from homecare.core.timeutil import local_today, local_zone
         from homecare.org.models import Staff
+        from homecare.org.services import team_members
         from homecare.service_users.services import assign_responsible_contact
         from homecare.visits.services import create_visit
         from tests.factories import make_user

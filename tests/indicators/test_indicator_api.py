@@ -66,7 +66,9 @@ def test_a_leader_never_sees_per_user_values_or_values_over_fewer_than_five(api_
     shown = [i for scope in scopes for i in scope if i["value"] is not None]
     assert shown, "nothing was shown: the assertion below would check nothing"
     assert all(i["n"] >= 5 for i in shown)
-    assert all(i["n"] is None for scope in scopes for i in scope if i["suppressed"])
+    suppressed = [i for scope in scopes for i in scope if i["suppressed"]]
+    assert suppressed, "nothing was suppressed: the assertion below would check nothing"
+    assert all(i["n"] is None for i in suppressed)
 
 
 def _answers(team, got_help: list[str], staff):
@@ -187,7 +189,7 @@ def test_the_trend_reads_weekly_snapshots_with_suppression(api_as, org):
     assert len(leader) == 1 and leader[0]["suppressed"] is False
     hidden = api_as(org.leader_a).get(
         f"/indicators/trend?team_id={org.team_a2.id}&indicator=users_without_contact").json
-    assert all(p["suppressed"] and p["value"] is None for p in hidden)
+    assert hidden and all(p["suppressed"] and p["value"] is None for p in hidden)
 
 
 def test_the_snapshot_command(app, org):
