@@ -13,6 +13,14 @@ from homecare.core.text import is_blank
 E = TypeVar("E", bound=enum.Enum)
 
 
+def refuse_unknown(changes, editable: frozenset[str]) -> None:
+    """A programming error, not bad input: a service asked to change a field it does not
+    allow to change (the schemas and forms only pass editable fields)."""
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+
+
 class FieldErrors:
     """Field → messages; ``raise_if_any`` turns them into one ValidationFailed."""
 

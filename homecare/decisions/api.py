@@ -15,7 +15,7 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read, record_reads
+from homecare.core.audit import record_reads
 from homecare.core.errors import ValidationFailed
 from homecare.decisions.models import Decision
 from homecare.decisions.schemas import DecisionPatchSchema, DecisionQuerySchema, DecisionSchema
@@ -23,7 +23,7 @@ from homecare.decisions.services import record_decision, update_decision
 from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.policy.access import Action, visible_service_users
-from homecare.policy.lookup import actor, load, referenced
+from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("decisions", __name__, url_prefix=f"{API_PREFIX}/decisions",
@@ -77,8 +77,7 @@ class DecisionById(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, decision_id):
         """One decision."""
-        decision = load(Decision, decision_id, through="service_user")
-        record_read(decision.service_user_id, "decisions", "decisions", decision.id)
+        decision = read_one(Decision, decision_id, through="service_user")
         return decision, etag_headers(decision)
 
     @blueprint.arguments(DecisionPatchSchema)

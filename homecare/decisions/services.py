@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from homecare.core.validation import FieldErrors
+from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.decisions.models import Decision, DecisionStatus
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Staff
@@ -59,9 +59,7 @@ def record_decision(*, user: ServiceUser, created_by: Staff, decided_on: date,
 
 def update_decision(decision: Decision, **changes) -> Decision:
     """Change a decision (e.g. revoke it, set a new review date), re-checking every rule."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    refuse_unknown(changes, EDITABLE_FIELDS)
     values = {field: getattr(decision, field) for field in EDITABLE_FIELDS}
     values.update(changes)
     values["participants"] = list(dict.fromkeys(values["participants"]))

@@ -20,7 +20,7 @@ from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySche
 from homecare.goals.services import create_goal, record_check_in, update_goal
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.idempotency import put_once
-from homecare.policy.lookup import actor, load, referenced
+from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -72,8 +72,7 @@ class GoalById(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, goal_id):
         """One goal."""
-        goal = load(Goal, goal_id, through="service_user")
-        record_read(goal.service_user_id, "goals", "goals", goal.id)
+        goal = read_one(Goal, goal_id, through="service_user")
         return annotate_goals([goal])[0], etag_headers(goal)
 
     @blueprint.arguments(GoalPatchSchema)
@@ -110,9 +109,7 @@ class CheckInById(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, check_in_id):
         """One check-in."""
-        check_in = load(CheckIn, check_in_id, through="goal.service_user")
-        record_read(check_in.service_user_id, "check-ins", "check_ins", check_in.id)
-        return check_in
+        return read_one(CheckIn, check_in_id, through="goal.service_user", what="check-ins")
 
     @blueprint.arguments(CheckInSchema)
     @blueprint.response(201, CheckInSchema)

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from homecare.core.timeutil import local_today
-from homecare.core.validation import FieldErrors
+from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
 from homecare.goals.models import (
     CHECKIN_INTERVAL,
@@ -77,9 +77,7 @@ def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
 
 def update_goal(goal: Goal, **changes) -> Goal:
     """Change a goal; a new status goes through ``change_goal_status`` (``closed_on``)."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    refuse_unknown(changes, EDITABLE_FIELDS)
     status, closed_on = changes.pop("status", None), changes.pop("closed_on", None)
     current = {"description": goal.description, "expressed_by": goal.expressed_by,
                "checkin_interval_days": goal.checkin_interval_days,

@@ -6,6 +6,7 @@ from operator import attrgetter
 
 from flask_login import current_user
 
+from homecare.core.audit import record_read
 from homecare.core.errors import NotFound
 from homecare.extensions import db
 from homecare.policy.access import Action, ensure
@@ -27,6 +28,15 @@ def load(model, record_id, action: Action = Action.VIEW, *, through=None):
     if record is None:
         raise NotFound()
     ensure(actor(), action, attrgetter(through)(record) if through else record)
+    return record
+
+
+def read_one(model, record_id, *, through: str, what: str | None = None):
+    """A care record the caller may view, with the read logged against its user (``what``
+    defaults to the record's table): the one way an API shows a single record."""
+    record = load(model, record_id, through=through)
+    table = model.__tablename__
+    record_read(record.service_user_id, what or table, table, record.id)
     return record
 
 

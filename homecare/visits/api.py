@@ -16,14 +16,14 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read, record_reads
+from homecare.core.audit import record_reads
 from homecare.core.errors import ValidationFailed
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.idempotency import put_once
-from homecare.policy.lookup import actor, load, referenced
+from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
@@ -99,8 +99,7 @@ class VisitById(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, visit_id):
         """One visit."""
-        visit = load(Visit, visit_id, through="service_user")
-        record_read(visit.service_user_id, "visits", "visits", visit.id)
+        visit = read_one(Visit, visit_id, through="service_user")
         return visit, etag_headers(visit)
 
     @blueprint.arguments(VisitSchema)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from homecare.core.errors import Conflict, DomainError, Forbidden
 from homecare.core.timeutil import utcnow
-from homecare.core.validation import FieldErrors
+from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Role, Staff
 from homecare.service_users.models import ServiceUser
@@ -164,9 +164,7 @@ def change_visit(actor: Staff, visit: Visit, **changes) -> Visit:
 def _apply(visit: Visit, **changes) -> Visit:
     """Change a visit's fields, re-checking every field rule; a refused change leaves
     the visit as it was."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    refuse_unknown(changes, EDITABLE_FIELDS)
     errors = FieldErrors()
     if "kind" in changes:
         changes["kind"] = errors.choice(VisitKind, "kind", changes["kind"],
