@@ -63,7 +63,8 @@ class Tablet(threading.Thread):
         self.base, self.token, self.body = base, token, body
         self.stored: list[uuid.UUID] = []
         self.successes: list[float] = []
-        self.failures = 0
+        #: When each refused or unanswered attempt ended.
+        self.failed_at: list[float] = []
         self.error: str | None = None
 
     def _put(self, visit_id: uuid.UUID) -> int:
@@ -89,7 +90,7 @@ class Tablet(threading.Thread):
                     self.stored.append(visit_id)
                     self.successes.append(time.monotonic())
                     break
-                self.failures += 1
+                self.failed_at.append(time.monotonic())
                 if status not in (0, 500, 503) or time.monotonic() > deadline:
                     self.error = f"visit {visit_id}: answered {status}"
                     return
@@ -125,9 +126,11 @@ def test_visits_survive_a_database_restart(tmp_path):
         assert [t.error for t in tablets if t.error] == []
         stored = [visit_id for tablet in tablets for visit_id in tablet.stored]
         assert len(stored) == CLIENTS * VISITS_EACH
-        first_after = min(moment for t in tablets for moment in t.successes if moment >= back_at)
-        assert first_after - back_at < BACK_WITHIN, first_after - back_at
-        assert sum(t.failures for t in tablets) > 0, "the restart hit no request: no test"
+        failed = [moment for t in tablets for moment in t.failed_at]
+        assert failed, "the restart hit no request: no test"
+        # Clients may get through in the instant before pg_isready reports the server
+        # back, so recovery is judged by the failures: none later than BACK_WITHIN after.
+        assert max(failed) - back_at < BACK_WITHIN, max(failed) - back_at
         with app.app_context():
             rows = db.session.execute(sa.text("SELECT id, count(*) FROM visits GROUP BY id")
                                       ).all()
