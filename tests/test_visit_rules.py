@@ -80,6 +80,17 @@ def test_a_team_member_cannot_move_their_visit_in_the_api(api_as, org):
     assert patch(api_as, org.coordinator_a1, visit, {"planned_start": later}).status_code == 200
 
 
+def test_a_team_member_cannot_give_their_visit_to_a_colleague_in_the_api(api_as, org):
+    from tests.factories import make_staff
+
+    colleague = make_staff(teams=[org.team_a1], username="colleague.a1")
+    visit = a_visit(org)
+    answer = patch(api_as, org.staff_a1, visit, {"staff_id": colleague.id})
+    assert answer.status_code == 403  # as on the page: the planner is the coordinator's
+    assert patch(api_as, org.coordinator_a1, visit, {"staff_id": colleague.id}
+                 ).status_code == 200
+
+
 def test_a_team_member_cannot_move_their_visit_on_the_page(client, org):
     visit = a_visit(org)
     sign_in(client, "staff.a1")
@@ -137,6 +148,7 @@ def test_someone_elses_visit_is_neither_completed_nor_missed_by_a_team_member(ap
     assert patch(api_as, org.staff_a1, visit, {"status": "missed"}).status_code == 403
     sign_in(client, "staff.a1")
     assert client.get(f"/visits/{visit.id}/complete").status_code == 403
+    assert f"/visits/{visit.id}/complete" not in client.get(f"/users/{org.user_a1.id}").text
     assert status_of(visit) is VisitStatus.PLANNED
 
 

@@ -22,7 +22,7 @@ from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
-from homecare.visits.services import change_visit, may_change, recording_refusal
+from homecare.visits.services import RECORDING, change_visit, ensure_may_change, may_change
 from homecare.web.forms import saved
 from homecare.what_matters.services import record_conversation
 
@@ -77,9 +77,7 @@ def complete_visit(visit_id):
     """Log a visit as carried out, with its times (prefilled from the plan), or correct a
     completed one while the visit rules still allow it."""
     visit = load(Visit, visit_id, Action.RECORD)
-    refusal = recording_refusal(actor(), visit)
-    if refusal is not None:
-        raise refusal
+    ensure_may_change(actor(), visit, RECORDING)
     correcting = visit.status is VisitStatus.COMPLETED
     start = to_local(visit.actual_start if correcting else visit.planned_start)
     end = (to_local(visit.actual_end) if correcting
@@ -88,7 +86,7 @@ def complete_visit(visit_id):
     return form_page(form, "care/complete_visit.html", visit.service_user, lambda: change_visit(
         actor(), visit, **_completion(visit, form.started.data, form.ended.data, form.note.data)),
         aliases={"actual_start": "started", "actual_end": "ended"}, visit=visit,
-        can_mark_missed=may_change(actor(), visit, status=VisitStatus.MISSED),
+        can_mark_missed=may_change(actor(), visit, {"status": VisitStatus.MISSED}),
         title=_("Correct the visit") if correcting else _("Complete the visit"))
 
 

@@ -31,7 +31,7 @@ from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import team_users
 from homecare.visits.continuity import Continuity, continuity_of
 from homecare.visits.models import Visit, VisitKind, VisitStatus
-from homecare.visits.services import PLAN_FIELDS, change_refusal, change_visit, create_visit
+from homecare.visits.services import PLANNING, change_visit, create_visit, ensure_may_change
 from homecare.web.forms import saved
 
 #: The visit service's names for the plan form's fields, where they differ.
@@ -135,9 +135,7 @@ def plan_visit(team_id):
 def _plannable(visit_id) -> Visit:
     """A visit the coordinator may move or reassign, by the visit rules (else 409)."""
     visit = load(Visit, visit_id, Action.COORDINATE, through="service_user")
-    refusal = change_refusal(actor(), visit, dict.fromkeys(PLAN_FIELDS))
-    if refusal is not None:
-        raise refusal
+    ensure_may_change(actor(), visit, PLANNING)
     return visit
 
 

@@ -17,7 +17,7 @@ from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
 from homecare.service_users.models import ServiceUser
-from homecare.visits.services import recording_refusal
+from homecare.visits.services import RECORDING, may_change
 from homecare.worklist.service import worklist_for
 
 
@@ -43,7 +43,7 @@ def user(user_id):
     page = user_page(load(ServiceUser, user_id, Action.VIEW))
     me = actor()
     completable = {v.id for v in page.visits
-                   if permits(me, Action.RECORD, v) and recording_refusal(me, v) is None}
+                   if permits(me, Action.RECORD, v) and may_change(me, v, RECORDING)}
     return render_template("care/user.html", page=page, completable=completable,
                            can_coordinate=bool(permits(actor(), Action.COORDINATE, page.user)),
                            back=request.args.get("from"))

@@ -34,11 +34,17 @@ blueprint = Blueprint("visits", __name__, url_prefix=f"{API_PREFIX}/visits",
 
 
 def _visiting_staff(staff_id: int) -> Staff:
-    """The staff member a visit is for: coordinators plan anyone, staff log their own."""
+    """The staff member a new visit is for: coordinators plan anyone, staff log their own."""
     me = actor()
     if me.role is not Role.COORDINATOR and staff_id != me.id:
         raise ValidationFailed.single("staff_id", _(
             "You can only log your own visits; a coordinator plans visits for others."))
+    return _named_staff(staff_id)
+
+
+def _named_staff(staff_id: int) -> Staff:
+    """The staff member a body names (whether they may be given the visit is the visit
+    service's rule: a member of the user's team)."""
     staff = db.session.get(Staff, staff_id)
     if staff is None:
         raise ValidationFailed.single("staff_id", _("The visit must be made by a member of "
@@ -131,7 +137,7 @@ class VisitById(MethodView):
         """
         visit = load(Visit, visit_id, Action.RECORD)
         require_if_match(visit)
-        if "staff_id" in data:
-            data["staff"] = _visiting_staff(data.pop("staff_id"))
+        if "staff_id" in data:  # who may reassign is the visit rules' call, as on the page
+            data["staff"] = _named_staff(data.pop("staff_id"))
         change_visit(actor(), visit, **data)
         return visit, etag_headers(visit)

@@ -43,6 +43,10 @@ NEXT_STATUSES = {
     VisitStatus.MISSED: frozenset({VisitStatus.MISSED}),
     VisitStatus.CANCELLED: frozenset({VisitStatus.CANCELLED}),
 }
+#: The change that records a visit: complete it, or correct it once completed.
+RECORDING = dict.fromkeys(RECORD_FIELDS) | {"status": VisitStatus.COMPLETED}
+#: The change that moves a visit or gives it to someone else.
+PLANNING = dict.fromkeys(PLAN_FIELDS)
 #: Days after a completed visit ended during which it can still be corrected.
 CORRECTION_DAYS = 3
 
@@ -108,8 +112,9 @@ def _new_status(visit: Visit, changes: dict) -> VisitStatus | None:
 def change_refusal(actor: Staff, visit: Visit, changes: dict) -> DomainError | None:
     """Why ``actor`` may not make ``changes`` to ``visit`` (a 409 or 403), or None.
 
-    Assumes the access policy already let the actor act on the visit (its staff member
-    or a coordinator of the team). Pages ask this to offer only what is allowed.
+    Who may act on a visit at all (its staff member, or a coordinator of the team) is the
+    access policy's rule (RECORD on the visit), asked before this. Pages ask this to offer
+    only what is allowed.
     """
     coordinator = actor.role is Role.COORDINATOR
     status = _new_status(visit, changes)
@@ -128,29 +133,27 @@ def change_refusal(actor: Staff, visit: Visit, changes: dict) -> DomainError | N
         return Forbidden(_("Only a coordinator moves a visit or gives it to someone else."))
     if not coordinator and status is VisitStatus.CANCELLED and visit.status is not status:
         return Forbidden(_("Only a coordinator cancels a visit."))
-    if not (coordinator or visit.staff_id == actor.id):
-        return Forbidden(_("Only the person who makes the visit, or a coordinator, records it."))
     return None
 
 
-def may_change(actor: Staff, visit: Visit, **changes) -> bool:
+def may_change(actor: Staff, visit: Visit, changes: dict) -> bool:
     """Whether the visit rules allow the change (for offering links and buttons)."""
     return change_refusal(actor, visit, changes) is None
 
 
-def recording_refusal(actor: Staff, visit: Visit) -> DomainError | None:
-    """Why ``actor`` may not complete ``visit`` (or correct it, once completed), or None."""
-    return change_refusal(actor, visit, dict.fromkeys(RECORD_FIELDS)
-                          | {"status": VisitStatus.COMPLETED})
+def ensure_may_change(actor: Staff, visit: Visit, changes: dict) -> None:
+    """Raise the visit rules' refusal of the change (409 or 403), if there is one: for a
+    page that offers a change before it is made."""
+    refusal = change_refusal(actor, visit, changes)
+    if refusal is not None:
+        raise refusal
 
 
 def change_visit(actor: Staff, visit: Visit, **changes) -> Visit:
     """The one way a visit changes once it exists: the rules of the state machine and who
     may do what, then every field rule. A correction of a completed visit keeps the
     values it replaces. Raises Conflict, Forbidden or ValidationFailed."""
-    refusal = change_refusal(actor, visit, changes)
-    if refusal is not None:
-        raise refusal
+    ensure_may_change(actor, visit, changes)
     previous = {field: getattr(visit, field) for field in RECORD_FIELDS}
     correcting = visit.status is VisitStatus.COMPLETED
     _apply(visit, **changes)

@@ -26,7 +26,7 @@ from homecare.prompts.service import for_actor, with_addressee
 from homecare.service_users.models import ResponsibleContactAssignment as Contact
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
-from homecare.visits.services import recording_refusal
+from homecare.visits.services import RECORDING, may_change
 
 
 def _ref(user: ServiceUser) -> dict:
@@ -51,11 +51,13 @@ def _visits(actor: Staff, day: date) -> list[dict]:
                Visit.planned_start < start_of_local_day(day + timedelta(days=1)))
         .order_by(Visit.planned_start)).all()
     goals = _first_goals([user.id for _visit, user in rows], day)
+    # Only the caller's own visits, which the policy lets them record: the visit rules
+    # decide the rest.
     return [{"id": v.id, "service_user": _ref(u), "kind": v.kind, "status": v.status,
              "planned_start": v.planned_start, "planned_minutes": v.planned_minutes,
              "actual_start": v.actual_start, "actual_end": v.actual_end,
              "first_goal": goals.get(u.id),
-             "can_record": recording_refusal(actor, v) is None} for v, u in rows]
+             "can_record": may_change(actor, v, RECORDING)} for v, u in rows]
 
 
 #: What each prompt asks for, as the worklist says it.
