@@ -41,8 +41,13 @@ class Prompt(db.Model):
 
     __tablename__ = "prompts"
     __table_args__ = (
-        sa.Index("ix_prompts_open_staff", "addressed_to_id", "resolved_at"),
-        sa.Index("ix_prompts_open_team", "team_id", "resolved_at"),
+        # The daily jobs read the open record by kind; the table keeps every prompt
+        # ever raised, so only the open ones are indexed.
+        sa.Index("ix_prompts_open_kind", "kind", "dedupe_key",
+                 postgresql_include=["addressed_to_id"],
+                 postgresql_where=sa.text("resolved_at IS NULL"),
+                 sqlite_where=sa.text("resolved_at IS NULL")),
+        # The access review: did the reader hold a prompt about this user?
         sa.Index("ix_prompts_user", "service_user_id"),
     )
 

@@ -98,4 +98,4 @@ def dedupe_key(kind: PromptKind, user_id, goal_id, decision_id, due: date) -> st
         return f"what_matters:{user_id}"
     if kind is PromptKind.DECISION_MISSING:
         return f"decision:{user_id}"
-    return f"review:{decision_id}:{due - timedelta(days=1)}"
+    return f"review:{decision_id}:{due - timedelta(days=1)}"  # by the review date itself
