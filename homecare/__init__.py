@@ -94,12 +94,13 @@ def api_blueprints() -> list:
     from homecare.indicators.api import blueprint as indicators
     from homecare.org.api import blueprint as organisation
     from homecare.service_users.api import blueprint as service_users
+    from homecare.sync.api import blueprint as sync
     from homecare.visits.api import blueprint as visits
     from homecare.what_matters.api import blueprint as what_matters
     from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators, worklist]
+            indicators, worklist, sync]
 
 
 def register_errorhandlers(app: Flask) -> None:

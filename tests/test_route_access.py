@@ -278,6 +278,15 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                             care_read),
         ("goals.CheckInById", "PUT"): Route(f"/api/v1/check-ins/{uuid.uuid4()}",
                                             by_role(401, 403, 403, 201, 201, 422), check_in),
+        ("what_matters.WhatMattersById", "GET"): Route(
+            f"/api/v1/what-matters/{rec['what_matters'].id}", care_read),
+        ("what_matters.WhatMattersById", "PUT"): Route(
+            f"/api/v1/what-matters/{uuid.uuid4()}", by_role(401, 403, 403, 201, 201, 422),
+            {"service_user_id": str(org.user_a1.id), "conversation_date": today,
+             "asked_by": org.staff_a1.id, "present": ["user"], "in_own_words": "Å lage mat"}),
+        # Each queued record is then judged on its own (tests/api/test_sync.py).
+        ("sync.Sync", "POST"): Route("/api/v1/sync", care_list, {"operations": [
+            {"id": str(uuid.uuid4()), "kind": "check_in", "body": check_in}]}),
         ("visits.Visits", "GET"): Route("/api/v1/visits", care_list),
         ("visits.Visits", "POST"): Route("/api/v1/visits",
                                          by_role(401, 403, 403, 201, 201, 422), visit),

@@ -37,12 +37,17 @@ def _messages() -> dict[int, str]:
     }
 
 
-def _translated(errors):
+def standard_message(status: int) -> str:
+    """The standard text for an HTTP status, in the user's language."""
+    return _messages().get(status) or HTTPStatus(status).phrase
+
+
+def translated_errors(errors):
     """Field messages in the user's language (marshmallow's own ones are in the catalogue)."""
     if isinstance(errors, dict):
-        return {key: _translated(value) for key, value in errors.items()}
+        return {key: translated_errors(value) for key, value in errors.items()}
     if isinstance(errors, list):
-        return [_translated(value) for value in errors]
+        return [translated_errors(value) for value in errors]
     return translate(errors) if isinstance(errors, str) else errors
 
 
@@ -53,8 +58,8 @@ def _wants_json() -> bool:
 def error_response(status: int, message: str | None = None, errors: dict | None = None,
                    headers: dict | None = None):
     """An error in the form the caller expects, with a message in their language."""
-    message = message or _messages().get(status) or HTTPStatus(status).phrase
-    errors = _translated(errors) if errors else None
+    message = message or standard_message(status)
+    errors = translated_errors(errors) if errors else None
     if _wants_json():
         body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
         if errors:

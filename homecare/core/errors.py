@@ -35,6 +35,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class PreconditionFailed(DomainError):
+    """The record changed since the caller last read it (a stale version)."""
+
+    status = 412
+
+
 class NotFound(DomainError):
     """No such record, or not one the caller may know exists."""
 

@@ -89,6 +89,21 @@ class GoalById(MethodView):
         return annotate_goals([goal])[0], etag_headers(goal)
 
 
+def put_check_in(check_in_id, data: dict) -> tuple[CheckIn, int]:
+    """Record a check-in under a device-chosen id once (201), answer a repeat of the same
+    body with it (200), refuse a different body (409): ``policy.idempotency``."""
+    data = {**data, "note": data["note"] or None}
+
+    def create():
+        goal = referenced(Goal, data["goal_id"], "goal_id", Action.RECORD,
+                          through="service_user")
+        fields = {k: v for k, v in data.items() if k != "goal_id"}
+        return record_check_in(goal=goal, recorded_by=actor(), check_in_id=check_in_id,
+                               **fields)
+
+    return put_once(CheckIn, check_in_id, data, create, through="goal.service_user")
+
+
 @blueprint.route("/goals/<uuid:goal_id>/check-ins")
 class GoalCheckIns(MethodView):
     @blueprint.response(200, CheckInSchema(many=True))
@@ -121,13 +136,4 @@ class CheckInById(MethodView):
         The first call creates it (201); the same body again returns it (200); a
         different body for the same id is a conflict (409). ``recorded_by`` is the caller.
         """
-        data["note"] = data["note"] or None
-
-        def create():
-            goal = referenced(Goal, data["goal_id"], "goal_id", Action.RECORD,
-                              through="service_user")
-            fields = {k: v for k, v in data.items() if k != "goal_id"}
-            return record_check_in(goal=goal, recorded_by=actor(), check_in_id=check_in_id,
-                                   **fields)
-
-        return put_once(CheckIn, check_in_id, data, create, through="goal.service_user")
+        return put_check_in(check_in_id, data)

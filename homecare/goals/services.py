@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from homecare.core.timeutil import local_today
@@ -127,8 +128,15 @@ def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
                     satisfied: Answer | str, performance: int | None = None,
                     satisfaction: int | None = None, note: str | None = None,
                     check_in_id: uuid.UUID | None = None) -> CheckIn:
-    """A follow-up evaluation: the user's new ratings and their own three answers."""
+    """A follow-up evaluation: the user's new ratings and their own three answers.
+
+    A closed goal takes no more follow-ups: a tablet that queued one offline while a
+    coordinator closed the goal gets it back refused, to correct or discard.
+    """
     errors = FieldErrors()
+    if goal.status in CLOSED_STATUSES:
+        errors.add("goal_id", _("The goal was closed on %(day)s: a follow-up can no longer "
+                                "be recorded for it.", day=format_date(goal.closed_on)))
     errors.require(date <= local_today(), "date", _("A check-in cannot be dated in the future."))
     errors.require(date >= goal.start_date, "date",
                    _("A check-in cannot be dated before the goal started."))

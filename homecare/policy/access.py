@@ -200,6 +200,13 @@ def sees_national_ids(actor: Staff | None) -> bool:
     return actor is not None and actor.role is Role.COORDINATOR
 
 
+def ensure_works_in_a_team(actor: Staff | None) -> None:
+    """Forbidden unless ``actor`` is a team member (staff or coordinator): the door to
+    everything that records care for a set of users at once, such as a tablet's sync."""
+    if not _signed_in(actor) or actor.role not in TEAM_ROLES:
+        raise Forbidden()
+
+
 def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:
     """A WHERE clause selecting exactly the service users ``actor`` may view.
 
@@ -208,8 +215,7 @@ def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:
     """
     if not _signed_in(actor):
         return sa.false()
-    if actor.role not in TEAM_ROLES:
-        raise Forbidden()
+    ensure_works_in_a_team(actor)
     if not actor.team_ids:
         return sa.false()
     return sa.and_(

@@ -17,7 +17,7 @@ from homecare.core.api import (
     require_if_match,
 )
 from homecare.core.audit import record_reads
-from homecare.core.errors import ValidationFailed
+from homecare.core.errors import PreconditionFailed, ValidationFailed
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff
@@ -25,7 +25,7 @@ from homecare.policy.access import Action, visible_service_users
 from homecare.policy.idempotency import put_once
 from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
-from homecare.visits.models import Visit
+from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
 from homecare.visits.services import change_visit, create_visit
 
@@ -57,6 +57,33 @@ def _new_visit(data: dict, visit_id=None) -> Visit:
     fields = {k: v for k, v in data.items() if k not in ("service_user_id", "staff_id")}
     return create_visit(user=user, staff=_visiting_staff(data["staff_id"]), created_by=actor(),
                         visit_id=visit_id, **fields)
+
+
+def put_visit(visit_id, data: dict) -> tuple[Visit, int]:
+    """Create a visit under a device-chosen id once (201), answer a repeat of the same body
+    with it (200), refuse a different body (409): ``policy.idempotency``."""
+    data = {**data, "note": data["note"] or None}
+    return put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id),
+                    through="service_user")
+
+
+def complete_queued(data: dict) -> tuple[Visit, int]:
+    """Complete a planned visit from a queued offline record (``POST /sync``).
+
+    Sent again after a lost answer, it finds the visit already completed with the same
+    times and note and answers 200 without writing. ``version`` is the visit's version
+    when the tablet last saw it: if someone changed the visit since, 412, as ``If-Match``.
+    """
+    visit = load(Visit, data["visit_id"], Action.RECORD)
+    changes = {"status": VisitStatus.COMPLETED, "actual_start": data["actual_start"],
+               "actual_end": data["actual_end"], "note": data["note"] or None}
+    if all(getattr(visit, name) == value for name, value in changes.items()):
+        return visit, 200
+    if visit.version != data["version"]:
+        raise PreconditionFailed(_("The visit was changed by someone else after your tablet "
+                                   "last saw it. Open the visit again and record it there."))
+    change_visit(actor(), visit, **changes)
+    return visit, 200
 
 
 def _filtered(args: dict) -> sa.Select:
@@ -118,9 +145,7 @@ class VisitById(MethodView):
         The first call creates it (201); the same body again returns it (200); a
         different body for the same id is a conflict (409).
         """
-        data["note"] = data["note"] or None
-        visit, status = put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id),
-                                 through="service_user")
+        visit, status = put_visit(visit_id, data)
         return visit, status, etag_headers(visit)
 
     @blueprint.arguments(VisitPatchSchema)

@@ -44,6 +44,17 @@ class VisitPatchSchema(BaseSchema):
     note = fields.String(allow_none=True, validate=validate.Length(max=4000))
 
 
+class VisitCompletionSchema(BaseSchema):
+    """A planned visit completed on a tablet, queued while offline (``POST /sync``)."""
+
+    visit_id = fields.UUID(required=True)
+    #: The visit's version when the tablet last saw it (its ETag).
+    version = Int(required=True)
+    actual_start = Timestamp(required=True)
+    actual_end = Timestamp(required=True)
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
+
+
 class VisitQuerySchema(QuerySchema):
     team_id = QueryInt()
     staff_id = QueryInt()

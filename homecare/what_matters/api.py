@@ -9,17 +9,35 @@ from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.audit import record_read
 from homecare.org.models import Staff
 from homecare.policy.access import Action
-from homecare.policy.lookup import actor, load, referenced
+from homecare.policy.idempotency import put_once
+from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
-from homecare.what_matters.schemas import WhatMattersSchema
-from homecare.what_matters.services import record_conversation
+from homecare.what_matters.schemas import WhatMattersPutSchema, WhatMattersSchema
+from homecare.what_matters.services import record_conversation, stored_form
 
-blueprint = Blueprint("what_matters", __name__, url_prefix=f"{API_PREFIX}/service-users",
+blueprint = Blueprint("what_matters", __name__, url_prefix=API_PREFIX,
                       description="What matters to the user, in their own words.")
 
 
-@blueprint.route("/<uuid:user_id>/what-matters")
+def put_conversation(conversation_id, data: dict) -> tuple[WhatMattersConversation, int]:
+    """Record a conversation under a device-chosen id once (201), answer a repeat of the
+    same body with it (200), refuse a different body (409): ``policy.idempotency``."""
+    data = {**data, **stored_form(data["present"], data["spoken_for_by"])}
+
+    def create():
+        user = referenced(ServiceUser, data["service_user_id"], "service_user_id",
+                          Action.RECORD)
+        asked_by = referenced(Staff, data["asked_by_id"], "asked_by")
+        fields = {k: v for k, v in data.items() if k not in ("service_user_id", "asked_by_id")}
+        return record_conversation(user=user, recorded_by=actor(), asked_by=asked_by,
+                                   conversation_id=conversation_id, **fields)
+
+    return put_once(WhatMattersConversation, conversation_id, data, create,
+                    through="service_user")
+
+
+@blueprint.route("/service-users/<uuid:user_id>/what-matters")
 class WhatMatters(MethodView):
     @blueprint.response(200, WhatMattersSchema(many=True))
     @blueprint.paginate()
@@ -42,3 +60,25 @@ class WhatMatters(MethodView):
         user = load(ServiceUser, user_id, Action.RECORD)
         asked_by = referenced(Staff, data.pop("asked_by_id"), "asked_by")
         return record_conversation(user=user, recorded_by=actor(), asked_by=asked_by, **data)
+
+
+@blueprint.route("/what-matters/<uuid:conversation_id>")
+class WhatMattersById(MethodView):
+    @blueprint.response(200, WhatMattersSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, conversation_id):
+        """One conversation."""
+        return read_one(WhatMattersConversation, conversation_id, through="service_user",
+                        what="what matters")
+
+    @blueprint.arguments(WhatMattersPutSchema)
+    @blueprint.response(201, WhatMattersSchema)
+    @blueprint.alt_response(200, schema=WhatMattersSchema, description="Already recorded.")
+    @blueprint.errors(401, 403, 404, 409, 422)
+    def put(self, data, conversation_id):
+        """Record a conversation under an id the device chose; safe to send again.
+
+        The first call creates it (201); the same body again returns it (200); a
+        different body for the same id is a conflict (409). ``recorded_by`` is the caller.
+        """
+        return put_conversation(conversation_id, data)

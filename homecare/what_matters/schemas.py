@@ -21,3 +21,9 @@ class WhatMattersSchema(BaseSchema):
                                   validate=validate.Length(max=200))
     recorded_by = Int(dump_only=True, attribute="recorded_by_id")
     created_at = Timestamp(dump_only=True)
+
+
+class WhatMattersPutSchema(WhatMattersSchema):
+    """A conversation recorded under an id the device chose: it names its user."""
+
+    service_user_id = fields.UUID(required=True)

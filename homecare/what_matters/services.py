@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date
 
@@ -18,7 +19,7 @@ from homecare.what_matters.models import Present, WhatMattersConversation
 
 
 def _check_present(errors: FieldErrors, present: Sequence[str]) -> list[str]:
-    values = list(dict.fromkeys(present or []))
+    values = stored_form(present, None)["present"]
     errors.require(bool(values), "present", _("Say who took part in the conversation."))
     known = {p.value for p in Present}
     errors.require(all(v in known for v in values), "present",
@@ -26,9 +27,17 @@ def _check_present(errors: FieldErrors, present: Sequence[str]) -> list[str]:
     return values
 
 
+def stored_form(present: Sequence[str], spoken_for_by: str | None) -> dict:
+    """``present`` and ``spoken_for_by`` as a conversation keeps them (each person once,
+    no surrounding blanks): what a repeated offline PUT is compared with."""
+    return {"present": list(dict.fromkeys(present or [])),
+            "spoken_for_by": (spoken_for_by or "").strip() or None}
+
+
 def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_date: date,
                         asked_by: Staff, present: Sequence[str], in_own_words: str,
-                        spoken_for_by: str | None = None) -> WhatMattersConversation:
+                        spoken_for_by: str | None = None,
+                        conversation_id: uuid.UUID | None = None) -> WhatMattersConversation:
     """Record what matters to the user, in their own words, kept verbatim.
 
     When the user did not take part, ``spoken_for_by`` must say who answered for them:
@@ -48,9 +57,9 @@ def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_d
                    "asked_by", _("The person who asked must be a member of the user's team."))
     errors.raise_if_any()
     conversation = WhatMattersConversation(
-        service_user_id=user.id, conversation_date=conversation_date, asked_by=asked_by,
-        present=values, in_own_words=in_own_words, spoken_for_by=(spoken_for_by or None)
-        and spoken_for_by.strip(), recorded_by_id=recorded_by.id,
+        id=conversation_id or uuid.uuid4(), service_user_id=user.id,
+        conversation_date=conversation_date, asked_by=asked_by, in_own_words=in_own_words,
+        recorded_by_id=recorded_by.id, **stored_form(values, spoken_for_by),
     )
     db.session.add(conversation)
     db.session.flush()

@@ -1,0 +1,31 @@
+"""API: ``POST /sync``, the tablet's queued records in one request."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from homecare.core.api import API_PREFIX, Blueprint
+from homecare.policy.access import ensure_works_in_a_team
+from homecare.policy.lookup import actor
+from homecare.sync.schemas import SyncResultSchema, SyncSchema
+from homecare.sync.service import apply_all
+
+blueprint = Blueprint("sync", __name__, url_prefix=f"{API_PREFIX}/sync",
+                      description="Queued offline records, sent together.")
+
+
+@blueprint.route("")
+class Sync(MethodView):
+    @blueprint.arguments(SyncSchema)
+    @blueprint.response(200, SyncResultSchema)
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Apply up to 500 queued operations (``MAX_OPERATIONS``), each on its own.
+
+        Each operation is applied in its own savepoint as its single endpoint applies
+        it, so a refused one (404, 409, 412, 422) loses nothing of the others. Sending
+        the same batch again is safe: what was stored answers 200 and is not stored twice.
+        """
+        ensure_works_in_a_team(actor())
+        return {"results": apply_all(data["operations"])}
+

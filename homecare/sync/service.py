@@ -1,0 +1,96 @@
+"""Apply a batch of queued offline records, each on its own, and say how each went.
+
+Each operation runs in its own savepoint through the same function as its single-record
+endpoint (``PUT /visits/{id}`` and the others), so a refused one rolls back alone and the
+others are kept. Sending a batch again after a lost answer is safe: every kind is
+idempotent, and a repeat answers 200 without writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+
+import marshmallow as ma
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from homecare.core.error_pages import standard_message, translated_errors
+from homecare.core.errors import DomainError, ValidationFailed
+from homecare.extensions import db
+from homecare.goals.api import put_check_in
+from homecare.goals.schemas import CheckInSchema
+from homecare.visits.api import complete_queued, put_visit
+from homecare.visits.schemas import VisitCompletionSchema, VisitSchema
+from homecare.what_matters.api import put_conversation
+from homecare.what_matters.schemas import WhatMattersPutSchema, WhatMattersSchema
+
+#: The most operations one request may carry: a shift's work, bounded.
+MAX_OPERATIONS = 500
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of queued record: how its body is read, applied and shown back."""
+
+    body: ma.Schema
+    apply: Callable[[object, dict], tuple[object, int]]
+    record: ma.Schema
+
+
+KINDS: dict[str, Kind] = {
+    # A visit logged on the tablet (the operation's id becomes the visit's).
+    "visit": Kind(VisitSchema(), put_visit, VisitSchema()),
+    # A planned visit completed on the tablet.
+    "visit_completion": Kind(VisitCompletionSchema(),
+                             lambda _id, data: complete_queued(data), VisitSchema()),
+    "check_in": Kind(CheckInSchema(), put_check_in, CheckInSchema()),
+    "what_matters": Kind(WhatMattersPutSchema(), put_conversation, WhatMattersSchema()),
+}
+
+#: What went wrong with one operation -> (status, message, field errors).
+Refusal = tuple[int, str, dict | None]
+
+
+def refusal(error: Exception) -> Refusal | None:
+    """How an operation's error is answered, as the single endpoints answer it; None for
+    an error that is not the caller's (a bug or an outage), which fails the request."""
+    if isinstance(error, ma.ValidationError):
+        return 422, standard_message(422), translated_errors(error.normalized_messages())
+    if isinstance(error, ValidationFailed):
+        return 422, error.message, error.errors
+    if isinstance(error, DomainError):
+        return error.status, error.message or standard_message(error.status), None
+    if isinstance(error, StaleDataError):
+        return 412, standard_message(412), None
+    if isinstance(error, IntegrityError):
+        return 409, standard_message(409), None
+    if isinstance(error, HTTPException) and error.code and error.code < 500:
+        data = getattr(error, "data", None) or {}
+        return error.code, data.get("message") or standard_message(error.code), None
+    return None
+
+
+def apply_one(operation: dict) -> dict:
+    """Apply one queued operation in its own savepoint; its result for the answer."""
+    kind = KINDS[operation["kind"]]
+    result = {"id": operation["id"], "kind": operation["kind"]}
+    try:
+        with db.session.begin_nested():
+            record, status = kind.apply(operation["id"], kind.body.load(operation["body"]))
+    except Exception as error:
+        refused = refusal(error)
+        if refused is None:
+            raise
+        status, message, errors = refused
+        return {**result, "status": status, "title": HTTPStatus(status).phrase,
+                "message": message, **({"errors": errors} if errors else {})}
+    return {**result, "status": status, "title": HTTPStatus(status).phrase,
+            "record": kind.record.dump(record)}
+
+
+def apply_all(operations: list[dict]) -> list[dict]:
+    """Apply each operation in order; one result per operation, in the same order."""
+    return [apply_one(operation) for operation in operations]
