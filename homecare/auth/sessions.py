@@ -130,7 +130,17 @@ def load_staff(session_token: str) -> Staff | None:
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
+    g.sign_in_session = row
     return staff
+
+
+def time_left() -> timedelta | None:
+    """How long this request's session may still last at most (its lifetime left), or
+    None without one: the tablet forgets its pages by then, signal or not."""
+    row = g.get("sign_in_session")
+    if row is None:
+        return None
+    return row.started_at + lifetime_limit() - utcnow()
 
 
 def _end(row: SignInSession, reason: EndReason, now: datetime) -> None:

@@ -86,6 +86,7 @@ def complete_visit(visit_id):
     return form_page(form, "care/complete_visit.html", visit.service_user, lambda: change_visit(
         actor(), visit, **_completion(visit, form.started.data, form.ended.data, form.note.data)),
         aliases={"actual_start": "started", "actual_end": "ended"}, visit=visit,
+        planned_day=to_local(visit.planned_start).isoformat(timespec="minutes"),
         can_mark_missed=may_change(actor(), visit, {"status": VisitStatus.MISSED}),
         title=_("Correct the visit") if correcting else _("Complete the visit"))
 

@@ -1,0 +1,87 @@
+"""The service worker, the offline fallback page and the session the queue is sent in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from homecare.auth.sessions import idle_limit, time_left
+from homecare.core.routing import public
+from homecare.org.models import TEAM_ROLES
+from homecare.policy.lookup import actor
+
+blueprint = Blueprint("offline", __name__, template_folder="templates")
+
+
+@blueprint.route("/sw.js")
+@public
+def service_worker():
+    """The service worker, served from the root so that it may keep the site's pages.
+
+    Always revalidated, so that a new version reaches tablets on their next visit.
+    """
+    response = send_from_directory(current_app.static_folder, "js/sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@blueprint.route("/offline")
+@public
+def fallback():
+    """What a page not kept on the tablet shows without signal (no personal data: the
+    worker fetches it without the session)."""
+    return render_template("offline/fallback.html")
+
+
+@blueprint.route("/offline/session")
+def session_facts():
+    """Who is signed in and a fresh CSRF token, asked for before the queue is sent: a
+    page kept on the tablet may hold an expired token, or another person's session."""
+    return jsonify(staff_id=actor().id, csrf_token=generate_csrf())
+
+
+def _session_facts() -> dict | None:
+    """What the page script and worker need to know of the signed-in person's session:
+    who (a different person on the tablet clears it), whether their day is kept offline
+    (team members only), and when the session ends without signal (idle, lifetime)."""
+    if not current_user.is_authenticated:
+        return None
+    left = time_left()
+    return {"staff": current_user.id, "keeps_day": current_user.role in TEAM_ROLES,
+            "idle_ms": int(idle_limit().total_seconds() * 1000),
+            "lifetime_left_ms": int(left.total_seconds() * 1000) if left else 0}
+
+
+def _texts() -> dict[str, str]:
+    """The page script's words, in the page's language (``{n}``, ``{time}`` filled in)."""
+    return {
+        "waiting": _("%(count)s waiting to be sent", count="{n}"),
+        "refused": _("%(count)s refused: open it to correct or discard", count="{n}"),
+        "last_sent": _("last sent %(time)s", time="{time}"),
+        "offline": _("No signal: records are kept on the tablet"),
+        "kept": _("Saved on the tablet. It is sent when there is signal."),
+        "heading": _("Not sent yet"),
+        "state_waiting": _("Waiting to be sent"),
+        "state_refused": _("Refused"),
+        "correct": _("Correct"),
+        "discard": _("Discard"),
+        "discard_confirm": _("Discard this record? It will not be sent."),
+        "sign_out_unsent": _("%(count)s records have not been sent and are lost if you sign "
+                             "out now. Sign out anyway?", count="{n}"),
+        "other_person": _("%(count)s records of the last person signed in on this tablet "
+                          "have not been sent. They are deleted if someone else signs in.",
+                          count="{n}"),
+        "visit_completion": _("Visit completed"),
+        "visit": _("Visit logged"),
+        "check_in": _("Follow-up"),
+        "what_matters": _("What matters"),
+    }
+
+
+@blueprint.app_context_processor
+def offline_context() -> dict:
+    """``offline_session`` and ``offline_texts`` for the base template."""
+    return {"offline_session": _session_facts, "offline_texts": _texts}

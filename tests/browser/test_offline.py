@@ -1,0 +1,129 @@
+"""The tablet without signal: today's work kept, records queued, sent once, cleared."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from homecare.extensions import db
+from homecare.goals.models import CheckIn, Goal
+from homecare.service_users.models import ServiceUser
+from homecare.visits.models import Visit, VisitStatus
+from homecare.what_matters.models import WhatMattersConversation
+from tests.browser.checks import sign_in
+from tests.browser.conftest import PASSWORD
+
+NURSE = "sykepleier.bjolsen"
+WORDS = "Å få sitte på trappa i sola"
+
+
+def signed_in_with_the_day_kept(live_server, open_page):
+    page = open_page("tablet", "nb")
+    sign_in(page, live_server.url, NURSE, PASSWORD, "nb")
+    page.goto(f"{live_server.url}/today")
+    page.wait_for_selector("html[data-day-kept=yes]", timeout=30000)
+    return page
+
+
+def status(page) -> str:
+    return page.locator("#sync-status").inner_text()
+
+
+def wait_for_status(page, text: str, timeout: int = 15000) -> None:
+    page.wait_for_function("text => document.getElementById('sync-status').innerText"
+                           ".includes(text)", arg=text, timeout=timeout)
+
+
+def record_three_things_offline(page, journey: dict) -> None:
+    """Complete the morning's visit, record the overdue follow-up and a «what matters»
+    conversation, all from pages kept on the tablet."""
+    page.locator("li", has_text=journey["name"]).get_by_role("link", name="Fullfør besøket"
+                                                             ).click()
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_selector("text=Lagret på nettbrettet")
+    assert journey["name"] in page.inner_text("h1")
+    wait_for_status(page, "1 venter")
+
+    page.locator("li", has_text=journey["goal"]).get_by_role(
+        "link", name="Registrer oppfølging").click()
+    page.locator("fieldset", has_text="Hvor godt mestrer du det nå").get_by_text(
+        "7", exact=True).click()
+    page.locator("fieldset", has_text="Fikk du den hjelpen du forventet").get_by_text(
+        "Ja", exact=True).click()
+    page.get_by_role("button", name="Lagre").click()
+    wait_for_status(page, "2 venter")
+
+    page.get_by_role("link", name="Registrer hva som er viktig").click()
+    page.get_by_label("Brukeren", exact=True).check()
+    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
+    page.get_by_role("button", name="Lagre").click()
+    wait_for_status(page, "3 venter")
+    queue = page.locator("#offline-queue").inner_text()
+    assert "Ikke sendt ennå" in queue and queue.count("Venter på å bli sendt") == 3
+
+
+def stored(live_server, journey: dict) -> dict:
+    """What the server holds for the journey's user, counted in its database."""
+    with live_server.app.app_context():
+        user = db.session.scalar(sa.select(ServiceUser).where(
+            ServiceUser.full_name == journey["name"]))
+        count = lambda query: db.session.scalar(  # noqa: E731
+            sa.select(sa.func.count()).select_from(query.subquery()))
+        return {
+            "completed": count(sa.select(Visit).where(Visit.service_user_id == user.id,
+                                                      Visit.status == VisitStatus.COMPLETED)),
+            "visits": count(sa.select(Visit).where(Visit.service_user_id == user.id)),
+            "check_ins": count(sa.select(CheckIn).join(Goal).where(
+                Goal.service_user_id == user.id)),
+            "what_matters": count(sa.select(WhatMattersConversation).where(
+                WhatMattersConversation.service_user_id == user.id,
+                WhatMattersConversation.in_own_words == WORDS)),
+        }
+
+
+ONCE = {"completed": 1, "visits": 1, "check_ins": 1, "what_matters": 1}
+
+
+def test_a_nurse_records_a_visit_without_signal_and_it_arrives_once(live_server, open_page):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    page.context.set_offline(True)
+    page.reload()
+    assert journey["name"] in page.inner_text("main")
+    assert "Ingen dekning" in status(page)
+    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
+    assert journey["goal"] in page.inner_text("main")   # the user page, as last synced
+    page.goto(f"{live_server.url}/today")
+
+    record_three_things_offline(page, journey)
+    assert stored(live_server, journey) == {**ONCE, "completed": 0, "check_ins": 0,
+                                            "what_matters": 0}
+    page.context.set_offline(False)
+    wait_for_status(page, "0 venter", timeout=20000)
+    assert "sist sendt" in status(page)
+    assert stored(live_server, journey) == ONCE
+
+
+def test_a_sync_cut_off_after_the_server_stored_it_still_stores_once(live_server, open_page):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    page.context.set_offline(True)
+    page.reload()
+    record_three_things_offline(page, journey)
+
+    cut = []
+
+    def deliver_then_drop(route):
+        # The server gets the batch and stores it; the answer never reaches the tablet.
+        if not cut:
+            cut.append(route.fetch().status)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.context.route("**/api/v1/sync", deliver_then_drop)
+    page.context.set_offline(False)
+    wait_for_status(page, "0 venter", timeout=30000)
+    assert cut == [200]
+    assert stored(live_server, journey) == ONCE
