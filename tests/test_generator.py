@@ -19,7 +19,7 @@ from homecare.generator.care import plan_users, record_rows
 from homecare.generator.cli import generate
 from homecare.generator.people import Ids, build_world
 from homecare.generator.scale import TINY
-from homecare.goals.models import CheckIn, Goal
+from homecare.goals.models import CheckIn, Goal, GoalStatus
 from homecare.goals.services import create_goal, record_check_in
 from homecare.indicators.compute import compute
 from homecare.org.models import Staff, Team
@@ -121,10 +121,17 @@ def test_the_data_passes_the_same_validation_as_the_api(generated):
                         baseline_satisfaction=g.baseline_satisfaction,
                         what_matters=db.session.get(WhatMattersConversation, g.what_matters_id))
         for c in check_ins:
-            record_check_in(goal=c.goal, recorded_by=staff(c.recorded_by_id), date=c.date,
-                            performance=c.performance, satisfaction=c.satisfaction, note=c.note,
-                            got_expected_help=c.got_expected_help,
-                            could_influence=c.could_influence, satisfied=c.satisfied)
+            # Recorded while the goal was open: replayed against it as it was then.
+            goal = c.goal
+            assert goal.closed_on is None or c.date <= goal.closed_on
+            status, closed_on = goal.status, goal.closed_on
+            with db.session.no_autoflush:
+                goal.status, goal.closed_on = GoalStatus.ACTIVE, None
+                record_check_in(goal=goal, recorded_by=staff(c.recorded_by_id), date=c.date,
+                                performance=c.performance, satisfaction=c.satisfaction,
+                                note=c.note, got_expected_help=c.got_expected_help,
+                                could_influence=c.could_influence, satisfied=c.satisfied)
+                goal.status, goal.closed_on = status, closed_on
         for t in talks:
             record_conversation(user=t.service_user, recorded_by=staff(t.recorded_by_id),
                                 asked_by=t.asked_by, conversation_date=t.conversation_date,

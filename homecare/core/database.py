@@ -9,6 +9,7 @@ written after the rollback, in a transaction of their own.
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, has_request_context
@@ -59,8 +60,31 @@ def _write_kept_rows() -> None:
         db.session.execute(sa.insert(table), rows)
 
 
+#: SQLite (the demo and the tests) takes one request at a time; see ``init_app``.
+_SQLITE_REQUEST = threading.Lock()
+
+
 def init_app(app: Flask) -> None:
-    """Commit once at the end of a successful request; roll back anything else."""
+    """Commit once at the end of a successful request; roll back anything else.
+
+    On SQLite, requests are also taken one at a time. Nearly every request reads and
+    then writes (the access log); two such transactions side by side can each hold a
+    read and want to write, and SQLite refuses one at once with "database is locked",
+    whatever the busy timeout. The tablet's service worker fetching today's pages beside
+    the nurse's own clicks met exactly this. PostgreSQL, the production database, has no
+    such limit and is not serialised.
+    """
+
+    @app.before_request
+    def one_sqlite_request_at_a_time() -> None:
+        if db.engine.dialect.name == "sqlite":
+            _SQLITE_REQUEST.acquire()
+            g.holds_sqlite_request = True
+
+    @app.teardown_request
+    def next_sqlite_request(_error) -> None:
+        if g.pop("holds_sqlite_request", False):
+            _SQLITE_REQUEST.release()
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:

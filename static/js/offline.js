@@ -150,21 +150,23 @@
     }
   }
 
-  async function bindForms() {
+  // Bound at once when the page loads (a quick tap must not slip past to a POST that
+  // cannot leave the tablet); the prefill of a correction follows when read.
+  function bindForms() {
     const correcting = new URLSearchParams(location.search).get("queued");
     for (const form of document.querySelectorAll("form[data-offline]")) {
-      const earlier = correcting && (await (await database()).get("queue", correcting));
-      if (earlier) {
-        fill(form, earlier.fields);
+      if (correcting) {
+        database().then((db) => db.get("queue", correcting))
+          .then((earlier) => earlier && fill(form, earlier.fields));
       }
       form.addEventListener("submit", async (event) => {
         // With signal the page posts the form itself, as without this script; a
         // correction of a queued record goes back into the queue under its own id.
-        if (navigator.onLine && !earlier) {
+        if (navigator.onLine && !correcting) {
           return;
         }
         event.preventDefault();
-        await (await database()).put("queue", record(form, earlier && earlier.id));
+        await (await database()).put("queue", record(form, correcting));
         sessionStorage.setItem("homecare-kept", "yes");
         location.href = form.dataset.back;
       });
@@ -372,6 +374,12 @@
 
   async function start() {
     activeWorker();
+    if (keepsDay) {
+      bindForms();
+    }
+    if (me !== null) {
+      bindSignOut();
+    }
     const owner = await readMeta("owner");
     if (me === null) {
       if (location.pathname === "/login") {
@@ -389,14 +397,12 @@
       await forgetAll();   // another person's day and unsent records leave the tablet
     }
     await writeMeta("owner", me);
-    bindSignOut();
     if (!keepsDay) {
       return;
     }
     await tellWorker({ type: "session", staff: me,
                        idleMs: Number(sessionMeta.dataset.idleMs),
                        lifetimeLeftMs: Number(sessionMeta.dataset.lifetimeLeftMs) });
-    await bindForms();
     showKept();
     await render();
     keepDay();

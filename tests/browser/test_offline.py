@@ -127,3 +127,99 @@ def test_a_sync_cut_off_after_the_server_stored_it_still_stores_once(live_server
     wait_for_status(page, "0 venter", timeout=30000)
     assert cut == [200]
     assert stored(live_server, journey) == ONCE
+
+
+def test_a_follow_up_for_a_goal_closed_meanwhile_comes_back_refused_and_is_shown(
+        live_server, open_page):
+    from homecare.goals.services import update_goal
+
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    page.context.set_offline(True)
+    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
+    page.locator("li", has_text=journey["goal"]).get_by_role(
+        "link", name="Registrer oppfølging").click()
+    page.locator("fieldset", has_text="Fikk du den hjelpen du forventet").get_by_text(
+        "Nei", exact=True).click()
+    page.get_by_role("button", name="Lagre").click()
+    wait_for_status(page, "1 venter")
+
+    with live_server.app.app_context():   # meanwhile, at the office
+        goal = db.session.scalar(sa.select(Goal).where(Goal.description == journey["goal"]))
+        update_goal(goal, status="achieved")
+        db.session.commit()
+
+    page.context.set_offline(False)
+    wait_for_status(page, "1 avvist", timeout=20000)
+    refused = page.locator("#offline-queue li.refused")
+    assert "Målet ble avsluttet" in refused.inner_text()
+    assert stored(live_server, journey)["check_ins"] == 0
+    page.once("dialog", lambda dialog: dialog.accept())
+    refused.get_by_role("button", name="Forkast").click()
+    wait_for_status(page, "0 venter")
+    assert "avvist" not in status(page)
+
+
+def kept_on_the_tablet(page) -> str:
+    """Everything in Cache Storage and IndexedDB, as text."""
+    return page.evaluate("""async () => {
+      const parts = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          parts.push(request.url, await (await cache.match(request)).text());
+        }
+      }
+      for (const { name } of await indexedDB.databases()) {
+        const db = await new Promise((ok) => {
+          indexedDB.open(name).onsuccess = (e) => ok(e.target.result); });
+        for (const store of db.objectStoreNames) {
+          const all = await new Promise((ok) => {
+            const all = db.transaction(store).objectStore(store).getAll();
+            all.onsuccess = (e) => ok(e.target.result); });
+          parts.push(JSON.stringify(all));
+        }
+        db.close();
+      }
+      return parts.join("\\n");
+    }""")
+
+
+def test_signing_out_warns_of_unsent_records_and_then_leaves_nothing(live_server, open_page):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    assert journey["name"] in kept_on_the_tablet(page)
+    page.context.set_offline(True)
+    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
+    page.get_by_role("link", name="Registrer hva som er viktig").click()
+    page.get_by_label("Brukeren", exact=True).check()
+    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
+    page.get_by_role("button", name="Lagre").click()
+    wait_for_status(page, "1 venter")
+
+    warnings = []
+
+    def decline(dialog):
+        warnings.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_timeout(500)
+    assert warnings and "1 registreringer er ikke sendt" in warnings[0]
+    assert "1 venter" in status(page)   # still here, still signed in
+
+    page.context.set_offline(False)
+    wait_for_status(page, "0 venter", timeout=20000)
+    page.on("dialog", lambda dialog: warnings.append(dialog.message))
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url("**/login*")
+    assert len(warnings) == 1   # nothing unsent: no second warning
+    assert stored(live_server, journey)["what_matters"] == 1
+    kept = kept_on_the_tablet(page)
+    assert journey["name"] not in kept and journey["goal"] not in kept
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/today")
+    assert journey["name"] not in page.inner_text("body")
+    assert "Ingen forbindelse" in page.inner_text("main")
