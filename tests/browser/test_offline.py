@@ -101,7 +101,7 @@ def test_a_nurse_records_a_visit_without_signal_and_it_arrives_once(live_server,
                                             "what_matters": 0}
     page.context.set_offline(False)
     wait_for_status(page, "0 venter", timeout=20000)
-    assert "sist sendt" in status(page)
+    assert "sist sendt" in status(page) and "avvist" not in status(page)
     assert stored(live_server, journey) == ONCE
 
 
@@ -126,6 +126,7 @@ def test_a_sync_cut_off_after_the_server_stored_it_still_stores_once(live_server
     page.context.set_offline(False)
     wait_for_status(page, "0 venter", timeout=30000)
     assert cut == [200]
+    assert "avvist" not in status(page)   # the repeats were recognised, not refused
     assert stored(live_server, journey) == ONCE
 
 
