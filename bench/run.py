@@ -198,6 +198,17 @@ def get(client: Client, path: str):
     return lambda: client.request("GET", path)[0]
 
 
+def in_parallel(work, clients: int) -> float:
+    """Run ``work`` in ``clients`` threads at once; the seconds until all are done."""
+    threads = [threading.Thread(target=work) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started
+
+
 def visit_logging(nurse_id: int, user_id: str, token: str, clients: int, seconds: float):
     """``clients`` threads each PUT new completed visits for ``seconds``."""
     latencies: list[float] = []
@@ -220,13 +231,7 @@ def visit_logging(nurse_id: int, user_id: str, token: str, clients: int, seconds
             latencies.extend(mine)
             errors.extend(bad)
 
-    threads = [threading.Thread(target=work) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = in_parallel(work, clients)
     return {**summary(latencies), "clients": clients, "seconds": round(elapsed, 1),
             "requests": len(latencies), "requests_per_s": round(len(latencies) / elapsed, 1),
             "errors": len(errors), "error_statuses": sorted(set(errors))}
@@ -272,13 +277,7 @@ def sync_batches(nurse_id: int, user_id: str, token: str, clients: int, per_requ
             refused.extend(bad)
             operations += sent
 
-    threads = [threading.Thread(target=work) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = in_parallel(work, clients)
     return {**summary(latencies), "clients": clients, "operations_per_request": per_request,
             "seconds": round(elapsed, 1), "requests": len(latencies),
             "operations": operations, "operations_per_s": round(operations / elapsed, 1),

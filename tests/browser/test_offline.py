@@ -91,7 +91,7 @@ def test_a_nurse_records_a_visit_without_signal_and_it_arrives_once(live_server,
     page.context.set_offline(True)
     page.reload()
     assert journey["name"] in page.inner_text("main")
-    assert "Ingen dekning" in status(page)
+    wait_for_status(page, "Ingen dekning")
     page.get_by_role("link", name=re.compile(journey["name"])).first.click()
     assert journey["goal"] in page.inner_text("main")   # the user page, as last synced
     page.goto(f"{live_server.url}/today")
