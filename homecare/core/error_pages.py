@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import marshmallow as ma
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -51,6 +52,31 @@ def translated_errors(errors):
     return translate(errors) if isinstance(errors, str) else errors
 
 
+#: A caller's error: (status, message or None for the status's standard text, field
+#: errors or None).
+Refusal = tuple[int, str | None, dict | None]
+
+
+def refusal(error: Exception) -> Refusal | None:
+    """What the caller is told of an error of theirs — refused input, a rule, a record
+    changed or duplicated meanwhile — or None for an error that is ours (a bug, an
+    outage). The handlers below and each operation of a batch answer by it."""
+    if isinstance(error, ma.ValidationError):
+        return 422, None, error.normalized_messages()
+    if isinstance(error, ValidationFailed):
+        return 422, error.message, error.errors
+    if isinstance(error, DomainError):
+        return error.status, error.message, None
+    if isinstance(error, StaleDataError):
+        return 412, None, None
+    if isinstance(error, IntegrityError):
+        return 409, None, None
+    if isinstance(error, HTTPException) and error.code and error.code < 500:
+        data = getattr(error, "data", None) or {}
+        return error.code, data.get("message"), data.get("errors") or data.get("messages")
+    return None
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -90,19 +116,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return error_response(error.status, error.message,
-                              headers=getattr(error, "headers", None))
+        return error_response(*refusal(error), headers=getattr(error, "headers", None))
 
     @app.errorhandler(StaleDataError)
-    def stale(_error: StaleDataError):
+    def stale(error: StaleDataError):
         db.session.rollback()
-        return error_response(412)
+        return error_response(*refusal(error))
 
     @app.errorhandler(IntegrityError)
     def integrity(error: IntegrityError):
         db.session.rollback()
         app.logger.warning("Refused by a database constraint: %s", error.orig)
-        return error_response(409)
+        return error_response(*refusal(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,8 +1,19 @@
-"""The service worker, the offline fallback page and the session the queue is sent in."""
+"""The manifest, the service worker, the offline fallback page and the session the queue
+is sent in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+import json
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -11,8 +22,11 @@ from homecare.auth.sessions import idle_limit, time_left
 from homecare.core.routing import public
 from homecare.org.models import TEAM_ROLES
 from homecare.policy.lookup import actor
+from homecare.sync.service import MAX_OPERATIONS
 
 blueprint = Blueprint("offline", __name__, template_folder="templates")
+#: The top bar's colour (``--accent`` in app.css), for the installed app's frame.
+THEME_COLOUR = "#1f5f8b"
 
 
 @blueprint.route("/sw.js")
@@ -26,6 +40,31 @@ def service_worker():
                                    mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@blueprint.route("/manifest.webmanifest")
+@public
+def manifest():
+    """The web app manifest, in the reader's language: installed, the service sits on
+    the tablet's home screen and opens on today's work."""
+    def icon(name: str) -> str:
+        return url_for("static", filename=f"icons/{name}")
+
+    body = {
+        "name": _("Home care"), "short_name": _("Home care"),
+        "description": _("Today's work in home care, also without signal."),
+        "lang": str(get_locale()), "dir": "ltr", "start_url": url_for("care.today"),
+        "scope": "/", "display": "standalone", "orientation": "any",
+        "background_color": "#ffffff", "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": icon("icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": icon("icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": icon("icon-512.png"), "sizes": "512x512", "type": "image/png",
+             "purpose": "any maskable"},
+        ],
+    }
+    return current_app.response_class(json.dumps(body, ensure_ascii=False),
+                                      mimetype="application/manifest+json")
 
 
 @blueprint.route("/offline")
@@ -52,7 +91,8 @@ def _session_facts() -> dict | None:
     left = time_left()
     return {"staff": current_user.id, "keeps_day": current_user.role in TEAM_ROLES,
             "idle_ms": int(idle_limit().total_seconds() * 1000),
-            "lifetime_left_ms": int(left.total_seconds() * 1000) if left else 0}
+            "lifetime_left_ms": int(left.total_seconds() * 1000) if left else 0,
+            "max_batch": MAX_OPERATIONS}
 
 
 def _texts() -> dict[str, str]:
@@ -75,7 +115,6 @@ def _texts() -> dict[str, str]:
                           "have not been sent. They are deleted if someone else signs in.",
                           count="{n}"),
         "visit_completion": _("Visit completed"),
-        "visit": _("Visit logged"),
         "check_in": _("Follow-up"),
         "what_matters": _("What matters"),
     }
@@ -84,4 +123,5 @@ def _texts() -> dict[str, str]:
 @blueprint.app_context_processor
 def offline_context() -> dict:
     """``offline_session`` and ``offline_texts`` for the base template."""
-    return {"offline_session": _session_facts, "offline_texts": _texts}
+    return {"offline_session": _session_facts, "offline_texts": _texts,
+            "theme_colour": THEME_COLOUR}

@@ -115,12 +115,17 @@ def _(target: Team, actor: Staff, action: Action) -> Verdict:
     return _allowed(action is Action.COORDINATE and member and actor.role is Role.COORDINATOR)
 
 
+def _in_section(actor: Staff, section_id: int) -> tuple[bool, bool]:
+    """Whether ``actor`` leads the section, and whether they work in one of its teams."""
+    leads = actor.role is Role.SECTION_LEADER and actor.section_id == section_id
+    return leads, any(team.section_id == section_id for team in actor.teams)
+
+
 @_decide.register
 def _(target: Section, actor: Staff, action: Action) -> Verdict:
     if actor.role is Role.ADMIN:
         return Verdict.ALLOWED
-    leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.id
-    works_in = any(team.section_id == target.id for team in actor.teams)
+    leads, works_in = _in_section(actor, target.id)
     if not (leads or works_in):
         return Verdict.HIDDEN
     return _allowed(action is Action.VIEW and leads)
@@ -131,8 +136,7 @@ def _(target: SettingsOf, actor: Staff, action: Action) -> Verdict:
     section = target.section
     if actor.role is Role.ADMIN:
         return Verdict.ALLOWED
-    leads = actor.role is Role.SECTION_LEADER and actor.section_id == section.id
-    works_in = any(team.section_id == section.id for team in actor.teams)
+    leads, works_in = _in_section(actor, section.id)
     if not (leads or works_in):
         return Verdict.HIDDEN
     if action is Action.MANAGE:

@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import marshmallow as ma
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
 
-from homecare.core.error_pages import standard_message, translated_errors
-from homecare.core.errors import DomainError, ValidationFailed
+from homecare.core.error_pages import refusal, standard_message, translated_errors
 from homecare.extensions import db
 from homecare.goals.api import put_check_in
 from homecare.goals.schemas import CheckInSchema
@@ -50,31 +46,9 @@ KINDS: dict[str, Kind] = {
     "what_matters": Kind(WhatMattersPutSchema(), put_conversation, WhatMattersSchema()),
 }
 
-#: What went wrong with one operation -> (status, message, field errors).
-Refusal = tuple[int, str, dict | None]
-
-
-def refusal(error: Exception) -> Refusal | None:
-    """How an operation's error is answered, as the single endpoints answer it; None for
-    an error that is not the caller's (a bug or an outage), which fails the request."""
-    if isinstance(error, ma.ValidationError):
-        return 422, standard_message(422), translated_errors(error.normalized_messages())
-    if isinstance(error, ValidationFailed):
-        return 422, error.message, error.errors
-    if isinstance(error, DomainError):
-        return error.status, error.message or standard_message(error.status), None
-    if isinstance(error, StaleDataError):
-        return 412, standard_message(412), None
-    if isinstance(error, IntegrityError):
-        return 409, standard_message(409), None
-    if isinstance(error, HTTPException) and error.code and error.code < 500:
-        data = getattr(error, "data", None) or {}
-        return error.code, data.get("message") or standard_message(error.code), None
-    return None
-
-
 def apply_one(operation: dict) -> dict:
-    """Apply one queued operation in its own savepoint; its result for the answer."""
+    """Apply one queued operation in its own savepoint; its result for the answer, a
+    refusal told as its single endpoint would tell it (``core.error_pages.refusal``)."""
     kind = KINDS[operation["kind"]]
     result = {"id": operation["id"], "kind": operation["kind"]}
     try:
@@ -86,7 +60,8 @@ def apply_one(operation: dict) -> dict:
             raise
         status, message, errors = refused
         return {**result, "status": status, "title": HTTPStatus(status).phrase,
-                "message": message, **({"errors": errors} if errors else {})}
+                "message": message or standard_message(status),
+                **({"errors": translated_errors(errors)} if errors else {})}
     return {**result, "status": status, "title": HTTPStatus(status).phrase,
             "record": kind.record.dump(record)}
 

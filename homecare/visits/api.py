@@ -16,7 +16,7 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_reads
+from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import PreconditionFailed, ValidationFailed
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
@@ -78,6 +78,8 @@ def complete_queued(data: dict) -> tuple[Visit, int]:
     changes = {"status": VisitStatus.COMPLETED, "actual_start": data["actual_start"],
                "actual_end": data["actual_end"], "note": data["note"] or None}
     if all(getattr(visit, name) == value for name, value in changes.items()):
+        # The stored visit goes back to the caller, as for a repeated PUT: a read.
+        record_read(visit.service_user_id, "visits (repeated completion)", "visits", visit.id)
         return visit, 200
     if visit.version != data["version"]:
         raise PreconditionFailed(_("The visit was changed by someone else after your tablet "

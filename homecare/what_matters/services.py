@@ -18,8 +18,12 @@ from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import Present, WhatMattersConversation
 
 
+def _each_once(present: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(present or []))
+
+
 def _check_present(errors: FieldErrors, present: Sequence[str]) -> list[str]:
-    values = stored_form(present, None)["present"]
+    values = _each_once(present)
     errors.require(bool(values), "present", _("Say who took part in the conversation."))
     known = {p.value for p in Present}
     errors.require(all(v in known for v in values), "present",
@@ -30,7 +34,7 @@ def _check_present(errors: FieldErrors, present: Sequence[str]) -> list[str]:
 def stored_form(present: Sequence[str], spoken_for_by: str | None) -> dict:
     """``present`` and ``spoken_for_by`` as a conversation keeps them (each person once,
     no surrounding blanks): what a repeated offline PUT is compared with."""
-    return {"present": list(dict.fromkeys(present or [])),
+    return {"present": _each_once(present),
             "spoken_for_by": (spoken_for_by or "").strip() or None}
 
 

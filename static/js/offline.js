@@ -13,7 +13,6 @@
 
   const DB_NAME = "homecare-offline";
   const PAGE_CACHE = "homecare-pages";
-  const MAX_BATCH = 500;            // POST /sync's limit (sync.service.MAX_OPERATIONS)
   const FIRST_RETRY_MS = 2000;
   const LAST_RETRY_MS = 60000;
 
@@ -21,6 +20,8 @@
   const sessionMeta = document.querySelector('meta[name="homecare-session"]');
   const me = sessionMeta ? Number(sessionMeta.content) : null;
   const keepsDay = Boolean(sessionMeta) && sessionMeta.dataset.keepsDay === "yes";
+  // POST /sync's limit, as the server states it (sync.service.MAX_OPERATIONS).
+  const maxBatch = sessionMeta ? Number(sessionMeta.dataset.maxBatch) : 0;
   const say = (text, values) => Object.entries(values || {}).reduce(
     (result, [key, value]) => result.replace(`{${key}}`, String(value)), text);
 
@@ -123,12 +124,10 @@
   function record(form, id) {
     const data = new FormData(form);
     const kind = form.dataset.offline;
-    const heading = document.querySelector("main h1");
     return {
       id: id || crypto.randomUUID(), kind, owner: me, state: "waiting",
       body: BODIES[kind](form, data), serviceUser: form.dataset.serviceUser,
       label: `${texts[kind]} · ${document.title.split(" · ")[0]}`,
-      what: heading ? heading.textContent.trim() : "",
       formUrl: location.pathname, back: form.dataset.back, createdAt: Date.now(),
       fields: [...data.entries()].filter(([name]) => name !== "csrf_token"),
     };
@@ -234,8 +233,8 @@
     if (facts.staff_id !== me) {
       return;
     }
-    for (let start = 0; start < waiting.length; start += MAX_BATCH) {
-      await sendBatch(waiting.slice(start, start + MAX_BATCH), facts.csrf_token);
+    for (let start = 0; start < waiting.length; start += maxBatch) {
+      await sendBatch(waiting.slice(start, start + maxBatch), facts.csrf_token);
     }
     await writeMeta("lastSent", Date.now());
     wait = FIRST_RETRY_MS;

@@ -15,19 +15,14 @@ const META = "/__homecare/session";
 const SIGN_OUT_LATER = "/__homecare/sign-out";
 const STATIC_FILES = [
   "/offline", "/static/css/app.css", "/static/js/offline.js", "/static/vendor/idb.umd.js",
-  "/static/manifest.json", "/static/icons/icon.svg", "/static/icons/icon-192.png",
+  "/static/icons/icon.svg", "/static/icons/icon-192.png",
 ];
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const KEPT = [
-  new RegExp("^/today$"),
-  new RegExp(`^/users/${UUID}$`),
-  new RegExp(`^/users/${UUID}/what-matters/new$`),
-  new RegExp(`^/users/${UUID}/goals/${UUID}/check-in$`),
-  new RegExp(`^/visits/${UUID}/complete$`),
-];
-const FORM_LINKS = new RegExp(
-  `/(users/${UUID}/what-matters/new|users/${UUID}/goals/${UUID}/check-in|visits/${UUID}/complete)`,
-  "g");
+// The forms a nurse fills in at a visit, found in the kept user pages' links.
+const FORMS = [`/users/${UUID}/what-matters/new`, `/users/${UUID}/goals/${UUID}/check-in`,
+               `/visits/${UUID}/complete`];
+const KEPT = ["/today", `/users/${UUID}`, ...FORMS].map((path) => new RegExp(`^${path}$`));
+const FORM_LINKS = new RegExp(FORMS.join("|"), "g");
 
 const isKept = (path) => KEPT.some((rule) => rule.test(path));
 const pageKey = (url) => new URL(url, self.location.origin).pathname;

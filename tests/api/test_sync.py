@@ -164,6 +164,10 @@ def test_a_completion_of_a_visit_changed_since_is_412_and_a_repeat_is_200(
                       ).json["results"][0]["status"] == 200
     db.session.expire_all()
     assert db.session.get(Visit, day["visit"].id).version == version
+    # The visit went back to the tablet: that is a read of the user's record.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == AuditAction.READ, AuditEntry.entity_id == str(day["visit"].id),
+        AuditEntry.detail == "visits (repeated completion)")) == 1
 
 
 def test_another_teams_visit_is_404_in_a_batch(api_as, org, day):
