@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, has_request_context
@@ -62,6 +64,18 @@ def _write_kept_rows() -> None:
 
 #: SQLite (the demo and the tests) takes one request at a time; see ``init_app``.
 _SQLITE_REQUEST = threading.Lock()
+
+
+@contextmanager
+def sqlite_turn() -> Iterator[None]:
+    """Wait for the running request to finish before writing from another thread of the
+    same process (a test adding records beside a live server): on SQLite only, where two
+    writers side by side fail (see ``init_app``)."""
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_REQUEST:
+        yield
 
 
 def init_app(app: Flask) -> None:

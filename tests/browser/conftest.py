@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from homecare import create_app
+from homecare.core.database import sqlite_turn
 from homecare.demo.loader import DEMO_PASSWORD, load_demo
 from homecare.extensions import db
 from tests.databases import fresh_database
@@ -39,6 +42,13 @@ class LiveServer:
     url: str
     _serial = itertools.count(1)
 
+    @contextmanager
+    def database(self) -> Iterator[None]:
+        """The server's app context, between two of its requests: a test writing beside
+        a request on SQLite would fail one of them ("database is locked")."""
+        with self.app.app_context(), sqlite_turn():
+            yield
+
     def journey(self) -> dict:
         """A user of the demo nurse with a visit this morning to complete and an overdue
         follow-up to record, so that every journey starts from the same place."""
@@ -51,7 +61,7 @@ class LiveServer:
         from tests.factories import make_user
 
         n = next(self._serial)
-        with self.app.app_context():
+        with self.database():
             nurse = db.session.query(Staff).filter_by(username="sykepleier.bjolsen").one()
             today = local_today()
             user = make_user(nurse.teams[0], full_name=f"Reisende Nummer{n}",
@@ -79,7 +89,7 @@ class LiveServer:
         from tests.factories import make_user
 
         n = next(self._serial)
-        with self.app.app_context():
+        with self.database():
             coordinator = db.session.query(Staff).filter_by(
                 username="koordinator.bjolsen").one()
             team = coordinator.teams[0]
@@ -111,7 +121,7 @@ class LiveServer:
         from homecare.org.services import create_team
         from tests.factories import make_user
 
-        with self.app.app_context():
+        with self.database():
             leader = db.session.query(Staff).filter_by(username="leder").one()
             team = db.session.query(Team).filter_by(name="Team Lille").one_or_none()
             if team is None:

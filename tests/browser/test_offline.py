@@ -65,7 +65,7 @@ def record_three_things_offline(page, journey: dict) -> None:
 
 def stored(live_server, journey: dict) -> dict:
     """What the server holds for the journey's user, counted in its database."""
-    with live_server.app.app_context():
+    with live_server.database():
         user = db.session.scalar(sa.select(ServiceUser).where(
             ServiceUser.full_name == journey["name"]))
         count = lambda query: db.session.scalar(  # noqa: E731
@@ -145,7 +145,7 @@ def test_a_follow_up_for_a_goal_closed_meanwhile_comes_back_refused_and_is_shown
     page.get_by_role("button", name="Lagre").click()
     wait_for_status(page, "1 venter")
 
-    with live_server.app.app_context():   # meanwhile, at the office
+    with live_server.database():   # meanwhile, at the office
         goal = db.session.scalar(sa.select(Goal).where(Goal.description == journey["goal"]))
         update_goal(goal, status="achieved")
         db.session.commit()
