@@ -11,13 +11,14 @@ these opens nothing.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request, session
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from homecare.auth.tokens import ApiToken, bearer_token
 from homecare.core.model_base import str_enum
@@ -103,10 +104,23 @@ def current() -> SignInSession | None:
         SignInSession.secret_hash == _digest(secret), SignInSession.ended_at.is_(None)))
 
 
+@functools.cache
+def _session_query() -> sa.Select:
+    """The account, its teams and the open session, in one round trip; built once (it
+    is on the path of every page)."""
+    return (sa.select(Staff, SignInSession)
+            .join(SignInSession, SignInSession.staff_id == Staff.id)
+            .options(joinedload(Staff.teams))
+            .where(Staff.session_token == sa.bindparam("session_token"),
+                   Staff.active.is_(True),
+                   SignInSession.secret_hash == sa.bindparam("secret_hash"),
+                   SignInSession.ended_at.is_(None)))
+
+
 def load_staff(session_token: str) -> Staff | None:
     """flask-login's user loader: the staff member of a live server-side session.
 
-    One query joins the account and the session. A request that carries a bearer token
+    One query joins the account, its teams and the session. A request that carries a bearer token
     is authenticated by that token alone, never by a cookie that came with it. A session
     past its idle time or lifetime is ended here; ``g.session_ended`` tells the sign-in
     page why.
@@ -114,11 +128,8 @@ def load_staff(session_token: str) -> Staff | None:
     secret = session.get(SESSION_KEY)
     if bearer_token() is not None or not isinstance(secret, str):
         return None
-    found = db.session.execute(
-        sa.select(Staff, SignInSession).join(SignInSession, SignInSession.staff_id == Staff.id)
-        .where(Staff.session_token == session_token, Staff.active.is_(True),
-               SignInSession.secret_hash == _digest(secret), SignInSession.ended_at.is_(None))
-    ).first()
+    found = db.session.execute(_session_query(), {
+        "session_token": session_token, "secret_hash": _digest(secret)}).unique().first()
     if found is None:
         return None
     staff, row = found

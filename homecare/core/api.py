@@ -72,6 +72,12 @@ class Blueprint(flask_smorest.Blueprint):
             "schema": {"type": "string"},
         }
 
+    def arguments(self, schema, *args, **kwargs) -> Callable:
+        """flask-smorest's ``arguments``, with a schema class made an instance once here:
+        given the class, webargs builds a new schema, copying every field, per request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema,
+                                 *args, **kwargs)
+
     def errors(self, *codes: int) -> Callable:
         """Document the error statuses an endpoint answers with (all share ErrorSchema).
 

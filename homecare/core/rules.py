@@ -44,8 +44,8 @@ class Bounds:
     def check(self, errors, field: str, value: object, *, optional: bool = False) -> None:
         """Record this rule's message on ``field`` of a ``FieldErrors`` unless ``value``
         holds (or, when ``optional``, is None)."""
-        if not (optional and value is None):
-            errors.require(self.holds(value), field, self.message())
+        if not (optional and value is None) and not self.holds(value):
+            errors.add(field, self.message())
 
     def sql(self, column: str) -> str:
         """The CHECK constraint text for ``column``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask.views import MethodView
+from sqlalchemy.orm import joinedload
 
 from homecare.core.api import (
     API_PREFIX,
@@ -14,12 +15,13 @@ from homecare.core.api import (
     require_if_match,
 )
 from homecare.core.audit import record_read, record_reads
+from homecare.extensions import db
 from homecare.flags.service import annotate_goals
 from homecare.goals.models import CheckIn, Goal
 from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySchema, GoalSchema
-from homecare.goals.services import create_goal, record_check_in, update_goal
+from homecare.goals.services import build_check_in, create_goal, update_goal
 from homecare.policy.access import Action, visible_service_users
-from homecare.policy.idempotency import put_once
+from homecare.policy.idempotency import Creation
 from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
@@ -89,19 +91,33 @@ class GoalById(MethodView):
         return annotate_goals([goal])[0], etag_headers(goal)
 
 
+def _check_in_arguments(data: dict, check_in_id) -> dict:
+    """``build_check_in``'s arguments from a body: the goal it names, if the caller may
+    record for its user (else a 422 on ``goal_id``)."""
+    goal = referenced(Goal, data["goal_id"], "goal_id", Action.RECORD, through="service_user")
+    fields = {k: v for k, v in data.items() if k != "goal_id"}
+    return {"goal": goal, "recorded_by": actor(), "check_in_id": check_in_id, **fields}
+
+
+def _named_in_check_ins(bodies: list[dict]) -> list:
+    """The goals that check-in bodies name, with their users, in one query."""
+    ids = {body["goal_id"] for body in bodies}
+    return list(db.session.scalars(sa.select(Goal).where(Goal.id.in_(ids))
+                                   .options(joinedload(Goal.service_user))))
+
+
+#: A check-in recorded on a device under an id it chose (``PUT /check-ins/{id}``, sync).
+CHECK_IN_CREATION = Creation(
+    model=CheckIn, through="goal.service_user",
+    stored=lambda data: {**data, "note": data["note"] or None},
+    build=lambda check_in_id, data: build_check_in(**_check_in_arguments(data, check_in_id)),
+    named=_named_in_check_ins)
+
+
 def put_check_in(check_in_id, data: dict) -> tuple[CheckIn, int]:
     """Record a check-in under a device-chosen id once (201), answer a repeat of the same
     body with it (200), refuse a different body (409): ``policy.idempotency``."""
-    data = {**data, "note": data["note"] or None}
-
-    def create():
-        goal = referenced(Goal, data["goal_id"], "goal_id", Action.RECORD,
-                          through="service_user")
-        fields = {k: v for k, v in data.items() if k != "goal_id"}
-        return record_check_in(goal=goal, recorded_by=actor(), check_in_id=check_in_id,
-                               **fields)
-
-    return put_once(CheckIn, check_in_id, data, create, through="goal.service_user")
+    return CHECK_IN_CREATION.put(check_in_id, data)
 
 
 @blueprint.route("/goals/<uuid:goal_id>/check-ins")

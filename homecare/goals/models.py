@@ -91,8 +91,10 @@ class Goal(CareRecordMixin, VersionedMixin, db.Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
 
     service_user: Mapped[ServiceUser] = relationship()
+    #: Read-only: a check-in is recorded by naming its goal, which does not then touch
+    #: this list (a run of check-ins is saved without the unit of work: ``save_new``).
     check_ins: Mapped[list[CheckIn]] = relationship(
-        back_populates="goal", order_by="CheckIn.date.desc()"
+        order_by="CheckIn.date.desc()", viewonly=True
     )
 
 
@@ -119,7 +121,7 @@ class CheckIn(CareRecordMixin, db.Model):
     satisfied: Mapped[Answer] = mapped_column(str_enum(Answer, "satisfied"))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
 
-    goal: Mapped[Goal] = relationship(back_populates="check_ins")
+    goal: Mapped[Goal] = relationship()
 
     @property
     def service_user_id(self) -> uuid.UUID:

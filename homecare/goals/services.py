@@ -123,12 +123,21 @@ def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = N
     db.session.flush()
 
 
-def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
-                    got_expected_help: Answer | str, could_influence: Answer | str,
-                    satisfied: Answer | str, performance: int | None = None,
-                    satisfaction: int | None = None, note: str | None = None,
-                    check_in_id: uuid.UUID | None = None) -> CheckIn:
-    """A follow-up evaluation: the user's new ratings and their own three answers.
+def record_check_in(**fields) -> CheckIn:
+    """Record a follow-up evaluation (fields as for ``build_check_in``)."""
+    check_in = build_check_in(**fields)
+    db.session.add(check_in)
+    db.session.flush()
+    return check_in
+
+
+def build_check_in(*, goal: Goal, recorded_by: Staff, date: date,
+                   got_expected_help: Answer | str, could_influence: Answer | str,
+                   satisfied: Answer | str, performance: int | None = None,
+                   satisfaction: int | None = None, note: str | None = None,
+                   check_in_id: uuid.UUID | None = None) -> CheckIn:
+    """A checked, unsaved follow-up evaluation: the user's new ratings and their own
+    three answers; raises ValidationFailed listing every problem.
 
     A closed goal takes no more follow-ups: a tablet that queued one offline while a
     coordinator closed the goal gets it back refused, to correct or discard.
@@ -153,6 +162,4 @@ def record_check_in(*, goal: Goal, recorded_by: Staff, date: date,
     check_in = CheckIn(id=check_in_id or uuid.uuid4(), goal=goal, date=date,
                        performance=performance, satisfaction=satisfaction, note=note or None,
                        recorded_by_id=recorded_by.id, **answers)
-    db.session.add(check_in)
-    db.session.flush()
     return check_in

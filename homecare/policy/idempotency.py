@@ -9,14 +9,17 @@ leave one row: the loser's insert fails on the primary key and it answers like a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from homecare.core.audit import record_read
-from homecare.core.errors import Conflict
+from homecare.core.audit import record_read, save_new
+from homecare.core.errors import Conflict, DomainError
 from homecare.extensions import db
 from homecare.policy.access import Action, ensure
 from homecare.policy.lookup import actor
@@ -52,3 +55,80 @@ def put_once(model: type[T], record_id, fields: Mapping[str, object],
     record_read(existing.service_user_id, f"{model.__tablename__} (repeated PUT)",
                 model.__tablename__, existing.id)
     return existing, 200
+
+
+@dataclass(frozen=True)
+class Creation:
+    """How one kind of record is created under a device-chosen id: alone (``put``, for
+    ``PUT /<collection>/{id}``) or many at once (``put_all``, for ``POST /sync``), by
+    the same rules either way."""
+
+    model: type
+    #: The dotted path to the record the access policy judges (see ``put_once``).
+    through: str
+    #: The body as the record would store it: what a repeat is compared with.
+    stored: Callable[[dict], dict]
+    #: A checked, unsaved record from a stored body and its id; raises the refusal.
+    build: Callable[[Any, dict], Any]
+    #: Loads, in a query or two, the records that the stored bodies name (users, goals,
+    #: staff); the caller keeps the list so that ``build`` finds them without a query.
+    named: Callable[[list[dict]], list]
+
+    def put(self, record_id, data: dict) -> tuple[Any, int]:
+        """``put_once`` for this kind: 201 created, 200 an identical repeat, else 409."""
+        outcome = self.put_all([(record_id, data)])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def put_all(self, items: list[tuple[Any, dict]]) -> list[tuple[Any, int] | DomainError]:
+        """``put`` for each (id, body), in a few statements however many there are.
+
+        The records the bodies name are loaded together, each new record is built and
+        checked alone, and those that pass are saved together (``core.audit.save_new``).
+        Each item gets its own outcome: (record, 201), or the refusal it met. A repeat,
+        an id sent twice, or a run the database refuses (another request stored one of
+        the ids meanwhile) is answered by ``put_once``, one at a time.
+        """
+        ids = [record_id for record_id, _data in items]
+        fields = [self.stored(data) for _record_id, data in items]
+        existing = set(db.session.scalars(
+            sa.select(self.model.id).where(self.model.id.in_(ids))))
+        named = self.named(fields)  # noqa: F841 - held so that ``build`` finds them
+        outcomes: list = [None] * len(items)
+        built, one_by_one, seen = [], [], set()
+        with db.session.no_autoflush:
+            for index, record_id in enumerate(ids):
+                if record_id in existing or record_id in seen:
+                    one_by_one.append(index)
+                    continue
+                seen.add(record_id)
+                try:
+                    built.append((index, self.build(record_id, fields[index])))
+                except DomainError as refusal:
+                    outcomes[index] = refusal
+        if built:
+            try:
+                with db.session.begin_nested():
+                    save_new([record for _index, record in built])
+            except IntegrityError:
+                one_by_one += [index for index, _record in built]
+            else:
+                for index, record in built:
+                    outcomes[index] = (record, HTTPStatus.CREATED)
+        for index in sorted(one_by_one):
+            outcomes[index] = self._put_alone(ids[index], fields[index])
+        return outcomes
+
+    def _put_alone(self, record_id, fields: dict) -> tuple[Any, int] | DomainError:
+        def create():
+            record = self.build(record_id, fields)
+            db.session.add(record)
+            db.session.flush()
+            return record
+
+        try:
+            with db.session.begin_nested():
+                return put_once(self.model, record_id, fields, create, through=self.through)
+        except DomainError as refusal:
+            return refusal

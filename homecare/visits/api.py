@@ -22,12 +22,12 @@ from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff
 from homecare.policy.access import Action, visible_service_users
-from homecare.policy.idempotency import put_once
-from homecare.policy.lookup import actor, load, read_one, referenced
+from homecare.policy.idempotency import Creation
+from homecare.policy.lookup import actor, load, named_staff, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
-from homecare.visits.services import change_visit, create_visit
+from homecare.visits.services import build_visit, change_visit, create_visit
 
 blueprint = Blueprint("visits", __name__, url_prefix=f"{API_PREFIX}/visits",
                       description="Visits: planned, carried out, missed or cancelled.")
@@ -52,19 +52,40 @@ def _named_staff(staff_id: int) -> Staff:
     return staff
 
 
-def _new_visit(data: dict, visit_id=None) -> Visit:
+def _visit_arguments(data: dict, visit_id=None) -> dict:
+    """``build_visit``'s arguments from a body: the user and staff it names, as the caller
+    may use them (a user outside the caller's teams is a 422 on ``service_user_id``)."""
     user = referenced(ServiceUser, data["service_user_id"], "service_user_id", Action.RECORD)
     fields = {k: v for k, v in data.items() if k not in ("service_user_id", "staff_id")}
-    return create_visit(user=user, staff=_visiting_staff(data["staff_id"]), created_by=actor(),
-                        visit_id=visit_id, **fields)
+    return {"user": user, "staff": _visiting_staff(data["staff_id"]), "created_by": actor(),
+            "visit_id": visit_id, **fields}
+
+
+def _new_visit(data: dict) -> Visit:
+    return create_visit(**_visit_arguments(data))
+
+
+def _named_in_visits(bodies: list[dict]) -> list:
+    """The users and staff that visit bodies name, in two queries (staff with their
+    teams, which the visit rules read)."""
+    users = {body["service_user_id"] for body in bodies}
+    staff = {body["staff_id"] for body in bodies}
+    return [*db.session.scalars(sa.select(ServiceUser).where(ServiceUser.id.in_(users))),
+            *named_staff(staff)]
+
+
+#: A visit logged on a device under an id it chose (``PUT /visits/{id}``, ``POST /sync``).
+VISIT_CREATION = Creation(
+    model=Visit, through="service_user",
+    stored=lambda data: {**data, "note": data["note"] or None},
+    build=lambda visit_id, data: build_visit(**_visit_arguments(data, visit_id)),
+    named=_named_in_visits)
 
 
 def put_visit(visit_id, data: dict) -> tuple[Visit, int]:
     """Create a visit under a device-chosen id once (201), answer a repeat of the same body
     with it (200), refuse a different body (409): ``policy.idempotency``."""
-    data = {**data, "note": data["note"] or None}
-    return put_once(Visit, visit_id, data, lambda: _new_visit(data, visit_id),
-                    through="service_user")
+    return VISIT_CREATION.put(visit_id, data)
 
 
 def complete_queued(data: dict) -> tuple[Visit, int]:

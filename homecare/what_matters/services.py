@@ -38,11 +38,20 @@ def stored_form(present: Sequence[str], spoken_for_by: str | None) -> dict:
             "spoken_for_by": (spoken_for_by or "").strip() or None}
 
 
-def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_date: date,
-                        asked_by: Staff, present: Sequence[str], in_own_words: str,
-                        spoken_for_by: str | None = None,
-                        conversation_id: uuid.UUID | None = None) -> WhatMattersConversation:
-    """Record what matters to the user, in their own words, kept verbatim.
+def record_conversation(**fields) -> WhatMattersConversation:
+    """Record what matters to the user (fields as for ``build_conversation``)."""
+    conversation = build_conversation(**fields)
+    db.session.add(conversation)
+    db.session.flush()
+    return conversation
+
+
+def build_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_date: date,
+                       asked_by: Staff, present: Sequence[str], in_own_words: str,
+                       spoken_for_by: str | None = None,
+                       conversation_id: uuid.UUID | None = None) -> WhatMattersConversation:
+    """What matters to the user, in their own words, kept verbatim: checked, not saved;
+    raises ValidationFailed listing every problem.
 
     When the user did not take part, ``spoken_for_by`` must say who answered for them:
     the record has to show whose voice it is.
@@ -65,8 +74,6 @@ def record_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_d
         conversation_date=conversation_date, asked_by=asked_by, in_own_words=in_own_words,
         recorded_by_id=recorded_by.id, **stored_form(values, spoken_for_by),
     )
-    db.session.add(conversation)
-    db.session.flush()
     return conversation
 
 

@@ -218,3 +218,92 @@ def test_an_operation_refused_after_it_wrote_leaves_nothing_and_the_others_stay(
     assert [r["status"] for r in results] == [200, 201, 422, 201]
     assert _count(WhatMattersConversation) == 0
     assert _count(CheckIn) == 1 and _count(Visit) == 2
+
+
+def _new_records(org, day, how_many: int) -> list[dict]:
+    """``how_many`` queued records of each creating kind, the kinds in runs."""
+    batch = []
+    for kind in ("visit", "check_in", "what_matters"):
+        template = next(op for op in operations(org, day) if op["kind"] == kind)
+        batch += [{**template, "id": str(uuid.uuid4())} for _ in range(how_many)]
+    return batch
+
+
+def test_a_run_of_new_records_costs_the_same_statements_however_long(
+        app, api_as, org, day):
+    from tests.api.test_query_counts import counted
+
+    staff = api_as(org.staff_a1)
+    sizes = {}
+    for how_many in (2, 40):
+        batch = _new_records(org, day, how_many)
+        with counted(app) as statements:
+            results = staff.post("/sync", json={"operations": batch}).json["results"]
+        assert [r["status"] for r in results] == [201] * len(batch)
+        sizes[how_many] = len(statements)
+    assert sizes[40] == sizes[2], sizes
+    assert _count(Visit) == 1 + 42 and _count(CheckIn) == 42
+    assert _count(WhatMattersConversation) == 42
+
+
+def test_records_saved_together_are_stored_and_logged_as_one_saved_alone(
+        api_as, org, day):
+    """``core.audit.save_new`` (a run of new records) writes the rows and audit rows
+    that a flush of one would: the same columns, foreign keys and defaults."""
+    staff = api_as(org.staff_a1)
+    alone = {op["kind"]: op for op in operations(org, day)[1:]}
+    together = {kind: {**op, "id": str(uuid.uuid4())} for kind, op in alone.items()}
+    for op in alone.values():
+        kind = {"visit": "/visits", "check_in": "/check-ins", "what_matters": "/what-matters"}
+        assert staff.put(f"{kind[op['kind']]}/{op['id']}", json=op["body"]).status_code == 201
+    assert [r["status"] for r in staff.post("/sync", json={
+        "operations": [*together.values(), *together.values()]}).json["results"]] == \
+        [201, 201, 201, 200, 200, 200]
+    db.session.expire_all()
+    for model in (Visit, CheckIn, WhatMattersConversation):
+        kind = next(k for k, op in alone.items()
+                    if db.session.get(model, uuid.UUID(op["id"])) is not None)
+        one, other = (db.session.get(model, uuid.UUID(ops[kind]["id"]))
+                      for ops in (alone, together))
+        columns = [c.key for c in model.__table__.columns
+                   if c.key not in ("id", "created_at", "updated_at")]
+        assert {c: getattr(one, c) for c in columns} == \
+            {c: getattr(other, c) for c in columns}, model
+        assert abs(other.updated_at - other.created_at) < timedelta(seconds=1)
+        logged = [db.session.scalars(sa.select(AuditEntry).where(
+            AuditEntry.entity_id == str(record.id),
+            AuditEntry.action != AuditAction.READ)).all() for record in (one, other)]
+        assert [[(e.action, e.entity, e.actor_id, e.actor_role, e.service_user_id, e.detail)
+                 for e in entries] for entries in logged] == \
+            [[(AuditAction.CREATE, model.__tablename__, org.staff_a1.id, "staff",
+               getattr(one, "service_user_id", None), None)]] * 2
+
+
+def test_a_record_stored_by_another_request_meanwhile_is_answered_alone(
+        api_as, org, day, monkeypatch):
+    """Between the batch's look for existing ids and its insert, another request (the
+    same tablet's earlier, lost attempt) stores one of the ids: the database refuses
+    the run, and each operation is answered alone, none stored twice."""
+    import dataclasses
+
+    from homecare.sync import service
+
+    batch = _new_records(org, day, 3)[:3]   # three new visits
+    visit_kind = service.KINDS["visit"]
+    creation = visit_kind.creation
+
+    def stored_meanwhile(bodies):
+        meanwhile = creation.stored(visit_kind.body.load(batch[1]["body"]))
+        creation._put_alone(uuid.UUID(batch[1]["id"]), meanwhile)
+        return creation.named(bodies)
+
+    racing = dataclasses.replace(creation, named=stored_meanwhile)
+    monkeypatch.setitem(service.KINDS, "visit", dataclasses.replace(visit_kind,
+                                                                     creation=racing))
+    results = api_as(org.staff_a1).post("/sync", json={"operations": batch}).json["results"]
+    assert [r["status"] for r in results] == [201, 200, 201]
+    assert _count(Visit) == 1 + 3
+    created = db.session.scalars(sa.select(AuditEntry.entity_id).where(
+        AuditEntry.action == AuditAction.CREATE, AuditEntry.entity == "visits",
+        AuditEntry.actor_id == org.staff_a1.id)).all()
+    assert sorted(created) == sorted(op["id"] for op in batch)
