@@ -14,7 +14,6 @@ from http import HTTPStatus
 from operator import attrgetter
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +21,7 @@ from homecare.core.audit import record_read, save_new
 from homecare.core.errors import Conflict, DomainError
 from homecare.extensions import db
 from homecare.policy.access import Action, ensure
-from homecare.policy.lookup import actor
+from homecare.policy.lookup import actor, stored_ids
 
 T = TypeVar("T")
 
@@ -92,8 +91,7 @@ class Creation:
         """
         ids = [record_id for record_id, _data in items]
         fields = [self.stored(data) for _record_id, data in items]
-        existing = set(db.session.scalars(
-            sa.select(self.model.id).where(self.model.id.in_(ids))))
+        existing = stored_ids(self.model, ids)
         named = self.named(fields)  # noqa: F841 - held so that ``build`` finds them
         outcomes: list = [None] * len(items)
         built, one_by_one, seen = [], [], set()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from operator import attrgetter
 
+import sqlalchemy as sa
 from flask_login import current_user
 
 from homecare.core.audit import record_read
@@ -62,10 +64,27 @@ def referenced(model, record_id, field: str, action: Action = Action.VIEW, *, th
     return record
 
 
+@functools.cache
+def _by_ids(model, *columns) -> sa.Select:
+    return (sa.select(*columns) if columns else sa.select(model)).where(
+        model.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def by_ids(model, ids) -> list:
+    """The records of ``model`` with these ids, in one query from a statement built once
+    (building a statement costs about as much as running it; the write paths run this
+    on every request)."""
+    return list(db.session.scalars(_by_ids(model), {"ids": list(ids)}))
+
+
+def stored_ids(model, ids) -> set:
+    """Which of these ids ``model`` already holds, in one query (built once)."""
+    return set(db.session.scalars(_by_ids(model, model.id), {"ids": list(ids)}))
+
+
 def named_staff(staff_ids) -> list:
     """The staff members request bodies name, with their teams (which the rules read),
     in one query; the caller, loaded with the request, is not loaded again."""
-    import sqlalchemy as sa
     from sqlalchemy.orm import selectinload
 
     from homecare.org.models import Staff

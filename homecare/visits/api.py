@@ -23,7 +23,14 @@ from homecare.extensions import db
 from homecare.org.models import Role, Staff
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.idempotency import Creation
-from homecare.policy.lookup import actor, load, named_staff, read_one, referenced
+from homecare.policy.lookup import (
+    actor,
+    by_ids,
+    load,
+    named_staff,
+    read_one,
+    referenced,
+)
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
@@ -70,7 +77,7 @@ def _named_in_visits(bodies: list[dict]) -> list:
     teams, which the visit rules read)."""
     users = {body["service_user_id"] for body in bodies}
     staff = {body["staff_id"] for body in bodies}
-    return [*db.session.scalars(sa.select(ServiceUser).where(ServiceUser.id.in_(users))),
+    return [*by_ids(ServiceUser, users),
             *named_staff(staff)]
 
 

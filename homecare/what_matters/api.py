@@ -7,11 +7,17 @@ from flask.views import MethodView
 
 from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.audit import record_read
-from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.policy.access import Action
 from homecare.policy.idempotency import Creation
-from homecare.policy.lookup import actor, load, named_staff, read_one, referenced
+from homecare.policy.lookup import (
+    actor,
+    by_ids,
+    load,
+    named_staff,
+    read_one,
+    referenced,
+)
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 from homecare.what_matters.schemas import WhatMattersPutSchema, WhatMattersSchema
@@ -39,7 +45,7 @@ def _named_in_conversations(bodies: list[dict]) -> list:
     """The users and askers that conversation bodies name, in two queries."""
     users = {body["service_user_id"] for body in bodies}
     askers = {body["asked_by_id"] for body in bodies}
-    return [*db.session.scalars(sa.select(ServiceUser).where(ServiceUser.id.in_(users))),
+    return [*by_ids(ServiceUser, users),
             *named_staff(askers)]
 
 
