@@ -91,15 +91,16 @@ def ensure_database(name: str, scale: str, months: int) -> dict:
 # -- the server and its clients ----------------------------------------------------
 
 class Server:
-    """gunicorn serving the app on 127.0.0.1 (4 processes x 4 threads on 2 cores)."""
+    """gunicorn serving the app on 127.0.0.1 as in production (``gunicorn.conf.py``: one
+    process per core, two threads each)."""
 
     def __init__(self, database: str):
         env = {**os.environ, "HOMECARE_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
                "DATABASE_URL": f"{SERVER}/{database}".replace("postgresql://",
                                                                "postgresql+psycopg://")}
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "4", "--worker-class", "gthread",
-             "--threads", "4", "--timeout", "300", "--bind", f"127.0.0.1:{PORT}",
+            # The workers and threads are gunicorn.conf.py's, as in production.
+            [str(BIN / "gunicorn"), "--timeout", "300", "--bind", f"127.0.0.1:{PORT}",
              "--log-level", "warning",
              "wsgi:app"], cwd=ROOT, env=env)
         for _ in range(100):
