@@ -29,3 +29,19 @@ def test_a_page_tells_the_script_who_is_signed_in_and_the_batch_limit(client, or
     assert f'data-max-batch="{MAX_OPERATIONS}"' in page and 'data-keeps-day="yes"' in page
     facts = client.get("/offline/session").json
     assert facts["staff_id"] == org.staff_a1.id and facts["csrf_token"]
+
+
+def test_a_page_the_tablet_keeps_for_later_is_logged_as_kept_not_opened(client, org):
+    import sqlalchemy as sa
+
+    from homecare.core.audit import KEPT_HEADER, KEPT_SUFFIX, AuditAction, AuditEntry
+    from homecare.extensions import db
+
+    sign_in(client, "staff.a1")
+    page = f"/users/{org.user_a1.id}"
+    assert client.get(page, headers={KEPT_HEADER: "day"}).status_code == 200
+    assert client.get(page).status_code == 200
+    reads = db.session.scalars(sa.select(AuditEntry.detail).where(
+        AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == org.user_a1.id)
+        .order_by(AuditEntry.id)).all()
+    assert reads == ["user page" + KEPT_SUFFIX, "user page"]

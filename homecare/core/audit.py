@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
@@ -109,14 +109,23 @@ def _row(action: AuditAction, entity: str, entity_id, service_user_id, detail) -
     }
 
 
+#: Sent by the tablet's service worker when it fetches a page to keep for use without
+#: signal, rather than because someone opened it; such reads are marked ``KEPT_SUFFIX``.
+KEPT_HEADER = "X-Homecare-Keep"
+KEPT_SUFFIX = " (kept on tablet)"
+
+
 def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_users",
                 entity_id: object = None) -> None:
     """Log that the current actor read part of a service user's record.
 
     Call it wherever a user's data is shown; ``what`` names the part (e.g. ``record``,
     ``goals``), never its content. The row is kept even when the request fails after the
-    page was drawn (a form shown again with its errors has shown the record too).
+    page was drawn (a form shown again with its errors has shown the record too). A page
+    the tablet kept for later, unopened, is marked so (``KEPT_HEADER``).
     """
+    if has_request_context() and request.headers.get(KEPT_HEADER):
+        what += KEPT_SUFFIX
     keep_even_if_refused(AuditEntry.__table__, [
         _row(AuditAction.READ, entity, entity_id or service_user_id, service_user_id, what)])
 

@@ -13,6 +13,7 @@ const STATIC_CACHE = "homecare-static-v1";
 const PAGE_CACHE = "homecare-pages";
 const META = "/__homecare/session";
 const SIGN_OUT_LATER = "/__homecare/sign-out";
+const KEPT_AT = "X-Homecare-Kept-At";
 const STATIC_FILES = [
   "/offline", "/static/css/app.css", "/static/js/offline.js", "/static/vendor/idb.umd.js",
   "/static/icons/icon.svg", "/static/icons/icon-192.png",
@@ -83,14 +84,35 @@ function ended(session) {
 
 // -- keeping pages ---------------------------------------------------------------------
 
+// A page kept less than this long ago is not fetched again when /today is opened: a
+// nurse going back and forth to /today would otherwise re-read every user's record.
+// Opening a page with signal always fetches it afresh.
+const KEEP_FRESH_MS = 10 * 60 * 1000;
+
+// The fetch says why it is made: the access log tells a page kept for later from one
+// a person opened (core.audit.KEPT_HEADER).
 async function keep(url) {
-  const response = await fetch(url, { credentials: "same-origin" });
+  const cache = await caches.open(PAGE_CACHE);
+  const kept = await cache.match(pageKey(url));
+  if (kept && Date.now() - Number(kept.headers.get(KEPT_AT)) < KEEP_FRESH_MS) {
+    return kept.text();
+  }
+  const response = await fetch(url, { credentials: "same-origin",
+                                      headers: { "X-Homecare-Keep": "day" } });
   if (!response.ok || response.redirected) {
     return null;
   }
-  const cache = await caches.open(PAGE_CACHE);
-  await cache.put(pageKey(url), response.clone());
+  await store(cache, pageKey(url), response.clone());
   return response.text();
+}
+
+// The copy is marked with when it was kept, by the tablet's clock (the server's may
+// differ).
+async function store(cache, path, response) {
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT, String(Date.now()));
+  await cache.put(path, new Response(await response.blob(), {
+    status: response.status, statusText: response.statusText, headers }));
 }
 
 // Keep /today's users' pages and their forms; drop the pages of users no longer on it.
@@ -178,8 +200,7 @@ async function page(request) {
       await forgetPages();   // the session ended: nothing of it stays on the tablet
     } else if (response.ok && isKept(path)) {
       await touched();
-      const cache = await caches.open(PAGE_CACHE);
-      await cache.put(path, response.clone());
+      await store(await caches.open(PAGE_CACHE), path, response.clone());
     }
     return response;
   } catch (offline) {

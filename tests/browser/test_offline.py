@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from homecare.extensions import db
@@ -224,3 +225,91 @@ def test_signing_out_warns_of_unsent_records_and_then_leaves_nothing(live_server
     page.goto(f"{live_server.url}/today")
     assert journey["name"] not in page.inner_text("body")
     assert "Ingen forbindelse" in page.inner_text("main")
+
+
+def wait_until(check, timeout_s: float = 15) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.25)
+
+
+def queue_what_matters_offline(page, journey: dict) -> None:
+    page.context.set_offline(True)
+    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
+    page.get_by_role("link", name="Registrer hva som er viktig").click()
+    page.get_by_label("Brukeren", exact=True).check()
+    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
+    page.get_by_role("button", name="Lagre").click()
+    wait_for_status(page, "1 venter")
+
+
+def test_someone_else_signing_in_is_warned_and_the_last_persons_records_leave(
+        live_server, open_page):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    queue_what_matters_offline(page, journey)
+    # The nurse leaves the tablet signed in; her session ends at the server, and the
+    # record cannot reach it meanwhile.
+    page.context.route("**/api/v1/sync", lambda route: route.abort("connectionrefused"))
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+
+    page.goto(f"{live_server.url}/login")
+    assert "1 registreringer fra den som sist var logget inn" in page.inner_text("main")
+    assert WORDS in kept_on_the_tablet(page)   # kept until someone else signs in
+    assert journey["name"] not in kept_on_the_tablet(page)   # no pages without a session
+
+    sign_in(page, live_server.url, "koordinator.bjolsen", PASSWORD, "nb")
+    wait_until(lambda: WORDS not in kept_on_the_tablet(page))
+    assert stored(live_server, journey)["what_matters"] == 0
+
+
+@pytest.mark.parametrize("how", ["idle", "lifetime"])
+def test_kept_pages_are_not_shown_once_the_session_has_ended(live_server, open_page, how):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    page.context.set_offline(True)
+    page.reload()
+    assert journey["name"] in page.inner_text("main")   # within the session: shown
+    # The tablet's clock passes the session's idle limit or its lifetime, no signal.
+    page.evaluate("""async (how) => {
+      const cache = await caches.open("homecare-static-v1");
+      const session = await (await cache.match("/__homecare/session")).json();
+      if (how === "idle") {
+        session.lastContact -= session.idleMs;
+      } else {
+        session.endsAt = Date.now() - 1000;
+      }
+      await cache.put("/__homecare/session", new Response(JSON.stringify(session),
+                      { headers: { "Content-Type": "application/json" } }));
+    }""", how)
+    page.goto(f"{live_server.url}/today")
+    assert "Ingen forbindelse" in page.inner_text("main")
+    assert journey["name"] not in page.inner_text("body")
+    assert journey["name"] not in kept_on_the_tablet(page)
+
+
+def kept_reads(live_server, journey: dict) -> int:
+    """How often the tablet fetched the journey user's pages to keep them."""
+    from homecare.core.audit import KEPT_SUFFIX, AuditAction, AuditEntry
+
+    with live_server.database():
+        user = db.session.scalar(sa.select(ServiceUser).where(
+            ServiceUser.full_name == journey["name"]))
+        return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == user.id,
+            AuditEntry.detail.endswith(KEPT_SUFFIX)))
+
+
+def test_opening_today_again_soon_does_not_fetch_the_kept_pages_again(
+        live_server, open_page):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    kept = kept_reads(live_server, journey)
+    assert kept >= 2   # the user page and its forms, logged as kept, not opened
+    page.goto(f"{live_server.url}/today")
+    page.wait_for_selector("html[data-day-kept=yes]", timeout=30000)
+    assert kept_reads(live_server, journey) == kept
