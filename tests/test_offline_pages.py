@@ -45,3 +45,39 @@ def test_a_page_the_tablet_keeps_for_later_is_logged_as_kept_not_opened(client, 
         AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == org.user_a1.id)
         .order_by(AuditEntry.id)).all()
     assert reads == ["user page" + KEPT_SUFFIX, "user page"]
+
+
+def test_a_form_sent_again_under_its_id_is_stored_once(client, org):
+    """The tablet posts a form with the id it chose; sent again (the answer was lost),
+    or sent later from its queue, it is recognised, as the API recognises a repeat."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from homecare.core.timeutil import local_today
+    from homecare.extensions import db
+    from homecare.what_matters.models import WhatMattersConversation
+    from tests.helpers import csrf_token_from
+
+    sign_in(client, "staff.a1")
+    path = f"/users/{org.user_a1.id}/what-matters/new"
+    record_id = str(uuid.uuid4())
+    data = {"conversation_date": str(local_today()), "present": "user",
+            "in_own_words": "Å stelle hagen", "record_id": record_id,
+            "csrf_token": csrf_token_from(client.get(path).text)}
+    by_script = {"X-Homecare-Form": "yes"}
+    first = client.post(path, data=data, headers=by_script)
+    assert first.status_code == 204   # the script opens the user page itself
+    assert "Lagret." in client.get(f"/users/{org.user_a1.id}").text
+    assert client.post(path, data=data).status_code == 302   # without the script
+    assert client.post(path, data={**data, "record_id": "not-an-id"}).status_code == 422
+    stored = db.session.scalars(sa.select(WhatMattersConversation.id)).all()
+    assert [str(i) for i in stored] == [record_id]
+    # The same record from the tablet's queue is a repeat, not a second record.
+    body = {"service_user_id": str(org.user_a1.id), "conversation_date": data[
+        "conversation_date"], "asked_by": org.staff_a1.id, "present": ["user"],
+        "in_own_words": "Å stelle hagen", "spoken_for_by": None}
+    results = client.post("/api/v1/sync", json={"operations": [
+        {"id": record_id, "kind": "what_matters", "body": body}]},
+        headers={"X-CSRFToken": data["csrf_token"]}).json["results"]
+    assert [r["status"] for r in results] == [200]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from homecare.care.forms import (
@@ -16,19 +17,31 @@ from homecare.care.forms import (
 )
 from homecare.core.audit import record_read
 from homecare.core.timeutil import local_today, local_zone, to_local
+from homecare.goals.api import CHECK_IN_CREATION
 from homecare.goals.models import Goal
-from homecare.goals.services import create_goal, record_check_in
+from homecare.goals.services import create_goal
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import RECORDING, change_visit, ensure_may_change, may_change
 from homecare.web.forms import saved
-from homecare.what_matters.services import record_conversation
+from homecare.what_matters.api import CONVERSATION_CREATION
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value else None
+
+
+def _record_id(form) -> uuid.UUID:
+    """The id the tablet chose for a new record, or a new one: saved as the API saves a
+    record sent under its id (``Creation.put``), a form sent twice is stored once."""
+    return uuid.UUID(form.record_id.data) if form.record_id.data else uuid.uuid4()
+
+
+#: Sent by the tablet's script when it posts a form itself, to keep the record on the
+#: tablet if no answer comes (``static/js/offline.js``); a saved form then answers 204.
+POSTED_BY_SCRIPT = "X-Homecare-Form"
 
 
 def form_page(form, template: str, user: ServiceUser, save: Callable[[], object], *,
@@ -41,6 +54,8 @@ def form_page(form, template: str, user: ServiceUser, save: Callable[[], object]
     """
     if form.validate_on_submit() and saved(form, save, aliases):
         flash(_("Saved."), "success")
+        if request.headers.get(POSTED_BY_SCRIPT):
+            return "", 204   # the script opens the user's page, where "Saved." shows
         return redirect(url_for("care.user", user_id=user.id))
     status = 422 if form.errors or form.form_errors else 200
     record_read(user.id, f"form: {template.removeprefix('care/').removesuffix('.html')}")
@@ -54,11 +69,13 @@ def check_in(user_id, goal_id):
     if user.id != user_id:
         return redirect(url_for("care.check_in", user_id=user.id, goal_id=goal.id))
     form = CheckInForm(date=local_today())
-    return form_page(form, "care/check_in.html", user, lambda: record_check_in(
-        goal=goal, recorded_by=actor(), date=form.date.data,
-        performance=_int(form.performance.data), satisfaction=_int(form.satisfaction.data),
-        note=form.note.data or None, got_expected_help=form.got_expected_help.data,
-        could_influence=form.could_influence.data, satisfied=form.satisfied.data),
+    return form_page(form, "care/check_in.html", user, lambda: CHECK_IN_CREATION.put(
+        _record_id(form), {
+            "goal_id": goal.id, "date": form.date.data,
+            "performance": _int(form.performance.data),
+            "satisfaction": _int(form.satisfaction.data), "note": form.note.data or None,
+            "got_expected_help": form.got_expected_help.data,
+            "could_influence": form.could_influence.data, "satisfied": form.satisfied.data}),
         goal=goal, title=_("Follow-up"))
 
 
@@ -103,10 +120,12 @@ def what_matters(user_id):
     """Record a «Hva er viktig for deg?» conversation, in the user's own words."""
     user = load(ServiceUser, user_id, Action.RECORD)
     form = WhatMattersForm(conversation_date=local_today())
-    return form_page(form, "care/what_matters.html", user, lambda: record_conversation(
-        user=user, recorded_by=actor(), asked_by=actor(),
-        conversation_date=form.conversation_date.data, present=form.present.data,
-        in_own_words=form.in_own_words.data, spoken_for_by=form.spoken_for_by.data or None),
+    return form_page(form, "care/what_matters.html", user, lambda: CONVERSATION_CREATION.put(
+        _record_id(form), {
+            "service_user_id": user.id, "asked_by_id": actor().id,
+            "conversation_date": form.conversation_date.data, "present": form.present.data,
+            "in_own_words": form.in_own_words.data,
+            "spoken_for_by": form.spoken_for_by.data or None}),
         title=_("What matters to you?"))
 
 

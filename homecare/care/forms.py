@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import UUID, InputRequired, Optional
 
 from homecare.care.labels import ANSWER_LABELS, KIND_LABELS, PRESENT_LABELS, WHOSE_GOAL_LABELS
 from homecare.goals.models import RATING, Answer, ExpressedBy
@@ -29,7 +29,15 @@ def answer_choices() -> list[SelectChoice]:
     return enum_options(ANSWER_LABELS)
 
 
-class CheckInForm(FlaskForm):
+class RecordIdMixin:
+    """The id the tablet chose for the record (``static/js/offline.js``): sent again after
+    an answer that never came, by the form or from the tablet's queue, it is recognised
+    and not stored twice. Without JavaScript the server chooses it."""
+
+    record_id = HiddenField(validators=[Optional(), UUID(_l("Not a valid id."))])
+
+
+class CheckInForm(RecordIdMixin, FlaskForm):
     """A follow-up evaluation of one goal, with the user."""
 
     date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
@@ -54,7 +62,7 @@ class CompleteVisitForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional()])
 
 
-class WhatMattersForm(FlaskForm):
+class WhatMattersForm(RecordIdMixin, FlaskForm):
     """«Hva er viktig for deg?» — the answer in the user's own words."""
 
     conversation_date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])

@@ -15,6 +15,7 @@
   const PAGE_CACHE = "homecare-pages";
   const FIRST_RETRY_MS = 2000;
   const LAST_RETRY_MS = 60000;
+  const POST_TIMEOUT_MS = 20000;
 
   const texts = JSON.parse(document.getElementById("offline-texts").textContent);
   const sessionMeta = document.querySelector('meta[name="homecare-session"]');
@@ -151,23 +152,51 @@
 
   // Bound at once when the page loads (a quick tap must not slip past to a POST that
   // cannot leave the tablet); the prefill of a correction follows when read.
+  //
+  // With signal the script posts the form itself and waits at most POST_TIMEOUT_MS for
+  // the answer: a connection that says it is online but carries nothing must not lose
+  // what was typed. Unanswered, the record is kept on the tablet under the id the form
+  // carried (``record_id``), so that it is stored once even if the post did arrive.
+  async function keepOnTablet(form, id) {
+    await (await database()).put("queue", record(form, id));
+    sessionStorage.setItem("homecare-kept", "yes");
+    location.href = form.dataset.back;
+  }
+
+  async function post(form) {
+    try {
+      return await fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "X-Homecare-Form": "yes" }, signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+      });
+    } catch (noAnswer) {
+      return null;
+    }
+  }
+
   function bindForms() {
     const correcting = new URLSearchParams(location.search).get("queued");
     for (const form of document.querySelectorAll("form[data-offline]")) {
+      const chosen = form.elements.namedItem("record_id");
+      if (chosen && !chosen.value) {
+        chosen.value = correcting || crypto.randomUUID();
+      }
       if (correcting) {
         database().then((db) => db.get("queue", correcting))
           .then((earlier) => earlier && fill(form, earlier.fields));
       }
       form.addEventListener("submit", async (event) => {
-        // With signal the page posts the form itself, as without this script; a
-        // correction of a queued record goes back into the queue under its own id.
-        if (navigator.onLine && !correcting) {
-          return;
-        }
         event.preventDefault();
-        await (await database()).put("queue", record(form, correcting));
-        sessionStorage.setItem("homecare-kept", "yes");
-        location.href = form.dataset.back;
+        const id = correcting || (chosen && chosen.value);
+        // A correction of a queued record goes back into the queue under its own id.
+        const answer = navigator.onLine && !correcting ? await post(form) : null;
+        if (answer === null || (answer.redirected && answer.url.includes("/login"))) {
+          await keepOnTablet(form, id);   // no answer, or signed out meanwhile
+        } else if (answer.status === 204) {
+          location.href = form.dataset.back;   // saved; "Saved." shows there
+        } else {
+          form.submit();   // refused: the server's page with its messages, as without us
+        }
       });
     }
   }

@@ -22,6 +22,13 @@ TEXT = {
 }
 
 
+def save_and_wait(page, t: dict) -> None:
+    """Save, and wait for the user's page: the tablet's script posts the form itself
+    (to keep it if no answer comes) and then opens the page."""
+    page.get_by_role("button", name=t["save"]).click()
+    page.get_by_text(t["saved"], exact=True).wait_for()
+
+
 @pytest.mark.parametrize("language", ["nb", "en"])
 @pytest.mark.parametrize("viewport", ["tablet", "desktop"])
 def test_a_nurse_does_the_paperwork_of_a_visit(live_server, open_page, viewport, language):
@@ -41,7 +48,7 @@ def test_a_nurse_does_the_paperwork_of_a_visit(live_server, open_page, viewport,
     page.locator("li", has_text=mine).get_by_role("link", name=t["complete"]).click()
     assert journey["name"] in page.inner_text("main")
     check(page, language)
-    page.get_by_role("button", name=t["save"]).click()
+    save_and_wait(page, t)
     assert t["saved"] in page.inner_text("main")
     assert journey["name"] in page.inner_text("h1")   # back on the user's page
     check(page, language)
@@ -57,7 +64,7 @@ def test_a_nurse_does_the_paperwork_of_a_visit(live_server, open_page, viewport,
     page.locator("fieldset", has_text=t["satisfied"]).get_by_text(t["yes"], exact=True).click()
     check(page, language)
     screenshot(page, f"{name}-3-follow-up")
-    page.get_by_role("button", name=t["save"]).click()
+    save_and_wait(page, t)
     assert t["saved"] in page.inner_text("main")
 
     page.goto(f"{live_server.url}/today")

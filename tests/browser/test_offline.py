@@ -313,3 +313,34 @@ def test_opening_today_again_soon_does_not_fetch_the_kept_pages_again(
     page.goto(f"{live_server.url}/today")
     page.wait_for_selector("html[data-day-kept=yes]", timeout=30000)
     assert kept_reads(live_server, journey) == kept
+
+
+@pytest.mark.parametrize("arrived", [True, False], ids=["answer-lost", "never-arrived"])
+def test_a_form_posted_on_a_connection_that_carries_nothing_is_kept_and_stored_once(
+        live_server, open_page, arrived):
+    journey = live_server.journey()
+    page = signed_in_with_the_day_kept(live_server, open_page)
+    posts = []
+
+    def dead_connection(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        if arrived:   # the server gets it and stores it; the answer never comes back
+            posts.append(route.fetch().status)
+        else:
+            posts.append(None)
+        route.abort("timedout")
+
+    # The tablet believes it is online (navigator.onLine), but the post goes nowhere.
+    page.context.route("**/what-matters/new", dead_connection)
+    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
+    page.get_by_role("link", name="Registrer hva som er viktig").click()
+    page.get_by_label("Brukeren", exact=True).check()
+    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_selector("text=Lagret på nettbrettet")
+    assert posts == ([204] if arrived else [None])
+    wait_for_status(page, "0 venter", timeout=20000)   # sent from the queue
+    assert "avvist" not in status(page)   # a repeat is recognised, not refused
+    assert stored(live_server, journey)["what_matters"] == 1
