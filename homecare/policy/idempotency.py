@@ -89,6 +89,8 @@ class Creation:
         an id sent twice, or a run the database refuses (another request stored one of
         the ids meanwhile) is answered by ``put_once``, one at a time.
         """
+        if not items:
+            return []
         ids = [record_id for record_id, _data in items]
         fields = [self.stored(data) for _record_id, data in items]
         existing = stored_ids(self.model, ids)

@@ -181,12 +181,18 @@
       if (chosen && !chosen.value) {
         chosen.value = correcting || crypto.randomUUID();
       }
+      // Back to this page from the browser's history: ready to send again.
+      window.addEventListener("pageshow", () => form.removeAttribute("aria-busy"));
       if (correcting) {
         database().then((db) => db.get("queue", correcting))
           .then((earlier) => earlier && fill(form, earlier.fields));
       }
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
+        if (form.getAttribute("aria-busy")) {
+          return;   // a second tap while the first is on its way
+        }
+        form.setAttribute("aria-busy", "true");
         const id = correcting || (chosen && chosen.value);
         // A correction of a queued record goes back into the queue under its own id.
         const answer = navigator.onLine && !correcting ? await post(form) : null;
