@@ -258,7 +258,8 @@ def test_someone_else_signing_in_is_warned_and_the_last_persons_records_leave(
     page.context.set_offline(False)
 
     page.goto(f"{live_server.url}/login")
-    assert "1 registreringer fra den som sist var logget inn" in page.inner_text("main")
+    # The script reads the tablet's queue, then warns.
+    page.get_by_text("1 registreringer fra den som sist var logget inn").wait_for()
     assert WORDS in kept_on_the_tablet(page)   # kept until someone else signs in
     assert journey["name"] not in kept_on_the_tablet(page)   # no pages without a session
 
