@@ -81,3 +81,23 @@ def test_a_form_sent_again_under_its_id_is_stored_once(client, org):
         {"id": record_id, "kind": "what_matters", "body": body}]},
         headers={"X-CSRFToken": data["csrf_token"]}).json["results"]
     assert [r["status"] for r in results] == [200]
+
+
+def test_a_page_kept_for_later_leaves_the_saved_message_for_the_page_opened_next(
+        client, org):
+    """The worker may fetch the user's page between the save and the page the script
+    opens; that copy must not take the "Saved." the person should see."""
+    import uuid
+
+    from homecare.core.audit import KEPT_HEADER
+    from homecare.core.timeutil import local_today
+    from tests.helpers import csrf_token_from
+
+    sign_in(client, "staff.a1")
+    path, page = f"/users/{org.user_a1.id}/what-matters/new", f"/users/{org.user_a1.id}"
+    assert client.post(path, headers={"X-Homecare-Form": "yes"}, data={
+        "conversation_date": str(local_today()), "present": "user",
+        "in_own_words": "Å stelle hagen", "record_id": str(uuid.uuid4()),
+        "csrf_token": csrf_token_from(client.get(path).text)}).status_code == 204
+    assert "Lagret." not in client.get(page, headers={KEPT_HEADER: "day"}).text
+    assert "Lagret." in client.get(page).text

@@ -115,6 +115,12 @@ KEPT_HEADER = "X-Homecare-Keep"
 KEPT_SUFFIX = " (kept on tablet)"
 
 
+def kept_for_later() -> bool:
+    """Whether this request is the tablet keeping a page for later (``KEPT_HEADER``),
+    not a person opening it."""
+    return has_request_context() and bool(request.headers.get(KEPT_HEADER))
+
+
 def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_users",
                 entity_id: object = None) -> None:
     """Log that the current actor read part of a service user's record.
@@ -124,7 +130,7 @@ def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_us
     page was drawn (a form shown again with its errors has shown the record too). A page
     the tablet kept for later, unopened, is marked so (``KEPT_HEADER``).
     """
-    if has_request_context() and request.headers.get(KEPT_HEADER):
+    if kept_for_later():
         what += KEPT_SUFFIX
     keep_even_if_refused(AuditEntry.__table__, [
         _row(AuditAction.READ, entity, entity_id or service_user_id, service_user_id, what)])

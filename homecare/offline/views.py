@@ -19,8 +19,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from homecare.auth.sessions import idle_limit, time_left
+from homecare.core.audit import kept_for_later
 from homecare.core.routing import public
-from homecare.org.models import TEAM_ROLES
+from homecare.policy.access import works_in_a_team
 from homecare.policy.lookup import actor
 from homecare.sync.service import MAX_OPERATIONS
 
@@ -89,7 +90,7 @@ def _session_facts() -> dict | None:
     if not current_user.is_authenticated:
         return None
     left = time_left()
-    return {"staff": current_user.id, "keeps_day": current_user.role in TEAM_ROLES,
+    return {"staff": current_user.id, "keeps_day": works_in_a_team(actor()),
             "idle_ms": int(idle_limit().total_seconds() * 1000),
             "lifetime_left_ms": int(left.total_seconds() * 1000) if left else 0,
             "max_batch": MAX_OPERATIONS}
@@ -122,6 +123,8 @@ def _texts() -> dict[str, str]:
 
 @blueprint.app_context_processor
 def offline_context() -> dict:
-    """``offline_session`` and ``offline_texts`` for the base template."""
+    """``offline_session`` and ``offline_texts`` for the base template, and whether the
+    page is being kept for later: such a copy shows no "Saved." and leaves it for the
+    page the person opens next."""
     return {"offline_session": _session_facts, "offline_texts": _texts,
-            "theme_colour": THEME_COLOUR}
+            "theme_colour": THEME_COLOUR, "kept_for_later": kept_for_later()}
