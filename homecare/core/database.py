@@ -42,6 +42,14 @@ def _begin_sqlite(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def save(record):
+    """Add a new record to the session and flush it (which checks its constraints and
+    logs its creation, ``core.audit``); the record, now with its database state."""
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
 def keep_even_if_refused(table: sa.Table, rows: list[dict]) -> None:
     """Insert ``rows`` into ``table`` at the end of this request, whatever its outcome.
 
@@ -63,14 +71,15 @@ def _write_kept_rows() -> None:
 
 
 #: SQLite (the demo and the tests) takes one request at a time; see ``init_app``.
-_SQLITE_REQUEST = threading.Lock()
+#: Reentrant: work that takes its turn may be called from a request that has it.
+_SQLITE_REQUEST = threading.RLock()
 
 
 @contextmanager
 def sqlite_turn() -> Iterator[None]:
     """Wait for the running request to finish before writing from another thread of the
-    same process (a test adding records beside a live server): on SQLite only, where two
-    writers side by side fail (see ``init_app``)."""
+    same process (a scheduled job, a test adding records beside a live server): on
+    SQLite only, where two writers side by side fail (see ``init_app``)."""
     if db.engine.dialect.name != "sqlite":
         yield
         return

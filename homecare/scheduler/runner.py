@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from homecare.core.database import sqlite_turn
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 from homecare.scheduler.jobs import JOBS
@@ -55,6 +56,11 @@ def run_job(name: str, day: date, *, trigger: str = "manual") -> Outcome:
     Scheduled and catch-up runs skip a period already done; a manual run does the
     (idempotent) work again and updates the record.
     """
+    with sqlite_turn():   # two schedulers' threads would otherwise both fail on SQLite
+        return _run_job(name, day, trigger)
+
+
+def _run_job(name: str, day: date, trigger: str) -> Outcome:
     job = JOBS[name]
     period = job.period(day)
     try:
