@@ -114,12 +114,6 @@ CHECK_IN_CREATION = Creation(
     named=_named_in_check_ins)
 
 
-def put_check_in(check_in_id, data: dict) -> tuple[CheckIn, int]:
-    """Record a check-in under a device-chosen id once (201), answer a repeat of the same
-    body with it (200), refuse a different body (409): ``policy.idempotency``."""
-    return CHECK_IN_CREATION.put(check_in_id, data)
-
-
 @blueprint.route("/goals/<uuid:goal_id>/check-ins")
 class GoalCheckIns(MethodView):
     @blueprint.response(200, CheckInSchema(many=True))
@@ -152,4 +146,4 @@ class CheckInById(MethodView):
         The first call creates it (201); the same body again returns it (200); a
         different body for the same id is a conflict (409). ``recorded_by`` is the caller.
         """
-        return put_check_in(check_in_id, data)
+        return CHECK_IN_CREATION.put(check_in_id, data)

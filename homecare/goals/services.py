@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from homecare.core.database import save
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
@@ -125,10 +126,7 @@ def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = N
 
 def record_check_in(**fields) -> CheckIn:
     """Record a follow-up evaluation (fields as for ``build_check_in``)."""
-    check_in = build_check_in(**fields)
-    db.session.add(check_in)
-    db.session.flush()
-    return check_in
+    return save(build_check_in(**fields))
 
 
 def build_check_in(*, goal: Goal, recorded_by: Staff, date: date,

@@ -204,10 +204,15 @@ def sees_national_ids(actor: Staff | None) -> bool:
     return actor is not None and actor.role is Role.COORDINATOR
 
 
+def works_in_a_team(actor: Staff | None) -> bool:
+    """Whether ``actor`` is a team member (staff or coordinator), who records care for
+    users: the door to a tablet's sync and to keeping a day's work offline."""
+    return _signed_in(actor) and actor.role in TEAM_ROLES
+
+
 def ensure_works_in_a_team(actor: Staff | None) -> None:
-    """Forbidden unless ``actor`` is a team member (staff or coordinator): the door to
-    everything that records care for a set of users at once, such as a tablet's sync."""
-    if not _signed_in(actor) or actor.role not in TEAM_ROLES:
+    """Forbidden unless ``actor`` works in a team (``works_in_a_team``)."""
+    if not works_in_a_team(actor):
         raise Forbidden()
 
 

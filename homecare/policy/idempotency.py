@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from homecare.core.audit import record_read, save_new
+from homecare.core.database import save
 from homecare.core.errors import Conflict, DomainError
 from homecare.extensions import db
 from homecare.policy.access import Action, ensure
@@ -121,14 +122,10 @@ class Creation:
         return outcomes
 
     def _put_alone(self, record_id, fields: dict) -> tuple[Any, int] | DomainError:
-        def create():
-            record = self.build(record_id, fields)
-            db.session.add(record)
-            db.session.flush()
-            return record
-
         try:
             with db.session.begin_nested():
-                return put_once(self.model, record_id, fields, create, through=self.through)
+                return put_once(self.model, record_id, fields,
+                                lambda: save(self.build(record_id, fields)),
+                                through=self.through)
         except DomainError as refusal:
             return refusal

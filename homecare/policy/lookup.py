@@ -7,10 +7,12 @@ from operator import attrgetter
 
 import sqlalchemy as sa
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from homecare.core.audit import record_read
 from homecare.core.errors import NotFound
 from homecare.extensions import db
+from homecare.org.models import Staff
 from homecare.policy.access import Action, ensure
 
 
@@ -85,10 +87,6 @@ def stored_ids(model, ids) -> set:
 def named_staff(staff_ids) -> list:
     """The staff members request bodies name, with their teams (which the rules read),
     in one query; the caller, loaded with the request, is not loaded again."""
-    from sqlalchemy.orm import selectinload
-
-    from homecare.org.models import Staff
-
     others = set(staff_ids) - {actor().id}
     if not others:
         return []

@@ -89,12 +89,6 @@ VISIT_CREATION = Creation(
     named=_named_in_visits)
 
 
-def put_visit(visit_id, data: dict) -> tuple[Visit, int]:
-    """Create a visit under a device-chosen id once (201), answer a repeat of the same body
-    with it (200), refuse a different body (409): ``policy.idempotency``."""
-    return VISIT_CREATION.put(visit_id, data)
-
-
 def complete_queued(data: dict) -> tuple[Visit, int]:
     """Complete a planned visit from a queued offline record (``POST /sync``).
 
@@ -175,7 +169,7 @@ class VisitById(MethodView):
         The first call creates it (201); the same body again returns it (200); a
         different body for the same id is a conflict (409).
         """
-        visit, status = put_visit(visit_id, data)
+        visit, status = VISIT_CREATION.put(visit_id, data)
         return visit, status, etag_headers(visit)
 
     @blueprint.arguments(VisitPatchSchema)

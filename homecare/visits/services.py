@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
+from homecare.core.database import save
 from homecare.core.errors import Conflict, DomainError, Forbidden
 from homecare.core.timeutil import utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
@@ -96,10 +97,7 @@ def build_visit(*, user: ServiceUser, staff: Staff, created_by: Staff, kind: Vis
 
 def create_visit(**fields) -> Visit:
     """Plan a visit or log one already made (fields as for ``build_visit``)."""
-    visit = build_visit(**fields)
-    db.session.add(visit)
-    db.session.flush()
-    return visit
+    return save(build_visit(**fields))
 
 
 def _new_status(visit: Visit, changes: dict) -> VisitStatus | None:

@@ -58,12 +58,6 @@ CONVERSATION_CREATION = Creation(
     named=_named_in_conversations)
 
 
-def put_conversation(conversation_id, data: dict) -> tuple[WhatMattersConversation, int]:
-    """Record a conversation under a device-chosen id once (201), answer a repeat of the
-    same body with it (200), refuse a different body (409): ``policy.idempotency``."""
-    return CONVERSATION_CREATION.put(conversation_id, data)
-
-
 @blueprint.route("/service-users/<uuid:user_id>/what-matters")
 class WhatMatters(MethodView):
     @blueprint.response(200, WhatMattersSchema(many=True))
@@ -108,4 +102,4 @@ class WhatMattersById(MethodView):
         The first call creates it (201); the same body again returns it (200); a
         different body for the same id is a conflict (409). ``recorded_by`` is the caller.
         """
-        return put_conversation(conversation_id, data)
+        return CONVERSATION_CREATION.put(conversation_id, data)

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from homecare.core.database import save
 from homecare.core.text import is_blank
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors
@@ -40,10 +41,7 @@ def stored_form(present: Sequence[str], spoken_for_by: str | None) -> dict:
 
 def record_conversation(**fields) -> WhatMattersConversation:
     """Record what matters to the user (fields as for ``build_conversation``)."""
-    conversation = build_conversation(**fields)
-    db.session.add(conversation)
-    db.session.flush()
-    return conversation
+    return save(build_conversation(**fields))
 
 
 def build_conversation(*, user: ServiceUser, recorded_by: Staff, conversation_date: date,

@@ -248,15 +248,34 @@ def test_a_run_of_new_records_costs_the_same_statements_however_long(
 
 def test_records_saved_together_are_stored_and_logged_as_one_saved_alone(
         api_as, org, day):
-    """``core.audit.save_new`` (a run of new records) writes the rows and audit rows
-    that a flush of one would: the same columns, foreign keys and defaults."""
-    staff = api_as(org.staff_a1)
-    alone = {op["kind"]: op for op in operations(org, day)[1:]}
-    together = {kind: {**op, "id": str(uuid.uuid4())} for kind, op in alone.items()}
-    for op in alone.values():
-        kind = {"visit": "/visits", "check_in": "/check-ins", "what_matters": "/what-matters"}
-        assert staff.put(f"{kind[op['kind']]}/{op['id']}", json=op["body"]).status_code == 201
-    assert [r["status"] for r in staff.post("/sync", json={
+    """``core.audit.save_new`` (a run of new records, and a lone PUT) writes the rows
+    and audit rows that a flush of one would: the same columns, foreign keys and
+    defaults. The records saved alone go through the services, which flush."""
+    from homecare.core.audit import acting_as
+    from homecare.goals.services import record_check_in
+    from homecare.what_matters.services import record_conversation
+
+    start, today = day["start"], local_today()
+    with acting_as(org.staff_a1):
+        saved_alone = [
+            create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.staff_a1,
+                         kind="short", planned_start=start, planned_minutes=15,
+                         status="completed", actual_start=start,
+                         actual_end=start + timedelta(minutes=10)),
+            record_check_in(goal=day["goal"], recorded_by=org.staff_a1, date=today,
+                            performance=6, got_expected_help="yes",
+                            could_influence="partly", satisfied="yes"),
+            record_conversation(user=org.user_a1, recorded_by=org.staff_a1,
+                                asked_by=org.staff_a1, conversation_date=today,
+                                present=["next_of_kin"], in_own_words="At jeg får være hjemme.",
+                                spoken_for_by="Datter"),
+        ]
+    db.session.commit()
+    kinds = ("visit", "check_in", "what_matters")
+    alone = {kind: {"id": str(record.id)}
+             for kind, record in zip(kinds, saved_alone, strict=True)}
+    together = {op["kind"]: op for op in operations(org, day)[1:]}
+    assert [r["status"] for r in api_as(org.staff_a1).post("/sync", json={
         "operations": [*together.values(), *together.values()]}).json["results"]] == \
         [201, 201, 201, 200, 200, 200]
     db.session.expire_all()

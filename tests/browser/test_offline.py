@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -34,6 +35,28 @@ def status(page) -> str:
 def wait_for_status(page, text: str, timeout: int = 15000) -> None:
     page.wait_for_function("text => document.getElementById('sync-status').innerText"
                            ".includes(text)", arg=text, timeout=timeout)
+
+
+def wait_until(check, timeout_s: float = 15) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.25)
+
+
+def save_what_matters(page, journey: dict) -> None:
+    """From /today, record a «what matters» conversation with the journey's user."""
+    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
+    page.get_by_role("link", name="Registrer hva som er viktig").click()
+    page.get_by_label("Brukeren", exact=True).check()
+    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
+    page.get_by_role("button", name="Lagre").click()
+
+
+def queue_what_matters_offline(page, journey: dict) -> None:
+    page.context.set_offline(True)
+    save_what_matters(page, journey)
+    wait_for_status(page, "1 venter")
 
 
 def record_three_things_offline(page, journey: dict) -> None:
@@ -191,13 +214,7 @@ def test_signing_out_warns_of_unsent_records_and_then_leaves_nothing(live_server
     journey = live_server.journey()
     page = signed_in_with_the_day_kept(live_server, open_page)
     assert journey["name"] in kept_on_the_tablet(page)
-    page.context.set_offline(True)
-    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
-    page.get_by_role("link", name="Registrer hva som er viktig").click()
-    page.get_by_label("Brukeren", exact=True).check()
-    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
-    page.get_by_role("button", name="Lagre").click()
-    wait_for_status(page, "1 venter")
+    queue_what_matters_offline(page, journey)
 
     warnings = []
 
@@ -225,25 +242,6 @@ def test_signing_out_warns_of_unsent_records_and_then_leaves_nothing(live_server
     page.goto(f"{live_server.url}/today")
     assert journey["name"] not in page.inner_text("body")
     assert "Ingen forbindelse" in page.inner_text("main")
-
-
-def wait_until(check, timeout_s: float = 15) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.25)
-
-
-def queue_what_matters_offline(page, journey: dict) -> None:
-    page.context.set_offline(True)
-    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
-    page.get_by_role("link", name="Registrer hva som er viktig").click()
-    page.get_by_label("Brukeren", exact=True).check()
-    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
-    page.get_by_role("button", name="Lagre").click()
-    wait_for_status(page, "1 venter")
 
 
 def test_someone_else_signing_in_is_warned_and_the_last_persons_records_leave(
@@ -335,11 +333,7 @@ def test_a_form_posted_on_a_connection_that_carries_nothing_is_kept_and_stored_o
 
     # The tablet believes it is online (navigator.onLine), but the post goes nowhere.
     page.context.route("**/what-matters/new", dead_connection)
-    page.get_by_role("link", name=re.compile(journey["name"])).first.click()
-    page.get_by_role("link", name="Registrer hva som er viktig").click()
-    page.get_by_label("Brukeren", exact=True).check()
-    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
-    page.get_by_role("button", name="Lagre").click()
+    save_what_matters(page, journey)
     page.wait_for_selector("text=Lagret på nettbrettet")
     assert posts == ([204] if arrived else [None])
     wait_for_status(page, "0 venter", timeout=20000)   # sent from the queue
