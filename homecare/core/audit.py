@@ -12,6 +12,7 @@ for anything else.
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 from sqlalchemy.orm.interfaces import MANYTOONE
 
@@ -212,27 +214,49 @@ def _column_values(record, mapper) -> dict:
     return row
 
 
-def save_new(records: Sequence) -> None:
-    """Save new records of one model as a flush would, and log their creation, in two
-    statements: their rows, then one CREATE audit row each.
+_INSERT_AUDIT_ROWS = sa.insert(AuditEntry.__table__)
 
-    The unit of work's bookkeeping for each object costs more than the database does,
-    which matters where hundreds arrive at once (``POST /sync``). The records then
-    belong to the session as if flushed. Everything else is saved by flushing, which
-    logs itself (``_log_changes``).
+
+@functools.cache
+def _insert_unless_stored(dialect: str, table: sa.Table) -> sa.Insert:
+    """``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id`` for ``table``, built once."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return (insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
+            .returning(table.c.id))
+
+
+def save_new(records: Sequence) -> list:
+    """Save new records of one model as a flush would, and log their creation, in two
+    statements: their rows, then one CREATE audit row each. Returns the records saved.
+
+    A record whose id the table already holds (a repeat, or another request's insert
+    a moment ago) is left out, not refused: the database skips its row, and the caller
+    answers it by comparing it with what is stored. So no savepoint is needed around
+    the insert. The unit of work's bookkeeping for each object costs more than the
+    database does, which matters where hundreds arrive at once (``POST /sync``) and on
+    the path of every ``PUT``. The records saved then belong to the session as if
+    flushed. Everything else is saved by flushing, which logs itself (``_log_changes``).
     """
     if not records:
-        return
+        return []
     mapper = inspect(type(records[0]))
     rows = [_column_values(record, mapper) for record in records]
-    db.session.execute(sa.insert(mapper.local_table), rows)
+    # Core statements on the session's connection: the ORM's bulk path would only
+    # repeat, per statement, the bookkeeping this function does itself.
+    connection = db.session.connection()
+    insert = _insert_unless_stored(connection.dialect.name, mapper.local_table)
+    inserted = set(connection.scalars(insert, rows))
+    saved = [record for record in records if record.id in inserted]
+    if not saved:
+        return []
     logged = _row(AuditAction.CREATE, mapper.local_table.name, None, None, None)
-    db.session.execute(sa.insert(AuditEntry), [
+    connection.execute(_INSERT_AUDIT_ROWS, [
         {**logged, "entity_id": str(record.id), "service_user_id": _service_user_id(record)}
-        for record in records])
-    for record in records:
+        for record in saved])
+    for record in saved:
         make_transient_to_detached(record)
         db.session.add(record)
+    return saved
 
 
 @event.listens_for(AuditEntry, "before_update")

@@ -3,7 +3,8 @@
 A tablet that lost its connection can send the same PUT again: the first creates the
 record (201), an identical repeat returns it (200) and writes nothing, and a different
 body for the same id is a conflict (409). Two identical PUTs racing each other still
-leave one row: the loser's insert fails on the primary key and it answers like a repeat.
+leave one row: the loser's insert skips the row already there, and it answers like a
+repeat.
 """
 
 from __future__ import annotations
@@ -87,36 +88,38 @@ class Creation:
         The records the bodies name are loaded together, each new record is built and
         checked alone, and those that pass are saved together (``core.audit.save_new``).
         Each item gets its own outcome: (record, 201), or the refusal it met. A repeat,
-        an id sent twice, or a run the database refuses (another request stored one of
-        the ids meanwhile) is answered by ``put_once``, one at a time.
+        an id sent twice, or an id another request stored a moment ago (its row is
+        skipped by the insert) is answered by ``put_once``, one at a time. The common
+        case, all new, asks nothing before the insert but the records named.
         """
         if not items:
             return []
         ids = [record_id for record_id, _data in items]
         fields = [self.stored(data) for _record_id, data in items]
-        existing = stored_ids(self.model, ids)
         named = self.named(fields)  # noqa: F841 - held so that ``build`` finds them
         outcomes: list = [None] * len(items)
-        built, one_by_one, seen = [], [], set()
+        built, one_by_one, seen, refused = [], [], set(), {}
         with db.session.no_autoflush:
             for index, record_id in enumerate(ids):
-                if record_id in existing or record_id in seen:
-                    one_by_one.append(index)
+                if record_id in seen:
+                    one_by_one.append(index)  # the same id again in the batch
                     continue
                 seen.add(record_id)
                 try:
                     built.append((index, self.build(record_id, fields[index])))
                 except DomainError as refusal:
                     outcomes[index] = refusal
-        if built:
-            try:
-                with db.session.begin_nested():
-                    save_new([record for _index, record in built])
-            except IntegrityError:
-                one_by_one += [index for index, _record in built]
+                    refused[record_id] = index
+        if refused:
+            # A repeat of a record stored earlier is answered by what is stored, even
+            # if its rules would refuse it now (a follow-up for a goal closed since).
+            one_by_one += [refused[record_id] for record_id in stored_ids(self.model, refused)]
+        saved = {id(record) for record in save_new([record for _index, record in built])}
+        for index, record in built:
+            if id(record) in saved:
+                outcomes[index] = (record, HTTPStatus.CREATED)
             else:
-                for index, record in built:
-                    outcomes[index] = (record, HTTPStatus.CREATED)
+                one_by_one.append(index)  # stored already: a repeat, or a race just lost
         for index in sorted(one_by_one):
             outcomes[index] = self._put_alone(ids[index], fields[index])
         return outcomes

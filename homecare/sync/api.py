@@ -22,8 +22,10 @@ class Sync(MethodView):
     def post(self, data):
         """Apply up to 500 queued operations (``MAX_OPERATIONS``), each on its own.
 
-        Each operation is applied in its own savepoint as its single endpoint applies
-        it, so a refused one (404, 409, 412, 422) loses nothing of the others. Sending
+        Each operation is applied on its own as its single endpoint applies it, so a
+        refused one (404, 409, 412, 422) writes nothing and loses nothing of the others
+        (a new record is checked before it is written; any other change runs in a
+        savepoint). Sending
         the same batch again is safe: what was stored answers 200 and is not stored twice.
         """
         ensure_works_in_a_team(actor())

@@ -144,6 +144,23 @@ def test_a_follow_up_for_a_goal_closed_meanwhile_comes_back_refused(api_as, org,
     assert _count(CheckIn) == 0
 
 
+def test_a_follow_up_stored_before_its_goal_closed_is_a_repeat_when_sent_again(
+        api_as, org, day):
+    """The tablet lost the answer, the goal was closed, the tablet sends again: the
+    record is stored, so the answer is the stored record (200), not the rule (422)."""
+    check_in = operations(org, day)[1]
+    staff = api_as(org.staff_a1)
+    assert staff.post("/sync", json={"operations": [check_in]}).json["results"][0][
+        "status"] == 201
+    update_goal(db.session.get(Goal, day["goal"].id), status="achieved")
+    db.session.commit()
+    synced = staff.post("/sync", json={"operations": [check_in]}).json["results"][0]
+    assert synced["status"] == 200, synced
+    put = staff.put(f"/check-ins/{check_in['id']}", json=check_in["body"])
+    assert put.status_code == 200, put.json
+    assert _count(CheckIn) == 1
+
+
 def test_a_completion_of_a_visit_changed_since_is_412_and_a_repeat_is_200(
         api_as, org, day):
     completion = operations(org, day)[0]
