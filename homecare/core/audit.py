@@ -218,11 +218,44 @@ _INSERT_AUDIT_ROWS = sa.insert(AuditEntry.__table__)
 
 
 @functools.cache
-def _insert_unless_stored(dialect: str, table: sa.Table) -> sa.Insert:
-    """``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id`` for ``table``, built once."""
+def _insert_unless_stored(dialect: str, table: sa.Table, *, returning: bool) -> sa.Insert:
+    """``INSERT … ON CONFLICT (id) DO NOTHING`` for ``table`` (``RETURNING id`` if asked),
+    built once."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return (insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
-            .returning(table.c.id))
+    insert = insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
+    # Without RETURNING, the count of rows inserted is all that tells whether any was
+    # skipped; SQLAlchemy keeps an INSERT's count only when asked.
+    return insert.returning(table.c.id) if returning else \
+        insert.execution_options(preserve_rowcount=True)
+
+
+class _SomeWereStored(Exception):
+    """Rolls back a run of rows of which the database skipped some."""
+
+
+def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
+    """Insert the rows whose ids ``table`` does not hold yet; the ids inserted.
+
+    Many rows go first as one prepared statement sent once per row (the driver's
+    executemany). That cannot say which rows it skipped, only how many: if any, it is
+    undone and the rows go again with ``RETURNING``. The ``RETURNING`` form is the only
+    one for a single row, but for many it becomes one statement with every row's values
+    written in, which the driver parses anew each time (it cost a sixth of a sync).
+    """
+    dialect = db.session.get_bind().dialect.name
+    if len(rows) > 1:
+        try:
+            with db.session.begin_nested():
+                # Asked for inside the block: the session emits the SAVEPOINT only then.
+                inserted = db.session.connection().execute(
+                    _insert_unless_stored(dialect, table, returning=False), rows).rowcount
+                if inserted != len(rows):
+                    raise _SomeWereStored()
+            return {row["id"] for row in rows}
+        except _SomeWereStored:
+            pass
+    return set(db.session.connection().scalars(
+        _insert_unless_stored(dialect, table, returning=True), rows))
 
 
 def save_new(records: Sequence) -> list:
@@ -243,14 +276,12 @@ def save_new(records: Sequence) -> list:
     rows = [_column_values(record, mapper) for record in records]
     # Core statements on the session's connection: the ORM's bulk path would only
     # repeat, per statement, the bookkeeping this function does itself.
-    connection = db.session.connection()
-    insert = _insert_unless_stored(connection.dialect.name, mapper.local_table)
-    inserted = set(connection.scalars(insert, rows))
+    inserted = _insert_unless_stored_rows(mapper.local_table, rows)
     saved = [record for record in records if record.id in inserted]
     if not saved:
         return []
     logged = _row(AuditAction.CREATE, mapper.local_table.name, None, None, None)
-    connection.execute(_INSERT_AUDIT_ROWS, [
+    db.session.connection().execute(_INSERT_AUDIT_ROWS, [
         {**logged, "entity_id": str(record.id), "service_user_id": _service_user_id(record)}
         for record in saved])
     for record in saved:
