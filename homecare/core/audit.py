@@ -238,9 +238,10 @@ def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
 
     Many rows go first as one prepared statement sent once per row (the driver's
     executemany). That cannot say which rows it skipped, only how many: if any, it is
-    undone and the rows go again with ``RETURNING``. The ``RETURNING`` form is the only
-    one for a single row, but for many it becomes one statement with every row's values
-    written in, which the driver parses anew each time (it cost a sixth of a sync).
+    undone and the rows go again with ``RETURNING``. A single row goes with
+    ``RETURNING`` at once; for many rows that form becomes one statement with every
+    row's values written in, which the driver parses anew each time (a sixth of the
+    cost of a sync).
     """
     dialect = db.session.get_bind().dialect.name
     if len(rows) > 1:
@@ -264,8 +265,8 @@ def save_new(records: Sequence) -> list:
 
     A record whose id the table already holds (a repeat, or another request's insert
     a moment ago) is left out, not refused: the database skips its row, and the caller
-    answers it by comparing it with what is stored. So no savepoint is needed around
-    the insert. The unit of work's bookkeeping for each object costs more than the
+    answers it by comparing it with what is stored (``_insert_unless_stored_rows``).
+    The unit of work's bookkeeping for each object costs more than the
     database does, which matters where hundreds arrive at once (``POST /sync``) and on
     the path of every ``PUT``. The records saved then belong to the session as if
     flushed. Everything else is saved by flushing, which logs itself (``_log_changes``).
