@@ -72,10 +72,12 @@ def flask(url: str, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 
 def ensure_database(name: str, scale: str, months: int) -> dict:
-    """Reuse a filled database of that name, or create and generate it (timed)."""
+    """Reuse a filled database of that name (brought up to the latest migration), or
+    create and generate it (timed)."""
     url = f"{SERVER}/{name}"
     if _exists(name) and _filled(name):
         print(f"reusing database {name}")
+        flask(url, "db", "upgrade")
         return {"database": name, "generated": False}
     with psycopg.connect(f"{SERVER}/test", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -91,13 +91,17 @@ def test_an_admin_creates_and_renames_sections_and_teams(client, org):
     blank = post_form(client, f"/admin/teams/{team.id}", {"name": " ",
                                                           "section_id": str(section.id)})
     assert blank.status_code == 422
+    too_long = post_form(client, f"/admin/teams/{team.id}", {
+        "name": "Team A3", "section_id": str(org.section_a.id), "phone": "1" * 41})
+    assert too_long.status_code == 422 and "Høyst 40 tegn." in too_long.text
     assert post_form(client, f"/admin/teams/{team.id}", {
-        "name": "Team A3", "section_id": str(org.section_a.id)}).status_code == 302
+        "name": "Team A3", "section_id": str(org.section_a.id),
+        "phone": "23 42 70 00"}).status_code == 302
     assert post_form(client, f"/admin/sections/{section.id}", {"name": "Seksjon Ny"}
                      ).status_code == 302
     db.session.expire_all()
-    assert (team.name, team.section_id, section.name) == ("Team A3", org.section_a.id,
-                                                          "Seksjon Ny")
+    assert (team.name, team.section_id, team.phone, section.name) == (
+        "Team A3", org.section_a.id, "23 42 70 00", "Seksjon Ny")
     page = client.get("/admin/organisation").text
     assert "Seksjon Ny" in page and "Team A3" in page
 

@@ -128,6 +128,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("care.today", "GET"): Route("/today", by_role(302, 403, 403, 200, 200, 200)),
         ("care.user", "GET"): Route(f"/users/{org.user_a1.id}",
                                     by_role(302, 403, 403, 200, 200, 404)),
+        ("care.plan", "GET"): Route(f"/users/{org.user_a1.id}/plan",
+                                    by_role(302, 403, 403, 200, 200, 404)),
         ("care.check_in", "GET"): Route(check_in_page, by_role(302, 403, 403, 200, 200, 404)),
         ("care.check_in", "POST"): Route(check_in_page, by_role(302, 403, 403, 302, 302, 404),
                                          {"date": today, "got_expected_help": "yes",

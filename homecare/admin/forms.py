@@ -60,7 +60,9 @@ class NameForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    """A team's name and section."""
+    """A team's name, section and phone number."""
 
     name = StringField(_l("Name"))
     section_id = SelectField(_l("Section"), coerce=int, validate_choice=True)
+    #: Printed on each user's own plan, for them and their next of kin.
+    phone = StringField(_l("Phone number"))

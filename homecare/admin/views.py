@@ -137,7 +137,8 @@ def organisation():
         if form.validate_on_submit():
             done = _saved(
                 (lambda: create_team(team_form.name.data,
-                                     db.session.get(Section, team_form.section_id.data)))
+                                     db.session.get(Section, team_form.section_id.data),
+                                     team_form.phone.data))
                 if adding_team else (lambda: create_section(section_form.name.data)),
                 form, _("Saved."), "admin.organisation")
             if done:
@@ -170,7 +171,8 @@ def edit_team(team_id):
     form.section_id.choices = [SelectChoice(s.id, s.name) for s in sections]
     if form.validate_on_submit():
         done = _saved(lambda: update_team(team, name=form.name.data,
-                                          section=db.session.get(Section, form.section_id.data)),
+                                          section=db.session.get(Section, form.section_id.data),
+                                          phone=form.phone.data),
                       form, _("Saved."), "admin.organisation")
         if done:
             return done

@@ -19,6 +19,7 @@ GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 ROUTES = (
     ("/today", views.today, GET),
     ("/users/<uuid:user_id>", views.user, GET),
+    ("/users/<uuid:user_id>/plan", views.plan, GET),
     ("/users/<uuid:user_id>/what-matters/new", actions.what_matters, BOTH),
     ("/users/<uuid:user_id>/goals/new", actions.new_goal, BOTH),
     ("/users/<uuid:user_id>/goals/<uuid:goal_id>/check-in", actions.check_in, BOTH),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from flask_babel import force_locale
 
 from homecare.care.labels import (
     ANSWER_LABELS,
@@ -11,6 +12,7 @@ from homecare.care.labels import (
     KIND_LABELS,
     STATUS_LABELS,
 )
+from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.services import user_page
 from homecare.core.timeutil import local_today
 from homecare.policy.access import Action, permits
@@ -47,3 +49,15 @@ def user(user_id):
     return render_template("care/user.html", page=page, completable=completable,
                            can_coordinate=bool(permits(actor(), Action.COORDINATE, page.user)),
                            back=request.args.get("from"))
+
+
+def plan(user_id):
+    """The user's own plan ("Min plan") to print: in bokmål unless ``?lang=en`` (the
+    person it is for reads it, whatever language the team member works in)."""
+    page = own_plan(load(ServiceUser, user_id, Action.VIEW))
+    language = request.args.get("lang")
+    if language not in current_app.config["LANGUAGES"]:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        return render_template("care/own_plan.html", plan=page, language=language,
+                               plan_days=PLAN_DAYS)

@@ -99,8 +99,8 @@ class _Demo:
         create_staff(username="leder", password=DEMO_PASSWORD, full_name="Liv Leder",
                      role=Role.SECTION_LEADER, section_id=section.id)
         teams = []
-        for name, slug, size in TEAMS:
-            team = create_team(name, section)
+        for number, (name, slug, size) in enumerate(TEAMS):
+            team = create_team(name, section, phone=f"23 42 {70 + number} 00")
             for index, profession in enumerate(TEAM_MAKEUP[:size]):
                 self._member(team, slug, index, profession)
             teams.append(team)

@@ -105,7 +105,7 @@ class Teams(MethodView):
     def post(self, data):
         """Create a team in a section (administrators)."""
         ensure(actor(), Action.MANAGE, ORGANISATION)
-        return create_team(data["name"], _section(data["section_id"]))
+        return create_team(data["name"], _section(data["section_id"]), data["phone"])
 
 
 @blueprint.route("/teams/<id:team_id>")
@@ -120,10 +120,12 @@ class TeamById(MethodView):
     @blueprint.response(200, TeamSchema)
     @blueprint.errors(401, 403, 404, 422)
     def patch(self, data, team_id):
-        """Rename a team or move it to another section (administrators)."""
+        """Rename a team, move it to another section or change its phone number
+        (administrators; ``"phone": null`` removes it)."""
         team = load(Team, team_id, Action.MANAGE)
         section = _section(data["section_id"]) if "section_id" in data else None
-        return update_team(team, name=data.get("name"), section=section)
+        phone = {"phone": data["phone"]} if "phone" in data else {}
+        return update_team(team, name=data.get("name"), section=section, **phone)
 
 
 @blueprint.route("/staff")

@@ -60,6 +60,10 @@ class Section(AdministeredMixin, TimestampMixin, db.Model):
     teams: Mapped[list[Team]] = relationship(back_populates="section", order_by="Team.name")
 
 
+#: The longest phone number a team or a next of kin may have (free text: "+47 22 …").
+PHONE_LENGTH = 40
+
+
 class Team(AdministeredMixin, TimestampMixin, db.Model):
     """A small interdisciplinary team that owns a geographic area."""
 
@@ -69,6 +73,8 @@ class Team(AdministeredMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"), index=True)
+    #: The number users and next of kin call (printed on the user's own plan).
+    phone: Mapped[str | None] = mapped_column(sa.String(PHONE_LENGTH))
 
     section: Mapped[Section] = relationship(back_populates="teams")
     members: Mapped[list[Staff]] = relationship(

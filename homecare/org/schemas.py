@@ -13,7 +13,7 @@ from homecare.core.schema_fields import (
     QuerySchema,
     Text,
 )
-from homecare.org.models import Profession, Role
+from homecare.org.models import PHONE_LENGTH, Profession, Role
 
 
 class SectionSchema(BaseSchema):
@@ -29,11 +29,13 @@ class TeamSchema(BaseSchema):
     id = Int(dump_only=True)
     name = Text(120, required=True)
     section_id = Id(required=True)
+    phone = Text(PHONE_LENGTH, allow_none=True, load_default=None)
 
 
 class TeamPatchSchema(BaseSchema):
     name = Text(120)
     section_id = Id()
+    phone = Text(PHONE_LENGTH, allow_none=True)
 
 
 class TeamQuerySchema(QuerySchema):

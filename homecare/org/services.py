@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,7 +15,15 @@ from homecare.auth.sessions import EndReason, end_all
 from homecare.core.errors import ValidationFailed
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
-from homecare.org.models import TEAM_ROLES, Profession, Role, Section, Staff, Team
+from homecare.org.models import (
+    PHONE_LENGTH,
+    TEAM_ROLES,
+    Profession,
+    Role,
+    Section,
+    Staff,
+    Team,
+)
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -32,16 +41,17 @@ def create_section(name: str) -> Section:
     return section
 
 
-def create_team(name: str, section: Section) -> Team:
+def create_team(name: str, section: Section, phone: str | None = None) -> Team:
     """A new team in a section; names are unique within the section."""
     errors = FieldErrors()
     errors.text("name", name, max_length=120)
+    errors.text("phone", phone, max_length=PHONE_LENGTH, required=False)
     taken = sa.select(Team.id).where(Team.section_id == section.id,
                                      Team.name == (name or "").strip())
     if name and db.session.scalar(taken):
         errors.add("name", _("This section already has a team with this name."))
     errors.raise_if_any()
-    team = Team(name=name.strip(), section=section)
+    team = Team(name=name.strip(), section=section, phone=_phone(phone))
     db.session.add(team)
     db.session.flush()
     return team
@@ -123,12 +133,24 @@ def update_section(section: Section, *, name: str | None = None) -> Section:
     return section
 
 
-def update_team(team: Team, *, name: str | None = None, section: Section | None = None) -> Team:
-    """Rename a team or move it to another section (names stay unique per section)."""
+#: ``update_team``'s phone when the caller does not change it (None removes it).
+_UNCHANGED: Any = object()
+
+
+def _phone(phone: str | None) -> str | None:
+    return (phone or "").strip() or None
+
+
+def update_team(team: Team, *, name: str | None = None, section: Section | None = None,
+                phone: str | None = _UNCHANGED) -> Team:
+    """Rename a team, move it to another section (names stay unique per section) or
+    change its phone number (empty removes it)."""
+    errors = FieldErrors()
     if name is not None:
-        errors = FieldErrors()
         errors.text("name", name, max_length=120)
-        errors.raise_if_any()
+    if phone is not _UNCHANGED:
+        errors.text("phone", phone, max_length=PHONE_LENGTH, required=False)
+    errors.raise_if_any()
     new_name = name.strip() if name is not None else team.name
     new_section = section or team.section
     if (new_name, new_section.id) != (team.name, team.section_id):
@@ -138,6 +160,8 @@ def update_team(team: Team, *, name: str | None = None, section: Section | None 
             raise ValidationFailed.single("name", _("This section already has a team with "
                                                     "this name."))
     team.name, team.section = new_name, new_section
+    if phone is not _UNCHANGED:
+        team.phone = _phone(phone)
     db.session.flush()
     return team
 

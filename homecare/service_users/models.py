@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
 from homecare.extensions import db
-from homecare.org.models import Staff, Team
+from homecare.org.models import PHONE_LENGTH, Staff, Team
 
 
 class ServiceType(enum.StrEnum):
@@ -91,7 +91,7 @@ class NextOfKin(CareRecordMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(200))
     relation: Mapped[str] = mapped_column(sa.String(100))
-    phone: Mapped[str] = mapped_column(sa.String(40))
+    phone: Mapped[str] = mapped_column(sa.String(PHONE_LENGTH))
 
     service_user: Mapped[ServiceUser] = relationship(back_populates="next_of_kin")
 

@@ -16,6 +16,7 @@ from homecare.core.schema_fields import (
     Text,
     Timestamp,
 )
+from homecare.org.models import PHONE_LENGTH
 from homecare.policy.access import sees_national_ids
 from homecare.service_users.models import ServiceType
 
@@ -23,7 +24,7 @@ from homecare.service_users.models import ServiceType
 class NextOfKinSchema(BaseSchema):
     name = Text(200, required=True)
     relation = Text(100, required=True)
-    phone = Text(40, required=True)
+    phone = Text(PHONE_LENGTH, required=True)
 
 
 class ServiceUserSchema(BaseSchema):

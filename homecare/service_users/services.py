@@ -16,7 +16,7 @@ from homecare.core.timeutil import local_today, utcnow
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.flags.rules import active_users_on
-from homecare.org.models import TEAM_ROLES, Staff, Team
+from homecare.org.models import PHONE_LENGTH, TEAM_ROLES, Staff, Team
 from homecare.service_users.models import (
     NextOfKin,
     ResponsibleContactAssignment,
@@ -47,7 +47,7 @@ def _check_national_id(errors: FieldErrors, raw: str, *, exclude: ServiceUser | 
 def _check_next_of_kin(errors: FieldErrors, people: Iterable[Mapping]) -> list[NextOfKin]:
     result = []
     for index, person in enumerate(people):
-        for field, limit in (("name", 200), ("relation", 100), ("phone", 40)):
+        for field, limit in (("name", 200), ("relation", 100), ("phone", PHONE_LENGTH)):
             value = person.get(field)
             errors.text(f"next_of_kin.{index}.{field}", None if value is None else str(value),
                         max_length=limit)

@@ -94,6 +94,15 @@ def test_admins_manage_sections_teams_and_staff(api_as, org):
     assert staff.json["team_ids"] == [team.json["id"]] and staff.json["active"] is True
     renamed = admin.patch(f"/teams/{team.json['id']}", json={"name": "Team C-1"})
     assert renamed.json["name"] == "Team C-1"
+    assert renamed.json["phone"] is None
+    phoned = admin.patch(f"/teams/{team.json['id']}", json={"phone": " 23 42 70 00 "})
+    assert (phoned.json["name"], phoned.json["phone"]) == ("Team C-1", "23 42 70 00")
+    too_long = admin.patch(f"/teams/{team.json['id']}", json={"phone": "1" * 41})
+    assert too_long.status_code == 422 and "phone" in too_long.json["errors"]["json"]
+    assert admin.patch(f"/teams/{team.json['id']}", json={"phone": None}).json["phone"] is None
+    with_phone = admin.post("/teams", json={"name": "Team C2", "section_id": section.json["id"],
+                                            "phone": "23 42 71 00"})
+    assert with_phone.status_code == 201 and with_phone.json["phone"] == "23 42 71 00"
     listed = admin.get("/sections?page_size=2")
     assert json.loads(listed.headers["X-Pagination"]) == {
         "total": 3, "total_pages": 2, "page": 1, "page_size": 2}
