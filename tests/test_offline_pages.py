@@ -73,6 +73,9 @@ def test_a_form_sent_again_under_its_id_is_stored_once(client, org):
     assert client.post(path, data={**data, "record_id": "not-an-id"}).status_code == 422
     stored = db.session.scalars(sa.select(WhatMattersConversation.id)).all()
     assert [str(i) for i in stored] == [record_id]
+    # Spaces for an id (found by the form fuzzer) are no id: the server chooses one.
+    assert client.post(path, data={**data, "record_id": " "}).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(WhatMattersConversation.id))) == 2
     # The same record from the tablet's queue is a repeat, not a second record.
     body = {"service_user_id": str(org.user_a1.id), "conversation_date": data[
         "conversation_date"], "asked_by": org.staff_a1.id, "present": ["user"],

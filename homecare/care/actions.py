@@ -35,8 +35,10 @@ def _int(value: str | None) -> int | None:
 
 def _record_id(form) -> uuid.UUID:
     """The id the tablet chose for a new record, or a new one: saved as the API saves a
-    record sent under its id (``Creation.put``), a form sent twice is stored once."""
-    return uuid.UUID(form.record_id.data) if form.record_id.data else uuid.uuid4()
+    record sent under its id (``Creation.put``), a form sent twice is stored once. Spaces
+    are no id (the form's ``Optional`` lets them through unchecked)."""
+    chosen = (form.record_id.data or "").strip()
+    return uuid.UUID(chosen) if chosen else uuid.uuid4()
 
 
 #: Sent by the tablet's script when it posts a form itself, to keep the record on the
