@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.core.health import blueprint as health
     from homecare.dashboard.views import blueprint as dashboard
     from homecare.extensions import api
+    from homecare.fhir.api import blueprint as fhir
     from homecare.offline.views import blueprint as offline
     from homecare.web.views import blueprint as web
 
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_reference)
     app.register_blueprint(health)
     app.register_blueprint(offline)
+    app.register_blueprint(fhir)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)
 

@@ -97,9 +97,10 @@ def snapshot_command(day) -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app homecare``."""
+    from homecare.fhir.cli import fhir_group
     from homecare.generator.cli import generate_command
     from homecare.scheduler.cli import jobs_group, scheduler_command
 
     for command in (init_command, create_user_command, demo_command, indicators_group,
-                    scheduler_command, jobs_group, generate_command):
+                    scheduler_command, jobs_group, generate_command, fhir_group):
         app.cli.add_command(command)

@@ -130,6 +130,13 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                     by_role(302, 403, 403, 200, 200, 404)),
         ("care.plan", "GET"): Route(f"/users/{org.user_a1.id}/plan",
                                     by_role(302, 403, 403, 200, 200, 404)),
+        ("fhir.read_patient", "GET"): Route(f"/fhir/R4/Patient/{org.user_a1.id}", care_read),
+        ("fhir.patient_everything", "GET"): Route(
+            f"/fhir/R4/Patient/{org.user_a1.id}/$everything", care_read),
+        ("fhir.search_goals", "GET"): Route(f"/fhir/R4/Goal?patient={org.user_a1.id}",
+                                            care_read),
+        ("fhir.search_care_plans", "GET"): Route(
+            f"/fhir/R4/CarePlan?patient={org.user_a1.id}", care_read),
         ("care.check_in", "GET"): Route(check_in_page, by_role(302, 403, 403, 200, 200, 404)),
         ("care.check_in", "POST"): Route(check_in_page, by_role(302, 403, 403, 302, 302, 404),
                                          {"date": today, "got_expected_help": "yes",

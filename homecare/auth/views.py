@@ -11,7 +11,7 @@ from homecare.auth import sessions
 from homecare.auth.forms import ChangePasswordForm, LoginForm
 from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
-from homecare.core.error_pages import error_response
+from homecare.core.error_pages import error_response, for_programs
 from homecare.core.routing import public, safe_next
 from homecare.extensions import login_manager
 from homecare.policy.lookup import actor
@@ -41,7 +41,7 @@ def _why_signed_out() -> str:
 @login_manager.unauthorized_handler
 def unauthorized():
     """API callers get 401 with a JSON body; people are sent to the sign-in page."""
-    if request.path.startswith("/api/"):
+    if for_programs():
         response, status, headers = error_response(401)
         return response, status, {**headers, "WWW-Authenticate": 'Bearer realm="homecare"'}
     flash(_why_signed_out(), login_manager.login_message_category)

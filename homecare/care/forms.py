@@ -16,7 +16,13 @@ from wtforms import (
 )
 from wtforms.validators import UUID, InputRequired, Optional
 
-from homecare.care.labels import ANSWER_LABELS, KIND_LABELS, PRESENT_LABELS, WHOSE_GOAL_LABELS
+from homecare.care.labels import (
+    ANSWER_LABELS,
+    CHECK_IN_QUESTIONS,
+    KIND_LABELS,
+    PRESENT_LABELS,
+    WHOSE_GOAL_LABELS,
+)
 from homecare.goals.models import RATING, Answer, ExpressedBy
 from homecare.visits.models import PLANNED_MINUTES, VisitKind
 from homecare.web.forms import DayField, MultiCheckboxField, enum_options, options
@@ -41,15 +47,15 @@ class CheckInForm(RecordIdMixin, FlaskForm):
     """A follow-up evaluation of one goal, with the user."""
 
     date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
-    performance = RadioField(_l("How well do you manage it now? (1–10)"), choices=RATINGS,
+    performance = RadioField(CHECK_IN_QUESTIONS["performance"], choices=RATINGS,
                              validators=[Optional()])
-    satisfaction = RadioField(_l("How satisfied are you with it? (1–10)"), choices=RATINGS,
+    satisfaction = RadioField(CHECK_IN_QUESTIONS["satisfaction"], choices=RATINGS,
                               validators=[Optional()])
-    got_expected_help = RadioField(_l("Did you get the help you expected?"),
+    got_expected_help = RadioField(CHECK_IN_QUESTIONS["got_expected_help"],
                                    choices=answer_choices(), default=Answer.NOT_ASKED.value)
-    could_influence = RadioField(_l("Could you influence the help?"),
+    could_influence = RadioField(CHECK_IN_QUESTIONS["could_influence"],
                                  choices=answer_choices(), default=Answer.NOT_ASKED.value)
-    satisfied = RadioField(_l("Are you satisfied with the help?"), choices=answer_choices(),
+    satisfied = RadioField(CHECK_IN_QUESTIONS["satisfied"], choices=answer_choices(),
                            default=Answer.NOT_ASKED.value)
     note = TextAreaField(_l("Note"), validators=[Optional()])
 

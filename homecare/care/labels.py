@@ -18,6 +18,15 @@ PRESENT_LABELS = {Present.USER: _l("The user"), Present.NEXT_OF_KIN: _l("Next of
 #: Whose goal it is, as the goal form asks.
 WHOSE_GOAL_LABELS = {ExpressedBy.USER: _l("The user's"),
                      ExpressedBy.NEXT_OF_KIN: _l("Next of kin's"), ExpressedBy.STAFF: _l("Staff's")}
+#: The questions of a follow-up, asked of the user: the form shows them and the FHIR
+#: export names the ratings and answers by them.
+CHECK_IN_QUESTIONS = {
+    "performance": _l("How well do you manage it now? (1–10)"),
+    "satisfaction": _l("How satisfied are you with it? (1–10)"),
+    "got_expected_help": _l("Did you get the help you expected?"),
+    "could_influence": _l("Could you influence the help?"),
+    "satisfied": _l("Are you satisfied with the help?"),
+}
 EXPRESSED_LABELS = {ExpressedBy.USER: _l("In the user's own words"),
                     ExpressedBy.NEXT_OF_KIN: _l("Expressed by next of kin"),
                     ExpressedBy.STAFF: _l("Expressed by staff")}

@@ -6,10 +6,12 @@ errors), domain errors from services, version conflicts, and anything unexpected
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 
 import marshmallow as ma
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -77,8 +79,30 @@ def refusal(error: Exception) -> Refusal | None:
     return None
 
 
+#: How an error is written for a program rather than a person: the JSON API's own body
+#: under ``/api/``, and whatever another API registers for its paths
+#: (``answer_programs_under``; the FHIR API answers with an ``OperationOutcome``).
+ErrorForm = Callable[[int, str, dict | None, dict], tuple[ResponseReturnValue, int, dict]]
+_PROGRAM_PATHS: dict[str, ErrorForm | None] = {"/api/": None}
+
+
+def answer_programs_under(prefix: str, form: ErrorForm) -> None:
+    """Write errors under ``prefix`` with ``form(status, message, errors, headers)``."""
+    _PROGRAM_PATHS[prefix] = form
+
+
+def for_programs() -> bool:
+    """Whether this request came to an API (errors as data, no sign-in page)."""
+    return request.path.startswith(tuple(_PROGRAM_PATHS))
+
+
+def _error_form() -> ErrorForm | None:
+    return next((form for prefix, form in _PROGRAM_PATHS.items()
+                 if form is not None and request.path.startswith(prefix)), None)
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return for_programs()
 
 
 def error_response(status: int, message: str | None = None, errors: dict | None = None,
@@ -86,6 +110,9 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
     """An error in the form the caller expects, with a message in their language."""
     message = message or standard_message(status)
     errors = translated_errors(errors) if errors else None
+    form = _error_form()
+    if form is not None:
+        return form(status, message, errors, headers or {})
     if _wants_json():
         body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
         if errors:

@@ -20,7 +20,7 @@ from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from homecare.core.error_pages import error_response
+from homecare.core.error_pages import error_response, for_programs
 from homecare.extensions import csrf, login_manager
 
 #: Where the bearer token that authenticated a request is kept (``auth.tokens`` puts it
@@ -87,7 +87,7 @@ def _must_change_password(endpoint: str | None) -> bool:
 def _holds_nul() -> bool:
     """Whether a page's query or form holds a NUL character (no database can store it;
     the API refuses it per field in its schemas)."""
-    if request.path.startswith("/api/"):
+    if for_programs():
         return False
     return any("\x00" in value for source in (request.args, request.form)
                for values in source.listvalues() for value in values)
