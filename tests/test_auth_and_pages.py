@@ -42,7 +42,7 @@ def test_empty_fields_are_named(client):
 
 def test_sign_in_and_the_start_page_for_a_team_member(client, org):
     response = sign_in(client, "Staff.A1")  # usernames ignore case
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/today"
     page = client.get("/")
     assert page.status_code == 200
     assert "Test staff.a1" in page.text and "Teammedlem" in page.text
@@ -92,7 +92,7 @@ def test_after_sign_in_only_local_redirects_are_followed(client, org):
     token = csrf_token_from(page.text)
     response = client.post("/login?next=https://evil.example/", data={
         "username": "staff.a1", "password": "correct-horse-battery", "csrf_token": token})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/today"   # where their work is, not evil
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", "/api/v1/no-such-thing"])
@@ -119,3 +119,23 @@ def test_pages_carry_security_headers_and_are_not_cached(client, org):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_each_role_lands_where_its_work_is(app, org):
+    """A team member on today's work, a coordinator on the team board, a section leader
+    on the section's dashboard; an administrator on the start page."""
+    expected = {"staff.a1": "/today", "coord.a1": f"/teams/{org.team_a1.id}/board",
+                "leader.a": f"/sections/{org.section_a.id}/dashboard", "admin": "/"}
+    for username, landing in expected.items():
+        client = app.test_client()
+        assert sign_in(client, username).headers["Location"] == landing, username
+        assert client.get(landing).status_code == 200, username
+        assert client.get("/login").headers["Location"] == landing, username
+
+
+def test_a_local_next_still_wins_over_the_landing(client, org):
+    page = client.get("/login")
+    response = client.post(f"/login?next=/users/{org.user_a1.id}", data={
+        "username": "staff.a1", "password": "correct-horse-battery",
+        "csrf_token": csrf_token_from(page.text)})
+    assert response.headers["Location"] == f"/users/{org.user_a1.id}"

@@ -12,10 +12,11 @@ from homecare.auth.forms import ChangePasswordForm, LoginForm
 from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
 from homecare.core.error_pages import error_response, for_programs
-from homecare.core.routing import public, safe_next
+from homecare.core.routing import is_local, public
 from homecare.extensions import login_manager
 from homecare.policy.lookup import actor
 from homecare.web.forms import saved
+from homecare.web.landing import landing_for
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -57,7 +58,7 @@ def login():
     with when to try again, and the password is not checked.
     """
     if current_user.is_authenticated:
-        return redirect(url_for("web.start"))
+        return redirect(landing_for(actor()))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -70,7 +71,8 @@ def login():
             login_user(staff)
             if staff.must_change_password:
                 return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(request.args.get("next")))
+            wanted = request.args.get("next")
+            return redirect(wanted if is_local(wanted) else landing_for(staff))
         form.password.errors.append(_("Wrong username or password."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -97,6 +99,6 @@ def change_password():
             actor(), form.current_password.data, form.new_password.data)):
         flash(_("Your password is changed. Other sessions and API tokens have ended."),
               "success")
-        return redirect(url_for("web.start"))
+        return redirect(landing_for(actor()))
     status = 422 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status

@@ -56,13 +56,17 @@ def is_public(endpoint: str | None) -> bool:
     return endpoint in _BUILTIN_PUBLIC or _marked(endpoint, "is_public")
 
 
-def safe_next(target: str | None, default_endpoint: str = "web.start") -> str:
-    """A redirect target within this site only (no open redirects), else the default."""
+def is_local(target: str | None) -> bool:
+    """Whether ``target`` is an address within this site (no open redirects)."""
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for(default_endpoint)
+        return not parts.scheme and not parts.netloc
+    return False
+
+
+def safe_next(target: str | None, default_endpoint: str = "web.start") -> str:
+    """A redirect target within this site only (no open redirects), else the default."""
+    return target if is_local(target) else url_for(default_endpoint)
 
 
 def _by_bearer_token() -> bool:
