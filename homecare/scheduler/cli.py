@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from homecare.core.health import exit_unless_ready
 from homecare.core.timeutil import local_today
+from homecare.extensions import db
 from homecare.scheduler.jobs import JOBS
 from homecare.scheduler.process import build_scheduler, catch_up, next_run
 from homecare.scheduler.runner import last_runs, run_job
@@ -28,6 +29,10 @@ def scheduler_command() -> None:
                      period=outcome.period, n=outcome.touched) if outcome.ran else
                    _("%(job)s for %(period)s: %(reason)s.", job=outcome.job,
                      period=outcome.period, reason=outcome.reason))
+    # The catch-up's last read left a transaction open in this context's session. The
+    # scheduler waits here for days; on SQLite that open read would let no web request
+    # write ("database is locked"). Each scheduled run has a session of its own.
+    db.session.remove()
     scheduler = build_scheduler(app)
     click.echo(_("Scheduler running with %(n)d jobs.", n=len(JOBS)))
     try:

@@ -148,3 +148,36 @@ def test_two_schedulers_for_a_simulated_week_do_each_thing_once(tmp_path):
             assert sorted(job_runs) == sorted({(o.job, o.period) for o in ran}), kind
             assert len(job_runs) == 7 * len(DAILY), kind
             assert sum(1 for o in ran if o.ran) == 7 * len(DAILY), kind
+
+
+def test_the_scheduler_holds_no_lock_while_it_waits_after_catching_up(
+        tmp_path, monkeypatch):
+    """`make run` runs the scheduler beside the web server on one SQLite file. The
+    catch-up's read transaction stayed open while the scheduler waited, and SQLite let
+    no web request write past it ("database is locked", every sign-in a 500)."""
+    import sqlite3
+
+    from homecare.scheduler import cli
+
+    with fresh_database("sqlite", tmp_path) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            upgrade()
+        writes = []
+
+        class WaitingScheduler:
+            def start(self):
+                other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0.5)
+                try:
+                    other.execute("CREATE TABLE probe (x INTEGER)")
+                    other.commit()
+                    writes.append("written")
+                finally:
+                    other.close()
+
+        monkeypatch.setattr(cli, "build_scheduler", lambda _app: WaitingScheduler())
+        with time_machine.travel(moment(MONDAY, 6), tick=False):
+            result = app.test_cli_runner().invoke(args=["scheduler"])
+        assert "Tok igjen" in result.output, result.output   # the catch-up ran
+        assert result.exception is None, result.exception
+        assert writes == ["written"]
