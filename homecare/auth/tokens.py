@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
+from homecare.core.database import save
 from homecare.core.errors import NotFound
 from homecare.core.model_base import TimestampMixin
 from homecare.core.routing import BEARER_TOKEN_KEY
@@ -53,9 +54,7 @@ def issue_token(staff: Staff) -> tuple[str, ApiToken]:
     secret = secrets.token_urlsafe(32)
     record = ApiToken(staff=staff, token_hash=_digest(secret),
                       expires_at=utcnow() + timedelta(hours=hours))
-    db.session.add(record)
-    db.session.flush()
-    return secret, record
+    return secret, save(record)
 
 
 def bearer_token() -> str | None:

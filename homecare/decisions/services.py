@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from homecare.core.database import save
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.decisions.models import Decision, DecisionStatus
 from homecare.extensions import db
@@ -52,9 +53,7 @@ def record_decision(*, user: ServiceUser, created_by: Staff, decided_on: date,
     for field in ("goal_statement", "services", "reasons"):
         values[field] = values[field].strip()
     decision = Decision(service_user=user, created_by_id=created_by.id, **values)
-    db.session.add(decision)
-    db.session.flush()
-    return decision
+    return save(decision)
 
 
 def update_decision(decision: Decision, **changes) -> Decision:

@@ -72,9 +72,7 @@ def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
         what_matters_id=what_matters.id if what_matters else None, status=status,
         created_by_id=created_by.id,
     )
-    db.session.add(goal)
-    db.session.flush()
-    return goal
+    return save(goal)
 
 
 def update_goal(goal: Goal, **changes) -> Goal:

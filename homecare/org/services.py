@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from homecare.auth.passwords import password_problem
 from homecare.auth.sessions import EndReason, end_all
+from homecare.core.database import save
 from homecare.core.errors import ValidationFailed
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
@@ -36,9 +37,7 @@ def create_section(name: str) -> Section:
         errors.add("name", _("A section with this name already exists."))
     errors.raise_if_any()
     section = Section(name=name.strip())
-    db.session.add(section)
-    db.session.flush()
-    return section
+    return save(section)
 
 
 def create_team(name: str, section: Section, phone: str | None = None) -> Team:
@@ -52,9 +51,7 @@ def create_team(name: str, section: Section, phone: str | None = None) -> Team:
         errors.add("name", _("This section already has a team with this name."))
     errors.raise_if_any()
     team = Team(name=name.strip(), section=section, phone=_phone(phone))
-    db.session.add(team)
-    db.session.flush()
-    return team
+    return save(team)
 
 
 def check_password_strength(errors: FieldErrors, password: str | None,
@@ -114,9 +111,7 @@ def create_staff(*, username: str, password: str, full_name: str, role: Role | s
     staff = Staff(username=username, full_name=full_name.strip(), role=role,
                   profession=profession, section=section, teams=teams)
     staff.set_password(password)
-    db.session.add(staff)
-    db.session.flush()
-    return staff
+    return save(staff)
 
 
 def update_section(section: Section, *, name: str | None = None) -> Section:

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
+from homecare.core.database import save
 from homecare.core.errors import ValidationFailed
 from homecare.core.national_id import InvalidNationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
@@ -231,9 +232,7 @@ def assign_responsible_contact(user: ServiceUser, staff: Staff, starting: dateti
     assignment = ResponsibleContactAssignment(
         service_user=user, staff=staff, valid_from=starting, assigned_by_id=getattr(
             assigned_by, "id", None))
-    db.session.add(assignment)
-    db.session.flush()
-    return assignment
+    return save(assignment)
 
 
 def contact_history(user: ServiceUser) -> list[ResponsibleContactAssignment]:
