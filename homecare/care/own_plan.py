@@ -15,12 +15,12 @@ from itertools import groupby
 
 import sqlalchemy as sa
 
+from homecare.care.services import active_goals, latest_conversations, responsible_contact
 from homecare.core.audit import record_read
 from homecare.core.timeutil import local_date_of, local_today, start_of_local_day, to_local
 from homecare.decisions.models import Decision
 from homecare.extensions import db
-from homecare.flags.rules import active_goals_on, decision_in_force_on
-from homecare.flags.service import annotate_goals, annotate_service_users
+from homecare.flags.rules import decision_in_force_on
 from homecare.goals.models import Goal
 from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
@@ -65,24 +65,15 @@ def own_plan(user: ServiceUser) -> OwnPlan:
     (every opening of the page is a printing as far as the log can tell).
     """
     today = local_today()
-    latest_words = db.session.scalar(
-        sa.select(WhatMattersConversation)
-        .where(WhatMattersConversation.service_user_id == user.id)
-        .order_by(WhatMattersConversation.conversation_date.desc(),
-                  WhatMattersConversation.created_at.desc()).limit(1))
-    goals = annotate_goals(list(db.session.scalars(
-        sa.select(Goal).where(Goal.service_user_id == user.id, active_goals_on(today))
-        .order_by(Goal.start_date, Goal.created_at))), day=today)
+    latest_words = next(iter(latest_conversations(user, 1)), None)
     decisions = list(db.session.scalars(
         sa.select(Decision).where(Decision.service_user_id == user.id,
                                   decision_in_force_on(today))
         .order_by(Decision.valid_from)))
-    annotate_service_users([user])  # sets ``responsible_contact``, the staff id
-    contact = db.session.get(Staff, user.responsible_contact) \
-        if user.responsible_contact else None
     record_read(user.id, PLAN_READ)
-    return OwnPlan(user=user, printed_on=today, what_matters=latest_words, goals=goals,
-                   decisions=decisions, contact=contact, team=user.team,
+    return OwnPlan(user=user, printed_on=today, what_matters=latest_words,
+                   goals=active_goals(user, today), decisions=decisions,
+                   contact=responsible_contact(user), team=user.team,
                    week=_coming_week(user, today))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -34,20 +35,38 @@ class UserPage:
     decision: Decision | None
 
 
+def responsible_contact(user: ServiceUser) -> Staff | None:
+    """The user's responsible contact now, if they have one."""
+    annotate_service_users([user])  # sets ``responsible_contact``, the staff id
+    return db.session.get(Staff, user.responsible_contact) if user.responsible_contact \
+        else None
+
+
+def latest_conversations(user: ServiceUser, how_many: int) -> list[WhatMattersConversation]:
+    """The user's last ``how_many`` «what matters» conversations, newest first."""
+    return list(db.session.scalars(
+        sa.select(WhatMattersConversation).where(WhatMattersConversation.service_user_id == user.id)
+        .order_by(WhatMattersConversation.conversation_date.desc(),
+                  WhatMattersConversation.created_at.desc()).limit(how_many)))
+
+
+def active_goals(user: ServiceUser, day: date) -> list[Goal]:
+    """The user's goals active on ``day``, oldest first, each with its next follow-up
+    and flag (``flags.service.annotate_goals``)."""
+    return annotate_goals(list(db.session.scalars(
+        sa.select(Goal).where(Goal.service_user_id == user.id, active_goals_on(day))
+        .order_by(Goal.start_date, Goal.created_at))), day=day)
+
+
 def user_page(user: ServiceUser) -> UserPage:
     """What matters and the active goals first, then the visits up to now and check-ins.
 
     The caller has checked access; the read is logged here, where the data is gathered.
     """
     today = local_today()
-    annotate_service_users([user])
-    contact = db.session.get(Staff, user.responsible_contact) if user.responsible_contact else None
-    conversations = list(db.session.scalars(
-        sa.select(WhatMattersConversation).where(WhatMattersConversation.service_user_id == user.id)
-        .order_by(WhatMattersConversation.conversation_date.desc()).limit(3)))
-    goals = annotate_goals(list(db.session.scalars(
-        sa.select(Goal).where(Goal.service_user_id == user.id, active_goals_on(today))
-        .order_by(Goal.start_date))))
+    contact = responsible_contact(user)
+    conversations = latest_conversations(user, 3)
+    goals = active_goals(user, today)
     visits = list(db.session.scalars(
         sa.select(Visit).where(Visit.service_user_id == user.id, Visit.planned_start <= utcnow())
         .order_by(Visit.planned_start.desc()).limit(RECENT)))
