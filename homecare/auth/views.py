@@ -41,7 +41,8 @@ def _why_signed_out() -> str:
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    """API callers get 401 with a JSON body; people are sent to the sign-in page."""
+    """API callers get 401 with the error as their API writes it (``for_programs``);
+    people are sent to the sign-in page."""
     if for_programs():
         response, status, headers = error_response(401)
         return response, status, {**headers, "WWW-Authenticate": 'Bearer realm="homecare"'}

@@ -229,10 +229,6 @@ def _insert_unless_stored(dialect: str, table: sa.Table, *, returning: bool) -> 
         insert.execution_options(preserve_rowcount=True)
 
 
-class _SomeWereStored(Exception):
-    """Rolls back a run of rows of which the database skipped some."""
-
-
 def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
     """Insert the rows whose ids ``table`` does not hold yet; the ids inserted.
 
@@ -245,16 +241,14 @@ def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
     """
     dialect = db.session.get_bind().dialect.name
     if len(rows) > 1:
-        try:
-            with db.session.begin_nested():
-                # Asked for inside the block: the session emits the SAVEPOINT only then.
-                inserted = db.session.connection().execute(
-                    _insert_unless_stored(dialect, table, returning=False), rows).rowcount
-                if inserted != len(rows):
-                    raise _SomeWereStored()
+        savepoint = db.session.begin_nested()
+        # Asked for after the savepoint: the session emits the SAVEPOINT only then.
+        inserted = db.session.connection().execute(
+            _insert_unless_stored(dialect, table, returning=False), rows).rowcount
+        if inserted == len(rows):
+            savepoint.commit()
             return {row["id"] for row in rows}
-        except _SomeWereStored:
-            pass
+        savepoint.rollback()
     return set(db.session.connection().scalars(
         _insert_unless_stored(dialect, table, returning=True), rows))
 

@@ -101,10 +101,6 @@ def _error_form() -> ErrorForm | None:
                  if form is not None and request.path.startswith(prefix)), None)
 
 
-def _wants_json() -> bool:
-    return for_programs()
-
-
 def error_response(status: int, message: str | None = None, errors: dict | None = None,
                    headers: dict | None = None):
     """An error in the form the caller expects, with a message in their language."""
@@ -113,7 +109,7 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
     form = _error_form()
     if form is not None:
         return form(status, message, errors, headers or {})
-    if _wants_json():
+    if for_programs():
         body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
         if errors:
             body["errors"] = errors
@@ -138,7 +134,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ValidationFailed)
     def validation_failed(error: ValidationFailed):
-        location = "json" if _wants_json() else "form"
+        location = "json" if for_programs() else "form"
         return error_response(422, None, {location: error.errors})
 
     @app.errorhandler(DomainError)
