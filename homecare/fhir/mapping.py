@@ -2,8 +2,8 @@
 
 Each function takes records already loaded (``fhir.record``) and returns a model that
 validated itself when built, so a resource that breaks the specification fails here,
-not in the receiving system. Texts meant for people are the service's own labels in
-bokmål (the caller builds under ``force_locale("nb")``); codes are FHIR's where FHIR
+not in the receiving system. Texts meant for people come from the translation
+catalogue, in bokmål (the caller builds under ``force_locale("nb")``); codes are FHIR's where FHIR
 has them, else this service's own (``SYSTEM``). The choices are listed in docs/fhir.md.
 """
 
@@ -19,6 +19,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.provenance import Provenance
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from flask_babel import gettext as _
 
 from homecare.care.labels import ANSWER_LABELS, CHECK_IN_QUESTIONS, KIND_LABELS
 from homecare.core.national_id import IdKind, parse_national_id
@@ -67,7 +68,7 @@ def patient(user: ServiceUser) -> Patient:
     identifier = {"use": "official", "system": NATIONAL_ID_SYSTEMS[national_id.kind],
                   "value": user.national_id}
     if national_id.kind is IdKind.SYNTHETIC:
-        identifier["type"] = {"text": "Syntetisk fødselsnummer (testdata)"}
+        identifier["type"] = {"text": _("Synthetic national identity number (test data)")}
     *given, family = user.full_name.split()
     return Patient(
         id=str(user.id),
@@ -91,7 +92,7 @@ def care_team(user: ServiceUser, contacts: list[ResponsibleContactAssignment]) -
         telecom=[{"system": "phone", "value": team.phone}] if team.phone else None,
         participant=[{"role": [{"coding": [{"system": f"{SYSTEM}:role",
                                             "code": "responsible-contact"}],
-                                "text": "Tjenesteansvarlig (primærkontakt)"}],
+                                "text": _("Responsible contact (primary contact)")}],
                       "member": {"type": "Practitioner", "display": c.staff.full_name},
                       "period": _period(c.valid_from, c.valid_to)}
                      for c in contacts] or None)
@@ -116,7 +117,7 @@ def _expressed_by(goal: Goal, staff_names: dict[int, str]) -> dict:
     if goal.expressed_by is ExpressedBy.USER:
         return ref("Patient", goal.service_user_id)
     if goal.expressed_by is ExpressedBy.NEXT_OF_KIN:
-        return {"type": "RelatedPerson", "display": "Pårørende"}
+        return {"type": "RelatedPerson", "display": _("Next of kin")}
     return {"type": "Practitioner", "display": staff_names.get(goal.created_by_id)}
 
 
@@ -151,14 +152,15 @@ def observations(check_in: CheckIn, staff_names: dict[int, str]) -> list[Observa
         focus=[ref("Goal", check_in.goal_id)], effectiveDateTime=check_in.date.isoformat(),
         performer=[ref("Patient", check_in.goal.service_user_id)],
         valueInteger=getattr(check_in, kind),
-        note=[{"text": f"Registrert av {staff_names.get(check_in.recorded_by_id, '')}"}])
+        note=[{"text": _("Recorded by %(name)s",
+                         name=staff_names.get(check_in.recorded_by_id, ""))}])
         for kind in ("performance", "satisfaction") if getattr(check_in, kind) is not None]
 
 
 def questionnaire_response(check_in: CheckIn, staff_names: dict[int, str]
                            ) -> QuestionnaireResponse:
     """The user's own three answers at a follow-up; a question not asked has no answer."""
-    items = [{"linkId": "goal", "text": "Mål",
+    items = [{"linkId": "goal", "text": _("Goal"),
               "answer": [{"valueReference": ref("Goal", check_in.goal_id)}]}]
     for question in ("got_expected_help", "could_influence", "satisfied"):
         answer = Answer(getattr(check_in, question))
@@ -192,7 +194,7 @@ def care_plan(decision: Decision, goals: list[Goal], today: date) -> CarePlan:
                and (g.closed_on is None or g.closed_on >= decision.valid_from)]
     return CarePlan(
         id=str(decision.id), status=_plan_status(decision, today), intent="plan",
-        title="Vedtak", description=decision.goal_statement,
+        title=_("Team decision"), description=decision.goal_statement,
         subject=ref("Patient", decision.service_user_id),
         period=_period(decision.valid_from, decision.valid_to),
         created=decision.decided_on.isoformat(),
@@ -203,7 +205,7 @@ def care_plan(decision: Decision, goals: list[Goal], today: date) -> CarePlan:
         goal=[ref("Goal", g.id) for g in covered] or None,
         activity=[{"detail": {"status": "in-progress" if active else "completed",
                               "description": line}} for line in services if line] or None,
-        note=[{"text": f"Begrunnelse: {decision.reasons}"}],
+        note=[{"text": f"{_('Reasons')}: {decision.reasons}"}],
         extension=[{"url": REVIEW_DATE, "valueDate": decision.review_on.isoformat()}])
 
 
