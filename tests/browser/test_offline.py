@@ -181,7 +181,10 @@ def test_a_follow_up_for_a_goal_closed_meanwhile_comes_back_refused_and_is_shown
     assert stored(live_server, journey)["check_ins"] == 0
     page.once("dialog", lambda dialog: dialog.accept())
     refused.get_by_role("button", name="Forkast").click()
+    # "0 venter" already showed before the discard (a refused record is not waiting):
+    # wait for the discard itself, which the status tells by losing "avvist".
     wait_for_status(page, "0 venter")
+    wait_until(lambda: "avvist" not in status(page))
     assert "avvist" not in status(page)
 
 
