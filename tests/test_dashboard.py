@@ -87,7 +87,7 @@ def test_the_csv_holds_what_is_on_screen(client, org):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
     coverage = [r for r in rows if r["indicator"] == "what_matters_coverage"
-                and r["date"] == str(local_today())]
+                and r["date"] == str(local_today()) and r["group"] == "all"]
     assert {(r["scope"], r["name"], r["value"], r["n"], r["suppressed"]) for r in coverage} == {
         ("section", "Seksjon A", "42.9", "14", "false"),
         ("team", "Team A1", "85.7", "7", "false"), ("team", "Team A2", "", "", "true"),
@@ -149,3 +149,68 @@ def test_the_dashboard_costs_the_same_for_few_or_many_users(app, client, org):
     for _ in range(15):
         make_user(org.team_a2, start=local_today() - timedelta(days=20))
     assert cost() == few
+
+
+def a_section_with_users_who_need_a_proxy(org, proxies=5):
+    """The small-team section, with ``proxies`` users in team A1 who need someone to speak
+    for them, none of them asked what matters yet."""
+    a_section_with_a_small_team(org)
+    for i in range(proxies):
+        make_user(org.team_a1, needs_proxy=True, full_name=f"Stedfortreder Bruker{i}")
+
+
+def test_the_leader_sees_who_is_left_behind_beside_the_value(client, org):
+    a_section_with_users_who_need_a_proxy(org)
+    sign_in(client, "leader.a")
+    page = client.get(f"/sections/{org.section_a.id}/dashboard").text
+    # Section: 6 of 14 without a proxy asked, none of the 5 with one: 42.9 points apart.
+    assert "Trenger noen til å tale sin sak" in page
+    assert "0 % <span class=\"n\">(n = 5)</span>" in page
+    assert "42,9 % <span class=\"n\">(n = 14)</span>" in page
+    assert "+42,9 prosentpoeng" in page
+    # Team A1's gap (85.7) in the table; A2 and A3 are hidden whole.
+    assert "+85,7 prosentpoeng" in page
+    response = client.get(f"/sections/{org.section_a.id}/dashboard.csv")
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    today = [(r["scope"], r["name"], r["group"], r["value"], r["n"]) for r in rows
+             if r["indicator"] == "what_matters_coverage" and r["date"] == str(local_today())
+             and r["group"] != "all"]
+    assert sorted(today) == sorted([
+        ("section", "Seksjon A", "needs_proxy", "0.0", "5"),
+        ("section", "Seksjon A", "no_proxy", "42.9", "14"),
+        ("team", "Team A1", "needs_proxy", "0.0", "5"),
+        ("team", "Team A1", "no_proxy", "85.7", "7")])
+
+
+def test_a_small_group_is_hidden_from_the_leader_and_its_complement_with_it(client, org):
+    a_section_with_users_who_need_a_proxy(org, proxies=4)
+    sign_in(client, "leader.a")
+    response = client.get(f"/api/v1/indicators?section_id={org.section_a.id}")
+    coverage = next(i for i in response.json["indicators"]
+                    if i["id"] == "what_matters_coverage")
+    assert coverage["n"] == 18
+    hidden = {"value": None, "n": None}
+    assert coverage["extras"]["equity"] == {"proxy": hidden, "plain": hidden, "gap": None}
+    coordinator = client.application.test_client()
+    sign_in(coordinator, "coord.a1")
+    mine = coordinator.get(f"/api/v1/indicators?team_id={org.team_a1.id}").json
+    split = next(i for i in mine["indicators"] if i["id"] == "what_matters_coverage")
+    assert split["extras"]["equity"] == {"proxy": {"value": 0.0, "n": 4},
+                                         "plain": {"value": 85.7, "n": 7}, "gap": 85.7}
+
+
+def test_the_team_sees_its_own_numbers_and_split(client, org):
+    a_section_with_users_who_need_a_proxy(org)
+    path = f"/teams/{org.team_a1.id}/numbers"
+    for username in ("staff.a1", "coord.a1"):
+        member = client.application.test_client()
+        sign_in(member, username)
+        page = member.get(path)
+        assert page.status_code == 200
+        assert "Våre tall · Team A1" in page.text and "+85,7 prosentpoeng" in page.text
+        assert "Stedfortreder Bruker0" not in page.text
+    sign_in(client, "leader.a")
+    assert client.get(path).status_code == 403
+    outsider = client.application.test_client()
+    sign_in(outsider, "staff.a2")
+    assert outsider.get(path).status_code == 404

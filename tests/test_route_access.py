@@ -193,6 +193,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
              "reasons": "G", "valid_from": today, "review_on": today}),
         ("dashboard.dashboard", "GET"): Route(f"/sections/{org.section_a.id}/dashboard",
                                               by_role(302, 200, 200, 403, 403, 404)),
+        ("dashboard.team_numbers", "GET"): Route(f"/teams/{org.team_a1.id}/numbers",
+                                                 by_role(302, 403, 403, 200, 200, 404)),
         ("dashboard.dashboard_csv", "GET"): Route(
             f"/sections/{org.section_a.id}/dashboard.csv", by_role(302, 200, 200, 403, 403, 404)),
         ("dashboard.settings", "GET"): Route(f"/sections/{org.section_a.id}/settings",

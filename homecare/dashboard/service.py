@@ -65,12 +65,14 @@ def section_teams(section: Section) -> list[Team]:
 def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) -> Dashboard:
     """The section's chosen indicators on ``day`` with weekly trends, suppressed for the
     viewer; never anything about one user. The caller has checked access to the section
-    and that ``team`` belongs to it."""
+    (or, for a team's own view, to the team) and that ``team`` belongs to it."""
     chosen = chosen_indicators(section)
-    live = indicators_for(actor, section_id=section.id, day=day, window_days=WINDOW_DAYS)
+    # A team's view asks for the team alone: its members may see it, not the section.
+    asked = {"team_id": team.id} if team else {"section_id": section.id}
+    live = indicators_for(actor, **asked, day=day, window_days=WINDOW_DAYS)
+    figures = {f["id"]: f for f in live["indicators"]}
     by_team = {entry["team_id"]: {f["id"]: f for f in entry["indicators"]}
                for entry in live["teams"]}
-    totals = {f["id"]: f for f in live["indicators"]}
     teams = section_teams(section)
     trends = section_trends(actor, section, [i.id for i in chosen], weeks=TREND_WEEKS,
                             today=day)
@@ -81,7 +83,7 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
         trend = trends.get((*scope, indicator.id), [])
         cards.append(Card(
             indicator=indicator,
-            figure=(by_team.get(team.id, {}) if team else totals).get(indicator.id, {}),
+            figure=figures.get(indicator.id, {}),
             trend=trend, chart=trend_chart(trend, weeks, indicator.kind),
             teams=[] if team else [TeamFigure(t, by_team.get(t.id, {}).get(indicator.id, {}))
                                    for t in teams]))

@@ -65,6 +65,16 @@ def dashboard(section_id):
                                                    SettingsOf(board.section))))
 
 
+@blueprint.route("/teams/<id:team_id>/numbers")
+def team_numbers(team_id):
+    """The team's own view of the section's chosen indicators, for its members: the same
+    figures and equity split the leader sees for the team (unsuppressed, as coordinators
+    and staff see their own team), with weekly trends."""
+    team = load(Team, team_id, Action.RECORD)
+    board = dashboard_for(actor(), team.section, team, local_today())
+    return render_template("dashboard/team.html", board=board)
+
+
 @blueprint.route("/sections/<id:section_id>/dashboard.csv")
 def dashboard_csv(section_id):
     """What the dashboard shows, as CSV: each card's value today, its teams' values, and
@@ -73,22 +83,34 @@ def dashboard_csv(section_id):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["scope", "name", "indicator", "indicator_name", "date", "value", "n",
-                     "suppressed"])
+                     "suppressed", "group"])
     shown = ("team", board.team.name) if board.team else ("section", board.section.name)
     for card in board.cards:
         rows = [(shown, board.day, card.figure)]
         rows += [(("team", t.team.name), board.day, t.figure) for t in card.teams]
         rows += [(shown, point["date"], point) for point in card.trend]
         for (scope, name), day, figure in rows:
-            value = figure.get("value")
-            writer.writerow([scope, _text_cell(name), card.indicator.id,
-                             _text_cell(str(card.indicator.name)), day.isoformat(),
-                             "" if value is None else value,
-                             "" if figure.get("suppressed") else figure.get("n", ""),
-                             str(bool(figure.get("suppressed"))).lower()])
+            for group, part in _with_groups(figure):
+                value = part.get("value")
+                writer.writerow([scope, _text_cell(name), card.indicator.id,
+                                 _text_cell(str(card.indicator.name)), day.isoformat(),
+                                 "" if value is None else value,
+                                 "" if part.get("suppressed") else part.get("n", ""),
+                                 str(bool(part.get("suppressed"))).lower(), group])
     filename = f"dashboard-{board.section.id}-{board.day.isoformat()}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _with_groups(figure: dict) -> list[tuple[str, dict]]:
+    """A figure for everyone, then its equity groups where it has them (already
+    suppressed: a hidden group has no ``n``)."""
+    split = (figure.get("extras") or {}).get("equity")
+    groups = [("all", figure)]
+    if split:
+        groups += [(name, {**split[group], "suppressed": split[group]["n"] is None})
+                   for group, name in (("proxy", "needs_proxy"), ("plain", "no_proxy"))]
+    return groups
 
 
 def _text_cell(text: str) -> str:

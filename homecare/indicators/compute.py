@@ -9,13 +9,43 @@ from decimal import Decimal
 
 from homecare.flags.settings import ControlSettings
 from homecare.indicators.definitions import INDICATORS
-from homecare.indicators.parts import Parts, Result, median_of, one_decimal, percentage
+from homecare.indicators.parts import (
+    PLAIN,
+    PROXY,
+    Parts,
+    Result,
+    median_of,
+    one_decimal,
+    percentage,
+)
 from homecare.indicators.queries import QUERIES, QUESTIONS, SHARED_QUERIES
 from homecare.indicators.scope import Window
 
 
 def _ratio(parts: Parts) -> Result:
     return Result(percentage(parts.num, parts.den), parts.den)
+
+
+def _gap(plain: float | None, proxy: float | None) -> float | None:
+    """Points by which users with a proxy are behind the others (negative: ahead)."""
+    if plain is None or proxy is None:
+        return None
+    return one_decimal(Decimal(str(plain)) - Decimal(str(proxy)))
+
+
+def equity(parts: Parts) -> dict:
+    """The equity split of a percentage: the value and ``n`` for users who need someone
+    to speak for them and for the others, and the gap between them in points."""
+    values = {group: percentage(*parts.group(group)) for group in (PROXY, PLAIN)}
+    split = {group: {"value": values[group], "n": parts.group(group)[1]}
+             for group in (PROXY, PLAIN)}
+    return split | {"gap": _gap(values[PLAIN], values[PROXY])}
+
+
+def _split_ratio(parts: Parts, extras: dict | None = None) -> Result:
+    """A percentage with its equity split (extra ``equity``)."""
+    return Result(percentage(parts.num, parts.den), parts.den,
+                  (extras or {}) | {"equity": equity(parts)})
 
 
 def _caseload(parts: Parts, settings: ControlSettings) -> Result:
@@ -34,31 +64,29 @@ def _followups_done(done: Parts, active: Parts) -> Result:
 def _user_voice(parts: Parts) -> Result:
     per_question = {q: {a: parts.extra.get(f"{q}_{a}", 0) for a in ("yes", "partly", "no")}
                     for q in QUESTIONS}
-    return Result(percentage(parts.num, parts.den), parts.den, {"answers": per_question})
+    return _split_ratio(parts, {"answers": per_question})
 
 
 def _proxy_gap(parts: Parts) -> Result:
-    plain = percentage(parts.extra["plain_num"], parts.extra["plain_den"])
-    proxy = percentage(parts.extra["proxy_num"], parts.extra["proxy_den"])
-    n = parts.extra["proxy_den"]
-    if plain is None or proxy is None:
-        return Result(None, n)
-    return Result(one_decimal(Decimal(str(plain)) - Decimal(str(proxy))), n)
+    """INDICATORS.md's ``proxy_followup_gap``: the follow-ups' equity gap as an indicator
+    of its own, over the flagged users' goals."""
+    split = equity(parts)
+    return Result(split["gap"], split[PROXY]["n"])
 
 
 def finish(parts: dict[str, Parts], settings: ControlSettings) -> dict[str, Result]:
     """The twelve indicator results from one scope's parts."""
     decisions = parts["decision_coverage"]
     return {
-        "contact_share": _ratio(parts["contact_share"]),
+        "contact_share": _split_ratio(parts["contact_share"]),
         "contact_rule": _ratio(parts["contact_rule"]),
         "distinct_staff_14d": Result(median_of(parts["distinct_staff_14d"].values),
                                      parts["distinct_staff_14d"].den),
-        "what_matters_coverage": _ratio(parts["what_matters_coverage"]),
-        "followups_up_to_date": _ratio(parts["followups"]),
+        "what_matters_coverage": _split_ratio(parts["what_matters_coverage"]),
+        "followups_up_to_date": _split_ratio(parts["followups"]),
         "followups_done": _followups_done(parts["followups_done"], parts["followups"]),
         "user_voice": _user_voice(parts["user_voice"]),
-        "goal_progress": _ratio(parts["goal_progress"]),
+        "goal_progress": _split_ratio(parts["goal_progress"]),
         "caseload_over_cap": _caseload(parts["caseloads"], settings),
         "users_without_contact": Result(parts["users_without_contact"].num,
                                         parts["users_without_contact"].den),

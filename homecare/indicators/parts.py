@@ -23,17 +23,44 @@ class Parts:
     #: Staff id -> caseload (a set, so that a person in two teams counts once).
     staff: dict = field(default_factory=dict)
     extra: Counter = field(default_factory=Counter)
+    #: ``num`` and ``den`` split by whether the user needs a proxy: group -> (num, den).
+    groups: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # PostgreSQL's SUM over integers is NUMERIC (Decimal); keep plain numbers.
-        self.num = float(self.num) if isinstance(self.num, float | Decimal) and not float(
-            self.num).is_integer() else int(self.num)
+        self.num = _plain_number(self.num)
         self.den = int(self.den)
         self.extra = Counter({key: int(value) for key, value in self.extra.items()})
+        self.groups = {group: (_plain_number(num), int(den))
+                       for group, (num, den) in self.groups.items()}
 
     def __add__(self, other: Parts) -> Parts:
+        groups = {group: tuple(a + b for a, b in zip(self.groups.get(group, (0, 0)),
+                                                      other.groups.get(group, (0, 0)),
+                                                      strict=True))
+                  for group in {*self.groups, *other.groups}}
         return Parts(self.num + other.num, self.den + other.den, self.values + other.values,
-                     {**self.staff, **other.staff}, self.extra + other.extra)
+                     {**self.staff, **other.staff}, self.extra + other.extra, groups)
+
+    def group(self, name: str) -> tuple[float | int, int]:
+        """``(num, den)`` of one group (``PROXY`` or ``PLAIN``); zeros when it has none."""
+        return self.groups.get(name, (0, 0))
+
+
+#: The equity groups: users flagged ``needs_proxy``, and the others.
+PROXY, PLAIN = "proxy", "plain"
+
+
+def group_of(needs_proxy: bool) -> str:
+    """The equity group of a user with this ``needs_proxy`` flag."""
+    return PROXY if needs_proxy else PLAIN
+
+
+def _plain_number(number) -> float | int:
+    """An int where the number is whole, else a float (PostgreSQL's SUM over integers is
+    NUMERIC, a Decimal)."""
+    if isinstance(number, float | Decimal) and not float(number).is_integer():
+        return float(number)
+    return int(number)
 
 
 @dataclass(frozen=True)

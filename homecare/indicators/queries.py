@@ -25,7 +25,7 @@ from homecare.flags.rules import (
 )
 from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
-from homecare.indicators.parts import Parts
+from homecare.indicators.parts import Parts, group_of
 from homecare.indicators.scope import Window, active_on, users_in_teams
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.visits.models import Visit, VisitKind, VisitStatus
@@ -39,6 +39,16 @@ def _by_team(rows, build) -> dict[int, Parts]:
     for row in rows:
         result[row.team_id] = result[row.team_id] + build(row)
     return result
+
+
+def _by_team_and_group(rows, build) -> dict[int, Parts]:
+    """As ``_by_team`` for rows grouped by team and ``needs_proxy``: each row's
+    ``num``/``den`` is also kept under its equity group."""
+    def with_group(row) -> Parts:
+        parts = build(row)
+        parts.groups = {group_of(row.needs_proxy): (parts.num, parts.den)}
+        return parts
+    return _by_team(rows, with_group)
 
 
 def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[bool]:
@@ -55,7 +65,7 @@ def _main_visits_with_contact(team_ids, window: Window):
     contact = ResponsibleContactAssignment
     by_contact = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
     return (
-        sa.select(users.c.team_id, Visit.service_user_id.label("user_id"),
+        sa.select(users.c.team_id, users.c.needs_proxy, Visit.service_user_id.label("user_id"),
                   Visit.actual_start, Visit.id.label("visit_id"),
                   by_contact.label("by_contact"))
         .join(users, users.c.user_id == Visit.service_user_id)
@@ -74,41 +84,45 @@ def contact_continuity(team_ids, window: Window,
     contact (a running sum, in order of actual start); the visits without the contact in
     an island are one run. From the islands: the contact's share of the user's visits,
     the longest run, and the number of visits (users with fewer than N are not counted
-    for the rule). Both indicators read the same rows, so they share the query.
+    for the rule). Both indicators read the same rows, so they share the query; both are
+    split by the user's ``needs_proxy``.
     """
     visits = _main_visits_with_contact(team_ids, window)
     numbered = sa.select(
-        visits.c.team_id, visits.c.user_id, visits.c.by_contact,
+        visits.c.team_id, visits.c.needs_proxy, visits.c.user_id, visits.c.by_contact,
         sa.func.sum(visits.c.by_contact).over(
             partition_by=visits.c.user_id, order_by=(visits.c.actual_start, visits.c.visit_id))
         .label("island"),
     ).subquery()
-    islands = (sa.select(numbered.c.team_id, numbered.c.user_id,
+    islands = (sa.select(numbered.c.team_id, numbered.c.needs_proxy, numbered.c.user_id,
                          sa.func.sum(1 - numbered.c.by_contact).label("run"),
                          sa.func.sum(numbered.c.by_contact).label("by_contact"),
                          sa.func.count().label("size"))
-               .group_by(numbered.c.team_id, numbered.c.user_id, numbered.c.island).subquery())
-    per_user = (sa.select(islands.c.team_id, sa.func.max(islands.c.run).label("longest"),
+               .group_by(numbered.c.team_id, numbered.c.needs_proxy, numbered.c.user_id,
+                         numbered.c.island).subquery())
+    per_user = (sa.select(islands.c.team_id, islands.c.needs_proxy,
+                          sa.func.max(islands.c.run).label("longest"),
                           sa.func.sum(islands.c.size).label("total"),
                           sa.func.sum(islands.c.by_contact).label("by_contact"))
-                .group_by(islands.c.team_id, islands.c.user_id).subquery())
+                .group_by(islands.c.team_id, islands.c.needs_proxy, islands.c.user_id)
+                .subquery())
     every_n = settings.contact_every_n
     counted = per_user.c.total >= every_n
     share = sa.cast(per_user.c.by_contact, sa.Float) / sa.cast(per_user.c.total, sa.Float)
     rows = db.session.execute(
-        sa.select(per_user.c.team_id, sa.func.sum(share).label("share_num"),
+        sa.select(per_user.c.team_id, per_user.c.needs_proxy,
+                  sa.func.sum(share).label("share_num"),
                   sa.func.count().label("share_den"),
                   sa.func.sum(sa.case((sa.and_(counted, per_user.c.longest < every_n), 1),
                                       else_=0)).label("rule_num"),
                   sa.func.sum(sa.case((counted, 1), else_=0)).label("rule_den"))
-        .group_by(per_user.c.team_id))
-    result: dict[str, dict[int, Parts]] = {"contact_share": {}, "contact_rule": {}}
-    for row in rows:
-        result["contact_share"][row.team_id] = Parts(num=float(row.share_num),
-                                                     den=row.share_den)
-        result["contact_rule"][row.team_id] = Parts(num=int(row.rule_num),
-                                                    den=int(row.rule_den))
-    return result
+        .group_by(per_user.c.team_id, per_user.c.needs_proxy)).all()
+    return {
+        "contact_share": _by_team_and_group(
+            rows, lambda r: Parts(num=float(r.share_num), den=r.share_den)),
+        "contact_rule": _by_team_and_group(
+            rows, lambda r: Parts(num=int(r.rule_num), den=int(r.rule_den))),
+    }
 
 
 def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
@@ -131,22 +145,23 @@ def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> d
 
 
 def what_matters_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Users active on D for 14 days or more, and how many have been asked by D."""
+    """Users active on D for 14 days or more, and how many have been asked by D (split by
+    ``needs_proxy``)."""
     users = users_in_teams(window.day, team_ids)
     asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
                               WhatMattersConversation.conversation_date <= window.day)
     rows = db.session.execute(
-        sa.select(users.c.team_id, sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
+        sa.select(users.c.team_id, users.c.needs_proxy,
+                  sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
                   sa.func.count().label("den"))
         .where(active_on(users, window.day),
                users.c.service_start <= window.day - timedelta(days=14))
-        .group_by(users.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+        .group_by(users.c.team_id, users.c.needs_proxy))
+    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den))
 
 
 def followups(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
-    """Active goals on D and how many are up to date, split by the user's ``needs_proxy``
-    (extras ``proxy_num``/``proxy_den``, ``plain_num``/``plain_den``)."""
+    """Active goals on D and how many are up to date, split by the user's ``needs_proxy``."""
     users = users_in_teams(window.day, team_ids)
     next_due = goal_next_due(window.day)
     up_to_date = sa.literal(window.day, sa.Date) <= add_days(next_due,
@@ -158,13 +173,7 @@ def followups(team_ids, window: Window, settings: ControlSettings) -> dict[int, 
         .join(users, users.c.user_id == Goal.service_user_id)
         .where(active_goals_on(window.day))
         .group_by(users.c.team_id, users.c.needs_proxy))
-
-    def build(row):
-        group = "proxy" if row.needs_proxy else "plain"
-        return Parts(num=row.num, den=row.den,
-                     extra={f"{group}_num": row.num, f"{group}_den": row.den})
-
-    return _by_team(rows, build)
+    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den))
 
 
 def followups_done(team_ids, window: Window, settings) -> dict[int, Parts]:
@@ -181,20 +190,21 @@ def followups_done(team_ids, window: Window, settings) -> dict[int, Parts]:
 
 def user_voice(team_ids, window: Window, settings) -> dict[int, Parts]:
     """Check-ins in W where the user was asked at least one of the three questions, and
-    the yes/partly/no counts of each question."""
+    the yes/partly/no counts of each question (split by ``needs_proxy``)."""
     users = users_in_teams(window.day, team_ids)
     asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
     answers = [sa.func.sum(sa.case((getattr(CheckIn, q) == a, 1), else_=0)).label(f"{q}_{a}")
                for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
     rows = db.session.execute(
-        sa.select(users.c.team_id, sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
+        sa.select(users.c.team_id, users.c.needs_proxy,
+                  sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
                   sa.func.count().label("den"), *answers)
         .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
         .join(users, users.c.user_id == Goal.service_user_id)
         .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
-        .group_by(users.c.team_id))
+        .group_by(users.c.team_id, users.c.needs_proxy))
     keys = [f"{q}_{a}" for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
-    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den,
+    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den,
                                           extra={k: getattr(r, k) for k in keys}))
 
 
@@ -203,7 +213,8 @@ def goal_progress(team_ids, window: Window, settings) -> dict[int, Parts]:
     is at least two points above the baseline.
 
     The latest rating is looked up per goal of the scope (a backward scan of the
-    check-ins index on goal and date), so the cost follows the section asked for.
+    check-ins index on goal and date), so the cost follows the section asked for. Split
+    by ``needs_proxy``.
     """
     users = users_in_teams(window.day, team_ids)
     latest = (sa.select(CheckIn.performance)
@@ -211,16 +222,18 @@ def goal_progress(team_ids, window: Window, settings) -> dict[int, Parts]:
                      CheckIn.date <= window.day)
               .order_by(CheckIn.date.desc(), CheckIn.created_at.desc(), CheckIn.id.desc())
               .limit(1).correlate(Goal).scalar_subquery())
-    rated = (sa.select(users.c.team_id, Goal.baseline_performance, latest.label("latest"))
+    rated = (sa.select(users.c.team_id, users.c.needs_proxy, Goal.baseline_performance,
+                       latest.label("latest"))
              .join(users, users.c.user_id == Goal.service_user_id)
              .where(Goal.baseline_performance.is_not(None)).subquery())
     progressed = rated.c.latest >= rated.c.baseline_performance + 2
     rows = db.session.execute(
-        sa.select(rated.c.team_id, sa.func.sum(sa.case((progressed, 1), else_=0)).label("num"),
+        sa.select(rated.c.team_id, rated.c.needs_proxy,
+                  sa.func.sum(sa.case((progressed, 1), else_=0)).label("num"),
                   sa.func.count().label("den"))
         .where(rated.c.latest.is_not(None))
-        .group_by(rated.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
+        .group_by(rated.c.team_id, rated.c.needs_proxy))
+    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den))
 
 
 def _contacts_at_end_of(window: Window):

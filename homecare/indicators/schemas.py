@@ -34,7 +34,12 @@ class IndicatorValueSchema(BaseSchema):
     suppressed = fields.Boolean()
     on_dashboard = fields.Boolean()
     #: Extra numbers some indicators carry (median caseload, answers per question, ...).
-    extras = fields.Dict()
+    extras = fields.Dict(metadata={"description": (
+        "Extra numbers some indicators carry: median_caseload, per_active_goal, "
+        "reviews_overdue, answers (per question), and for the five percentages where it "
+        "makes sense the equity split: equity = {proxy: {value, n}, plain: {value, n}, "
+        "gap}, users flagged needs_proxy beside the others, gap in points (plain minus "
+        "proxy). Hidden counts are null for section leaders and administrators.")})
 
 
 class ScopeSchema(BaseSchema):

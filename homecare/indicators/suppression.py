@@ -11,6 +11,9 @@ Every number such a viewer sees passes here: values, ``n``, the counts inside ex
   smallest count in that cell is hidden too; repeated until no cell stands hidden alone.
   This holds for every cell: ``n`` (stricter than INDICATORS.md, which asks it of count
   indicators only: a hidden team's ``n`` is itself a count) and each count in extras.
+- **Equity split:** each group (users with a proxy, the others) is a cell counted by its
+  ``n``; a hidden group hides its value and the gap. The two groups add up to the
+  result's ``n``, so where one is hidden the other is hidden too.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from homecare.indicators.parts import Result
 
 #: Extras that are counts of people's records.
 COUNT_EXTRAS = ("reviews_overdue", "answers")
+#: The extra holding the equity split, and its two groups (each a cell counted by ``n``).
+EQUITY = "equity"
+EQUITY_GROUPS = ("proxy", "plain")
 #: The cell that stands for the whole result (its ``n``).
 WHOLE = ("n",)
 
@@ -40,7 +46,10 @@ class Shown:
 def count_cells(extras: dict) -> Iterator[tuple[tuple, int | None]]:
     """Each count inside extras with its path, e.g. ``("answers", "satisfied", "no")``."""
     for key, value in extras.items():
-        if key == "answers":
+        if key == EQUITY and value is not None:
+            for group in EQUITY_GROUPS:
+                yield (key, group), value[group]["n"]
+        elif key == "answers":
             for question, counts in (value or {}).items():
                 for answer, count in counts.items():
                     yield (key, question, answer), count
@@ -48,13 +57,31 @@ def count_cells(extras: dict) -> Iterator[tuple[tuple, int | None]]:
             yield (key,), value
 
 
-def _with_cell(extras: dict, path: tuple, count: int | None) -> dict:
+def _without_cell(extras: dict, path: tuple) -> dict:
+    """``extras`` with the count at ``path`` hidden (an equity group: its value, its
+    ``n`` and the gap)."""
     if len(path) == 1:
-        return {**extras, path[0]: count}
+        return {**extras, path[0]: None}
+    if path[0] == EQUITY:
+        return {**extras, EQUITY: {**extras[EQUITY], path[1]: {"value": None, "n": None},
+                                   "gap": None}}
     key, question, answer = path
     answers = {q: dict(counts) for q, counts in extras[key].items()}
-    answers[question][answer] = count
+    answers[question][answer] = None
     return {**extras, key: answers}
+
+
+def _hide_lone_group(extras: dict) -> tuple[dict, bool]:
+    """Where one equity group is hidden, hide the other: it and the result's ``n`` would
+    give it away. Returns the extras and whether anything changed."""
+    split = extras.get(EQUITY)
+    if split is None:
+        return extras, False
+    hidden = [group for group in EQUITY_GROUPS if split[group]["n"] is None]
+    if len(hidden) != 1:
+        return extras, False
+    other = next(group for group in EQUITY_GROUPS if group not in hidden)
+    return _without_cell(extras, (EQUITY, other)), True
 
 
 def _hidden(result: Result) -> Shown:
@@ -70,7 +97,8 @@ def show(result: Result, *, suppress: bool) -> Shown:
     extras = dict(result.extras)
     for path, count in count_cells(result.extras):
         if count is not None and count < K_ANONYMITY:
-            extras = _with_cell(extras, path, None)
+            extras = _without_cell(extras, path)
+    extras, _changed = _hide_lone_group(extras)
     return Shown(result.value, result.n, False, extras)
 
 
@@ -82,7 +110,8 @@ def _count_at(n: int | None, extras: dict, path: tuple) -> int | None:
     value = extras.get(path[0])
     for step in path[1:]:
         value = value.get(step) if isinstance(value, dict) else None
-    return value
+    # An equity group is counted by its n.
+    return value.get("n") if isinstance(value, dict) else value
 
 
 def _cell(shown: Shown, path: tuple) -> int | None:
@@ -104,8 +133,19 @@ def _hide_one_more(results: dict[Hashable, Result], shown: dict[Hashable, Shown]
         return False
     key = min(visible, key=lambda k: (_raw(results[k], path), str(k)))
     shown[key] = (_hidden(results[key]) if path == WHOLE
-                  else replace(shown[key], extras=_with_cell(shown[key].extras, path, None)))
+                  else replace(shown[key], extras=_without_cell(shown[key].extras, path)))
     return True
+
+
+def _hide_lone_groups(shown: dict[Hashable, Shown]) -> bool:
+    """Apply the equity rule within each sibling; whether anything was hidden."""
+    changed = False
+    for key, value in shown.items():
+        extras, hid = _hide_lone_group(value.extras)
+        if hid:
+            shown[key] = replace(value, extras=extras)
+            changed = True
+    return changed
 
 
 def _secondary(results: dict[Hashable, Result], shown: dict[Hashable, Shown]) -> None:
@@ -118,6 +158,7 @@ def _secondary(results: dict[Hashable, Result], shown: dict[Hashable, Shown]) ->
         changed = False
         for path in paths:
             changed |= _hide_one_more(results, shown, path)
+        changed |= _hide_lone_groups(shown)
 
 
 def show_siblings(siblings: dict, *, suppress: bool) -> dict:
