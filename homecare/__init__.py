@@ -97,6 +97,7 @@ def api_blueprints() -> list:
     from homecare.goals.api import blueprint as goals
     from homecare.indicators.api import blueprint as indicators
     from homecare.org.api import blueprint as organisation
+    from homecare.readings.api import blueprint as readings
     from homecare.service_users.api import blueprint as service_users
     from homecare.sync.api import blueprint as sync
     from homecare.visits.api import blueprint as visits
@@ -104,7 +105,7 @@ def api_blueprints() -> list:
     from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators, worklist, sync]
+            indicators, readings, worklist, sync]
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,6 +9,7 @@ from homecare.goals.models import CheckIn, Goal
 from homecare.indicators.models import IndicatorSnapshot, SectionSettings, SettingsChange
 from homecare.org.models import Section, Staff, Team, staff_teams
 from homecare.prompts.models import Prompt
+from homecare.readings.models import IndicatorReading
 from homecare.scheduler.models import JobRun
 from homecare.service_users.models import (
     NextOfKin,
@@ -25,6 +26,7 @@ __all__ = [
     "CheckIn",
     "Decision",
     "Goal",
+    "IndicatorReading",
     "IndicatorSnapshot",
     "JobRun",
     "NextOfKin",

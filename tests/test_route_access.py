@@ -17,6 +17,7 @@ from homecare.auth.tokens import issue_token
 from homecare.core.timeutil import local_today, utcnow
 from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal, record_check_in
+from homecare.readings.services import write_reading
 from homecare.visits.services import create_visit
 from homecare.what_matters.services import record_conversation
 from tests.factories import PASSWORD, synthetic_national_id
@@ -73,6 +74,8 @@ def care_records(org):
         "what_matters": record_conversation(
             user=org.user_a1, recorded_by=org.staff_a1, conversation_date=today,
             asked_by=org.staff_a1, present=["user"], in_own_words="Å gå tur"),
+        "reading": write_reading(team=org.team_a1, author=org.staff_a1,
+                                 indicator="contact_share", text="Bra uke", today=today),
     }
 
 
@@ -195,6 +198,18 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                               by_role(302, 200, 200, 403, 403, 404)),
         ("dashboard.team_numbers", "GET"): Route(f"/teams/{org.team_a1.id}/numbers",
                                                  by_role(302, 403, 403, 200, 200, 404)),
+        ("dashboard.team_numbers", "POST"): Route(
+            f"/teams/{org.team_a1.id}/numbers", by_role(302, 403, 403, 302, 302, 404),
+            {"indicator": "contact_share", "text": "Vi ser at tallet går opp."}),
+        ("dashboard.dashboard", "POST"): Route(
+            f"/sections/{org.section_a.id}/dashboard", by_role(302, 403, 302, 403, 403, 404),
+            {"team_id": str(org.team_a1.id), "answers_id": str(rec["reading"].id),
+             "text": "Takk for at dere skriver."}),
+        ("readings.Readings", "GET"): Route(f"/api/v1/teams/{org.team_a1.id}/readings",
+                                            by_role(401, 403, 200, 200, 200, 404)),
+        ("readings.Readings", "POST"): Route(
+            f"/api/v1/teams/{org.team_a1.id}/readings", by_role(401, 403, 422, 201, 201, 404),
+            {"indicator": "contact_share", "text": "Vi ser at tallet går opp."}),
         ("dashboard.dashboard_csv", "GET"): Route(
             f"/sections/{org.section_a.id}/dashboard.csv", by_role(302, 200, 200, 403, 403, 404)),
         ("dashboard.settings", "GET"): Route(f"/sections/{org.section_a.id}/settings",

@@ -23,6 +23,7 @@ from homecare.org.models import Staff, Team
 from homecare.org.services import team_members
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
+from homecare.readings.services import readings_this_week
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import assign_responsible_contact
 from homecare.worklist.service import prompts_for
@@ -37,7 +38,7 @@ def board(team_id):
     prompts = prompts_for(actor(), local_today(), team.id)
     record_reads([item["service_user"]["id"] for item in prompts], "team board: reminders")
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
-                           prompts=prompts,
+                           prompts=prompts, readings=readings_this_week(team, local_today()),
                            flag=flag, teams=actor().teams, flags=list(Flag))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,6 +14,8 @@ from homecare.indicators.service import indicators_for, section_trends
 from homecare.indicators.settings import settings_row
 from homecare.indicators.snapshots import weekly_dates
 from homecare.org.models import Section, Staff, Team
+from homecare.policy.access import Action, ReadingsOf, permits
+from homecare.readings.services import Thread, threads_for
 
 WINDOW_DAYS = 28
 TREND_WEEKS = 12
@@ -36,6 +38,10 @@ class Card:
     trend: list[dict]
     chart: Chart
     teams: list[TeamFigure]
+    #: This week's comments (and answers) from the teams shown, with their team.
+    threads: list[tuple[Team, Thread]] = field(default_factory=list)
+    #: For one team: each week's comments, for the trend's table.
+    weekly_threads: dict[date, list[Thread]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
                             today=day)
     weeks = weekly_dates(day, TREND_WEEKS)
     scope = ("team", team.id) if team else ("section", section.id)
+    readers = [t for t in ([team] if team else teams)
+               if permits(actor, Action.VIEW, ReadingsOf(t))]
+    threads = threads_for([t.id for t in readers], weeks=TREND_WEEKS, today=day)
     cards = []
     for indicator in chosen:
         trend = trends.get((*scope, indicator.id), [])
@@ -86,5 +95,9 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
             figure=figures.get(indicator.id, {}),
             trend=trend, chart=trend_chart(trend, weeks, indicator.kind),
             teams=[] if team else [TeamFigure(t, by_team.get(t.id, {}).get(indicator.id, {}))
-                                   for t in teams]))
+                                   for t in teams],
+            threads=[(t, thread) for t in readers
+                     for thread in threads.get((t.id, indicator.id, weeks[-1]), [])],
+            weekly_threads={week: threads.get((team.id, indicator.id, week), [])
+                            for week in weeks} if team in readers else {}))
     return Dashboard(section, team, teams, day, WINDOW_DAYS, cards)

@@ -26,6 +26,8 @@ from homecare.indicators.settings import (
 from homecare.org.models import Section, Staff, Team
 from homecare.policy.access import Action, SettingsOf, permits
 from homecare.policy.lookup import actor, load
+from homecare.readings.models import MAX_READING_LENGTH
+from homecare.readings.views import posted_reading, posted_team, readings_team
 from homecare.web.forms import saved
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates")
@@ -56,23 +58,44 @@ def _dashboard(section_id: int):
     return dashboard_for(actor(), section, team, local_today())
 
 
-@blueprint.route("/sections/<id:section_id>/dashboard")
+@blueprint.context_processor
+def reading_limits() -> dict:
+    """The longest comment, for the comment forms."""
+    return {"max_reading_length": MAX_READING_LENGTH}
+
+
+@blueprint.route("/sections/<id:section_id>/dashboard", methods=["GET", "POST"])
 def dashboard(section_id):
-    """The section's chosen indicators, for the section and per team, with trends."""
+    """The section's chosen indicators, for the section and per team, with trends and
+    the teams' comments; a leader answers a comment here (POST)."""
+    failed, status = None, 200
+    if request.method == "POST":
+        load(Section, section_id, Action.VIEW)
+        form, ok = posted_reading(posted_team())
+        if ok:
+            return redirect(request.full_path)
+        failed, status = form, 422
     board = _dashboard(section_id)
-    return render_template("dashboard/dashboard.html", board=board,
+    return render_template("dashboard/dashboard.html", board=board, failed=failed,
                            can_manage=bool(permits(actor(), Action.MANAGE,
-                                                   SettingsOf(board.section))))
+                                                   SettingsOf(board.section)))), status
 
 
-@blueprint.route("/teams/<id:team_id>/numbers")
+@blueprint.route("/teams/<id:team_id>/numbers", methods=["GET", "POST"])
 def team_numbers(team_id):
     """The team's own view of the section's chosen indicators, for its members: the same
     figures and equity split the leader sees for the team (unsuppressed, as coordinators
-    and staff see their own team), with weekly trends."""
+    and staff see their own team), with weekly trends, and the team's reading of each
+    number this week with the leader's answers; a member writes one here (POST)."""
     team = load(Team, team_id, Action.RECORD)
+    failed, status = None, 200
+    if request.method == "POST":
+        form, ok = posted_reading(readings_team(team.id, Action.RECORD))
+        if ok:
+            return redirect(url_for("dashboard.team_numbers", team_id=team.id))
+        failed, status = form, 422
     board = dashboard_for(actor(), team.section, team, local_today())
-    return render_template("dashboard/team.html", board=board)
+    return render_template("dashboard/team.html", board=board, failed=failed), status
 
 
 @blueprint.route("/sections/<id:section_id>/dashboard.csv")

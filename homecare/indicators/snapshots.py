@@ -28,9 +28,14 @@ def _rows(day: date, scope_type: str, scope_id: int, section_id: int, results) -
             for indicator, result in results.items()]
 
 
+def week_of(day: date) -> date:
+    """The reference date of the weekly snapshot ``day`` belongs to: its week's Monday."""
+    return day - timedelta(days=day.weekday())
+
+
 def weekly_dates(today: date, weeks: int) -> list[date]:
     """The reference dates of the last ``weeks`` weekly snapshots: Mondays, oldest first."""
-    monday = today - timedelta(days=today.weekday())
+    monday = week_of(today)
     return [monday - timedelta(weeks=w) for w in reversed(range(weeks))]
 
 

@@ -65,6 +65,13 @@ class SettingsOf:
     section: Section
 
 
+@dataclass(frozen=True)
+class ReadingsOf:
+    """Target for a team's reading of its numbers: its comments and the leader's answers."""
+
+    team: Team
+
+
 def _signed_in(actor: Staff | None) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False) and actor.active
 
@@ -143,6 +150,20 @@ def _(target: SettingsOf, actor: Staff, action: Action) -> Verdict:
         return _allowed(leads)
     # Transparency: the people measured see what is measured, and who decided it.
     return _allowed(action is Action.VIEW and (leads or actor.role is Role.COORDINATOR))
+
+
+@_decide.register
+def _(target: ReadingsOf, actor: Staff, action: Action) -> Verdict:
+    # The team and its leader talk about the team's numbers; administrators run the
+    # organisation and are not part of that conversation.
+    if actor.role is Role.ADMIN:
+        return Verdict.FORBIDDEN
+    member = target.team.id in actor.team_ids
+    leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.team.section_id
+    if not (member or leads):
+        return Verdict.HIDDEN
+    # Members write comments, the leader answers them: both write (RECORD).
+    return _allowed(action in (Action.VIEW, Action.RECORD))
 
 
 @_decide.register

@@ -1,0 +1,129 @@
+"""Writing and reading the team's comments on its numbers, and the leader's answers.
+
+The one place for the rules, called by the pages and the API alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from homecare.core.database import save
+from homecare.core.validation import FieldErrors
+from homecare.extensions import db
+from homecare.indicators.definitions import BY_ID, Indicator
+from homecare.indicators.snapshots import week_of
+from homecare.org.models import Role, Staff, Team
+from homecare.readings.models import MAX_READING_LENGTH, IndicatorReading
+from homecare.readings.names import names_in
+
+
+def _check_names(errors: FieldErrors, text: str, team: Team, no_names: bool) -> None:
+    """Refuse a user's full name; warn about a word that is also a name unless the author
+    has said that no one is named."""
+    found = names_in(text, team)
+    for name in found.full:
+        errors.add("text", _("«%(name)s» is the name of someone the team cares for. The "
+                             "section leader reads these comments: write about the "
+                             "numbers, not about one person.", name=name))
+    if found.parts and not found.full and not no_names:
+        errors.add("no_names", _("«%(words)s» is also the name of someone the team cares "
+                                 "for. If no one is named, say so and save again.",
+                                 words="», «".join(found.parts)))
+
+
+def _answered(errors: FieldErrors, team: Team, answers_id: int | None,
+              author: Staff) -> IndicatorReading | None:
+    """The comment being answered (always the first of its thread), if it is the team's."""
+    if answers_id is None:
+        errors.require(author.role is not Role.SECTION_LEADER, "answers_id",
+                       _("A section leader answers a comment from the team."))
+        return None
+    answered = db.session.get(IndicatorReading, answers_id)
+    if answered is None or answered.team_id != team.id:
+        errors.add("answers_id", _("There is no such comment from this team."))
+        return None
+    if answered.answers_id is not None:
+        answered = db.session.get(IndicatorReading, answered.answers_id)
+    return answered
+
+
+def write_reading(*, team: Team, author: Staff, indicator: str, text: str, today: date,
+                  answers_id: int | None = None, no_names: bool = False) -> IndicatorReading:
+    """Save a team member's comment on ``indicator`` for this week, or an answer to one
+    (the leader's, or the team's reply), which joins the answered comment's week.
+
+    The caller has checked that ``author`` may write for ``team`` (``ReadingsOf``).
+    Raises ValidationFailed listing every problem; nothing is written then.
+    """
+    errors = FieldErrors()
+    answered = _answered(errors, team, answers_id, author)
+    if answered is not None:
+        indicator, week = answered.indicator, answered.week
+    else:
+        errors.require(indicator in BY_ID, "indicator", _("Choose one of the indicators."))
+        week = week_of(today)
+    errors.text("text", text, max_length=MAX_READING_LENGTH)
+    if not errors:
+        _check_names(errors, text, team, no_names)
+    errors.raise_if_any()
+    return save(IndicatorReading(team_id=team.id, indicator=indicator, week=week,
+                                 text=text.strip(), author_id=author.id,
+                                 answers_id=answered.id if answered else None))
+
+
+@dataclass
+class Thread:
+    """A team's comment and the answers to it, oldest first."""
+
+    comment: IndicatorReading
+    answers: list[IndicatorReading] = field(default_factory=list)
+
+
+def threads_for(team_ids: list[int], *, weeks: int, today: date
+                ) -> dict[tuple[int, str, date], list[Thread]]:
+    """``{(team_id, indicator, week): [threads]}`` for the last ``weeks`` weekly
+    snapshots up to ``today``, in one query."""
+    if not team_ids:
+        return {}
+    since = week_of(today) - timedelta(weeks=weeks - 1)
+    rows = db.session.scalars(
+        sa.select(IndicatorReading)
+        .where(IndicatorReading.team_id.in_(team_ids), IndicatorReading.week >= since)
+        .order_by(IndicatorReading.written_at, IndicatorReading.id))
+    threads: dict[int, Thread] = {}
+    answers = []
+    for reading in rows:
+        if reading.answers_id is None:
+            threads[reading.id] = Thread(reading)
+        else:
+            answers.append(reading)
+    for answer in answers:
+        if answer.answers_id in threads:
+            threads[answer.answers_id].answers.append(answer)
+    keyed: dict[tuple[int, str, date], list[Thread]] = defaultdict(list)
+    for thread in threads.values():
+        comment = thread.comment
+        keyed[(comment.team_id, comment.indicator, comment.week)].append(thread)
+    return keyed
+
+
+def readings_query(team: Team, *, weeks: int, today: date):
+    """The team's comments and answers of the last ``weeks`` weeks, newest first."""
+    since = week_of(today) - timedelta(weeks=weeks - 1)
+    return (sa.select(IndicatorReading)
+            .where(IndicatorReading.team_id == team.id, IndicatorReading.week >= since)
+            .order_by(IndicatorReading.written_at.desc(), IndicatorReading.id.desc()))
+
+
+def readings_this_week(team: Team, today: date) -> list[tuple[Indicator, Thread]]:
+    """The team's comments of this week with their answers, by indicator (the board's
+    "our reading" card)."""
+    threads = threads_for([team.id], weeks=1, today=today)
+    return [(BY_ID[indicator], thread)
+            for (_team, indicator, _week), found in sorted(threads.items())
+            for thread in found if indicator in BY_ID]

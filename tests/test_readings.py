@@ -1,0 +1,130 @@
+"""The team's own reading of its numbers (issue 14, part 2): comments beside each
+indicator, kept with the week, read and answered by the section leader, never naming
+a user."""
+
+import sqlalchemy as sa
+
+from homecare.core.timeutil import local_today
+from homecare.extensions import db
+from homecare.indicators.snapshots import build_snapshot, week_of
+from homecare.readings.models import MAX_READING_LENGTH, IndicatorReading
+from tests.factories import make_user
+from tests.helpers import post_form, sign_in
+
+COMMENT = "Vi er bak på oppfølging fordi to er syke; vi tar to ekstra samtaler i uken."
+
+
+def stored() -> list[IndicatorReading]:
+    return list(db.session.scalars(sa.select(IndicatorReading).order_by(IndicatorReading.id)))
+
+
+def numbers(org):
+    return f"/teams/{org.team_a1.id}/numbers"
+
+
+def test_a_member_writes_the_teams_reading_and_the_leader_answers_it(client, org):
+    sign_in(client, "staff.a1")
+    saved = post_form(client, numbers(org), {"indicator": "what_matters_coverage",
+                                             "text": COMMENT})
+    assert saved.status_code == 302
+    (comment,) = stored()
+    assert (comment.week, comment.indicator, comment.author_id) == (
+        week_of(local_today()), "what_matters_coverage", org.staff_a1.id)
+    assert COMMENT in client.get(numbers(org)).text
+
+    leader = client.application.test_client()
+    sign_in(leader, "leader.a")
+    dashboard = f"/sections/{org.section_a.id}/dashboard"
+    page = leader.get(dashboard).text
+    assert "Teamenes lesning denne uken" in page and COMMENT in page
+    answer = post_form(leader, dashboard, {"indicator": "what_matters_coverage",
+                                           "answers_id": str(comment.id),
+                                           "team_id": str(org.team_a1.id),
+                                           "text": "Takk. Trenger dere vikar?"})
+    assert answer.status_code == 302
+    reply = stored()[-1]
+    assert (reply.answers_id, reply.week, reply.indicator) == (
+        comment.id, comment.week, comment.indicator)
+    team_page = client.get(numbers(org)).text
+    assert "Svar fra Test leader.a" in team_page and "Trenger dere vikar?" in team_page
+    coordinator = client.application.test_client()
+    sign_in(coordinator, "coord.a1")
+    board = coordinator.get(f"/teams/{org.team_a1.id}/board").text
+    assert "Vår lesning" in board and COMMENT in board and "Trenger dere vikar?" in board
+
+
+def test_a_comment_stays_with_its_week_in_the_trend(client, org):
+    build_snapshot(week_of(local_today()))
+    sign_in(client, "staff.a1")
+    post_form(client, numbers(org), {"indicator": "what_matters_coverage", "text": COMMENT})
+    page = client.get(numbers(org)).text
+    table = page.split('id="chart-what_matters_coverage-title"')[1].split("</table>")[0]
+    assert "Vår lesning" in table and COMMENT in table
+    # Once beside this week's figure, once in its week's row: in no other card.
+    assert page.count(COMMENT) == 2
+
+
+def test_a_users_full_name_is_refused_and_the_text_kept(client, org):
+    make_user(org.team_a1, full_name="Kari Nordmann")
+    sign_in(client, "staff.a1")
+    text = "Kari  Nordmann har ikke fått oppfølging."
+    refused = post_form(client, numbers(org), {"indicator": "followups_up_to_date",
+                                               "text": text})
+    assert refused.status_code == 422
+    assert "«kari nordmann» er navnet på en som teamet gir tjenester til" in refused.text
+    assert "Kari  Nordmann har ikke fått oppfølging.</textarea>" in refused.text
+    assert stored() == []
+    # Even when the author says that no one is named.
+    assert post_form(client, numbers(org), {"indicator": "followups_up_to_date", "text": text,
+                                            "no_names": "y"}).status_code == 422
+    assert stored() == []
+
+
+def test_a_word_that_is_also_a_name_is_a_warning_the_author_can_answer(client, org):
+    make_user(org.team_a1, full_name="Per Hansen")
+    sign_in(client, "staff.a1")
+    text = "Vi gjør to oppfølginger per uke."
+    warned = post_form(client, numbers(org), {"indicator": "user_voice", "text": text})
+    assert warned.status_code == 422 and "«per» er også navnet på en" in warned.text
+    assert 'name="no_names"' in warned.text and stored() == []
+    confirmed = post_form(client, numbers(org), {"indicator": "user_voice", "text": text,
+                                                 "no_names": "y"})
+    assert confirmed.status_code == 302 and [r.text for r in stored()] == [text]
+
+
+def test_the_api_follows_the_same_rules(api_as, org):
+    member, leader = api_as(org.staff_a1), api_as(org.leader_a)
+    path = f"/teams/{org.team_a1.id}/readings"
+    made = member.post(path, json={"indicator": "user_voice", "text": COMMENT})
+    assert made.status_code == 201
+    body = made.json
+    assert (body["indicator"], body["week"], body["author_name"], body["answers_id"]) == (
+        "user_voice", week_of(local_today()).isoformat(), "Test staff.a1", None)
+    refused = leader.post(path, json={"indicator": "user_voice", "text": "Bra."})
+    assert refused.status_code == 422 and "answers_id" in refused.json["errors"]["json"]
+    answered = leader.post(path, json={"answers_id": body["id"], "text": "Bra."})
+    assert answered.status_code == 201 and answered.json["indicator"] == "user_voice"
+    for bad in ({"indicator": "nope", "text": "x"}, {"indicator": "user_voice", "text": "  "},
+                {"indicator": "user_voice", "text": "x" * (MAX_READING_LENGTH + 1)},
+                {"indicator": "user_voice"}, {"answers_id": 99999, "text": "x"},
+                {"indicator": "user_voice", "text": "x", "no_names": "yes"}):
+        assert member.post(path, json=bad).status_code == 422, bad
+    listed = member.get(path).json
+    assert [r["text"] for r in listed] == ["Bra.", COMMENT]
+    assert len(stored()) == 2
+
+
+def test_only_the_team_and_its_leader_take_part(api_as, org):
+    path = f"/teams/{org.team_a1.id}/readings"
+    comment = api_as(org.staff_a1).post(path, json={"indicator": "user_voice",
+                                                    "text": COMMENT}).json
+    for staff, status in ((org.staff_a2, 404), (org.leader_b, 404), (org.admin, 403)):
+        assert api_as(staff).get(path).status_code == status
+        assert api_as(staff).post(path, json={"answers_id": comment["id"],
+                                              "text": "x"}).status_code == status
+    assert api_as(None).get(path).status_code == 401
+    # A comment of team A1 cannot be answered through team A2.
+    other = api_as(org.staff_a2).post(f"/teams/{org.team_a2.id}/readings",
+                                      json={"answers_id": comment["id"], "text": "x"})
+    assert other.status_code == 422
+    assert len(stored()) == 1
