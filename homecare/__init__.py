@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.dashboard.views import blueprint as dashboard
     from homecare.extensions import api
     from homecare.fhir.api import blueprint as fhir
+    from homecare.intake.views import blueprint as intake
     from homecare.offline.views import blueprint as offline
     from homecare.web.views import blueprint as web
 
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health)
     app.register_blueprint(offline)
     app.register_blueprint(fhir)
+    app.register_blueprint(intake)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)
 
@@ -96,6 +98,7 @@ def api_blueprints() -> list:
     from homecare.decisions.api import blueprint as decisions
     from homecare.goals.api import blueprint as goals
     from homecare.indicators.api import blueprint as indicators
+    from homecare.intake.api import blueprint as referrals
     from homecare.org.api import blueprint as organisation
     from homecare.readings.api import blueprint as readings
     from homecare.service_users.api import blueprint as service_users
@@ -105,7 +108,7 @@ def api_blueprints() -> list:
     from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators, readings, worklist, sync]
+            indicators, readings, referrals, worklist, sync]
 
 
 def register_errorhandlers(app: Flask) -> None:

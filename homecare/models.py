@@ -7,6 +7,7 @@ from homecare.core.audit import AuditEntry
 from homecare.decisions.models import Decision, decision_participants
 from homecare.goals.models import CheckIn, Goal
 from homecare.indicators.models import IndicatorSnapshot, SectionSettings, SettingsChange
+from homecare.intake.models import Referral
 from homecare.org.models import Section, Staff, Team, staff_teams
 from homecare.prompts.models import Prompt
 from homecare.readings.models import IndicatorReading
@@ -31,6 +32,7 @@ __all__ = [
     "JobRun",
     "NextOfKin",
     "Prompt",
+    "Referral",
     "ResponsibleContactAssignment",
     "Section",
     "SectionSettings",

@@ -28,3 +28,8 @@ def post_form(client, path, data):
     """Post ``data`` to the form at ``path`` with the CSRF token of the page."""
     token = csrf_token_from(client.get(path).text)
     return client.post(path, data={**data, "csrf_token": token})
+
+
+#: The intake thresholds as the section settings form posts them (the defaults).
+INTAKE = {"intake_assess_days": "3", "intake_contact_days": "0",
+          "intake_what_matters_days": "3", "intake_decision_days": "14"}

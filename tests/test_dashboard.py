@@ -15,7 +15,7 @@ from homecare.indicators.snapshots import build_snapshot, weekly_dates
 from homecare.org.services import create_team
 from homecare.what_matters.services import record_conversation
 from tests.factories import make_user
-from tests.helpers import post_form, sign_in
+from tests.helpers import INTAKE, post_form, sign_in
 
 
 def a_section_with_a_small_team(org, asked=6):
@@ -104,12 +104,12 @@ def test_the_leader_chooses_the_indicators_and_the_change_is_shown(client, org):
         "dashboard_indicators": ["contact_share", "contact_rule", "distinct_staff_14d",
                                  "what_matters_coverage", "followups_done", "user_voice",
                                  "goal_progress"],
-        "contact_every_n": "7", "caseload_cap": "10", "followup_grace_days": "7"})
+        "contact_every_n": "7", "caseload_cap": "10", "followup_grace_days": "7", **INTAKE})
     assert too_many.status_code == 422 and "Velg høyst 6 indikatorer." in too_many.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SettingsChange)) == 0
     saved = post_form(client, path, {
         "dashboard_indicators": ["followups_done", "users_without_contact"],
-        "contact_every_n": "5", "caseload_cap": "10", "followup_grace_days": "7"})
+        "contact_every_n": "5", "caseload_cap": "10", "followup_grace_days": "7", **INTAKE})
     assert saved.status_code == 302
     history = client.get(path).text
     assert "Test leader.a" in history and "7 → 5" in history

@@ -13,7 +13,7 @@ from homecare.indicators.settings import update_settings
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.service_users.services import assign_responsible_contact
 from tests.factories import make_staff, make_user
-from tests.helpers import post_form, sign_in
+from tests.helpers import INTAKE, post_form, sign_in
 
 # --- The caseload cap ---------------------------------------------------------------
 
@@ -177,7 +177,7 @@ def test_a_threshold_out_of_range_says_the_same_in_the_api_and_on_the_page(api_a
     sign_in(client, "leader.a")
     page = post_form(client, f"/sections/{org.section_a.id}/settings", {
         "dashboard_indicators": ["contact_share"], "contact_every_n": "7",
-        "caseload_cap": "0", "followup_grace_days": "7"})
+        "caseload_cap": "0", "followup_grace_days": "7", **INTAKE})
     assert page.status_code == 422 and message in page.text
 
 

@@ -17,11 +17,12 @@ from homecare.auth.tokens import issue_token
 from homecare.core.timeutil import local_today, utcnow
 from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal, record_check_in
+from homecare.intake.services import record_referral
 from homecare.readings.services import write_reading
 from homecare.visits.services import create_visit
 from homecare.what_matters.services import record_conversation
 from tests.factories import PASSWORD, synthetic_national_id
-from tests.helpers import csrf_token_from, sign_in
+from tests.helpers import INTAKE, csrf_token_from, sign_in
 
 ROLES = ("anonymous", "admin", "leader_a", "coordinator_a1", "staff_a1", "staff_b1")
 IF_MATCH = {"If-Match": '"1"'}
@@ -76,6 +77,9 @@ def care_records(org):
             asked_by=org.staff_a1, present=["user"], in_own_words="Å gå tur"),
         "reading": write_reading(team=org.team_a1, author=org.staff_a1,
                                  indicator="contact_share", text="Bra uke", today=today),
+        "referral": record_referral(team=org.team_a1, created_by=org.coordinator_a1,
+                                    received_on=today, source="gp", person_name="Ola Henvist",
+                                    need="Sårstell", today=today),
     }
 
 
@@ -205,6 +209,28 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/sections/{org.section_a.id}/dashboard", by_role(302, 403, 302, 403, 403, 404),
             {"team_id": str(org.team_a1.id), "answers_id": str(rec["reading"].id),
              "text": "Takk for at dere skriver."}),
+        ("intake.new_referral", "GET"): Route(f"/teams/{org.team_a1.id}/referrals/new",
+                                              coordinates),
+        ("intake.new_referral", "POST"): Route(
+            f"/teams/{org.team_a1.id}/referrals/new", by_role(302, 403, 403, 302, 403, 404),
+            {"person_name": "Ny Henvist", "received_on": today, "source": "gp",
+             "need": "Hjelp", "urgency": "routine"}),
+        ("intake.referral", "GET"): Route(f"/referrals/{rec['referral'].id}",
+                                          by_role(302, 403, 403, 200, 200, 404)),
+        ("intake.referral", "POST"): Route(
+            f"/referrals/{rec['referral'].id}", by_role(302, 403, 403, 302, 403, 404),
+            {"step": "assess", "assess-assessed_on": today,
+             "assess-assessed_by": str(org.staff_a1.id)}),
+        ("referrals.Referrals", "GET"): Route("/api/v1/referrals", care_list),
+        ("referrals.Referrals", "POST"): Route(
+            "/api/v1/referrals", by_role(401, 403, 403, 201, 403, 422),
+            {"team_id": org.team_a1.id, "received_on": today, "source": "gp",
+             "person_name": "Ny Henvist", "need": "Hjelp"}),
+        ("referrals.ReferralById", "GET"): Route(f"/api/v1/referrals/{rec['referral'].id}",
+                                                 care_read),
+        ("referrals.ReferralById", "PATCH"): Route(
+            f"/api/v1/referrals/{rec['referral'].id}", by_role(401, 403, 403, 200, 403, 404),
+            {"assessed_on": today, "assessed_by_id": org.staff_a1.id}, IF_MATCH),
         ("readings.Readings", "GET"): Route(f"/api/v1/teams/{org.team_a1.id}/readings",
                                             by_role(401, 403, 200, 200, 200, 404)),
         ("readings.Readings", "POST"): Route(
@@ -217,7 +243,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("dashboard.settings", "POST"): Route(
             f"/sections/{org.section_a.id}/settings", by_role(302, 302, 302, 403, 403, 404),
             {"dashboard_indicators": "contact_share", "contact_every_n": "6",
-             "caseload_cap": "10", "followup_grace_days": "7"}),
+             "caseload_cap": "10", "followup_grace_days": "7", **INTAKE}),
         ("admin.staff_list", "GET"): Route("/admin/staff", admin_page),
         ("admin.new_staff", "GET"): Route("/admin/staff/new", admin_page),
         ("admin.new_staff", "POST"): Route("/admin/staff/new", admin_saves, {

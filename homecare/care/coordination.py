@@ -18,7 +18,8 @@ from homecare.core.timeutil import local_today
 from homecare.decisions.services import record_decision
 from homecare.extensions import db
 from homecare.flags.rules import Flag
-from homecare.indicators.settings import settings_row
+from homecare.indicators.settings import settings_row, thresholds
+from homecare.intake.steps import intake_rows
 from homecare.org.models import Staff, Team
 from homecare.org.services import team_members
 from homecare.policy.access import Action
@@ -37,8 +38,14 @@ def board(team_id):
         abort(400)
     prompts = prompts_for(actor(), local_today(), team.id)
     record_reads([item["service_user"]["id"] for item in prompts], "team board: reminders")
+    intake = intake_rows(team, local_today(), thresholds(settings_row(team.section)))
+    for row in intake:
+        record_read(row.user.id if row.user else None, "team board: intake",
+                    entity="referrals" if row.referral else "service_users",
+                    entity_id=row.referral.id if row.referral else row.user.id)
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
                            prompts=prompts, readings=readings_this_week(team, local_today()),
+                           intake=intake, today=local_today(),
                            flag=flag, teams=actor().teams, flags=list(Flag))
 
 

@@ -22,6 +22,16 @@ class SettingsForm(FlaskForm):
                                 validators=[InputRequired(_l("Give a whole number."))])
     followup_grace_days = IntegerField(_l("Days a follow-up may be late before it is overdue"),
                                        validators=[InputRequired(_l("Give a whole number."))])
+    intake_assess_days = IntegerField(_l("Days from referral to assessment"),
+                                      validators=[InputRequired(_l("Give a whole number."))])
+    intake_contact_days = IntegerField(
+        _l("Days from the start of services to a responsible contact (0: the same day)"),
+        validators=[InputRequired(_l("Give a whole number."))])
+    intake_what_matters_days = IntegerField(
+        _l("Days from the start to asking \"What matters to you?\""),
+        validators=[InputRequired(_l("Give a whole number."))])
+    intake_decision_days = IntegerField(_l("Days from the start to the team's decision"),
+                                        validators=[InputRequired(_l("Give a whole number."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

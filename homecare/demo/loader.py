@@ -24,6 +24,7 @@ from homecare.flags.rules import DECISION_AFTER_DAYS
 from homecare.goals.models import Answer, ExpressedBy, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
+from homecare.intake.services import record_referral, update_referral
 from homecare.org.models import Profession, Role, Section, Staff, Team
 from homecare.org.services import create_section, create_staff, create_team
 from homecare.service_users.models import ServiceType, ServiceUser
@@ -330,6 +331,29 @@ class _Demo:
                         satisfied=answers[2])
 
     # decisions ------------------------------------------------------------------------
+    def referrals(self, team: Team, users: list[ServiceUser]) -> int:
+        """The users who started in the last month came through a referral (received up
+        to six days before their start, and assessed); two more wait to be assessed."""
+        coordinator = next(s for s in team.members if s.role is Role.COORDINATOR)
+        recent = [u for u in users if u.service_start >= self.today - timedelta(days=28)]
+        for user in recent:
+            received = user.service_start - timedelta(days=self.rng.randint(0, 6))
+            made = record_referral(team=team, created_by=coordinator, received_on=received,
+                                   source=self.rng.choice(["hospital", "gp", "next_of_kin"]),
+                                   person_name=user.full_name, need=self.rng.choice(
+                                       texts.REFERRAL_NEEDS), today=self.today)
+            assessed = min(received + timedelta(days=self.rng.randint(0, 4)), self.today)
+            update_referral(made, service_user=user, assessed_on=assessed,
+                            assessed_by=coordinator, today=self.today)
+        for days_ago in (1, 5):
+            record_referral(team=team, created_by=coordinator,
+                            received_on=self.today - timedelta(days=days_ago), source="hospital",
+                            person_name=f"{self.rng.choice(texts.FIRST_NAMES)} "
+                                        f"{self.rng.choice(texts.LAST_NAMES)}",
+                            need=self.rng.choice(texts.REFERRAL_NEEDS), today=self.today,
+                            urgency="urgent" if days_ago == 1 else "routine")
+        return len(recent) + 2
+
     def decisions(self, team: Team, users: list[ServiceUser], history: dict) -> int:
         coordinator = next(s for s in team.members if s.role is Role.COORDINATOR)
         therapists = [s for s in team.members if s.profession in (
@@ -378,6 +402,7 @@ def load_demo(seed: int = 2026, today: date | None = None) -> DemoResult:
         for key, value in demo.care(team, users, history).items():
             counts[key] += value
         counts["decisions"] += demo.decisions(team, users, history)
+        counts["referrals"] = counts.get("referrals", 0) + demo.referrals(team, users)
     for monday in weekly_dates(demo.today, HISTORY_DAYS // 7):
         counts["indicator_values"] = counts.get("indicator_values", 0) + build_snapshot(monday)
     return DemoResult(created=True, logins=demo_logins(), counts=counts)

@@ -95,3 +95,12 @@ DECISION_REASONS = [
     "Nedsatt funksjon etter sykehusopphold. Bruker og datter deltok i vurderingen.",
     "Behov for daglig tilsyn på grunn av fallrisiko; bruker vil helst klare seg selv.",
 ]
+
+#: The need in brief, as a referral states it.
+REFERRAL_NEEDS = (
+    "Utskrevet etter hoftebrudd; trenger hjelp med stell og medisiner.",
+    "Pårørende er bekymret: glemmer å spise og å ta medisiner.",
+    "Sårstell etter operasjon, to ganger i uken.",
+    "Trenger hjelp til å komme seg opp og i seng morgen og kveld.",
+    "Ny diabetesdiagnose; trenger opplæring og oppfølging av blodsukker.",
+)

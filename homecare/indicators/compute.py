@@ -75,7 +75,7 @@ def _proxy_gap(parts: Parts) -> Result:
 
 
 def finish(parts: dict[str, Parts], settings: ControlSettings) -> dict[str, Result]:
-    """The twelve indicator results from one scope's parts."""
+    """Every indicator's result from one scope's parts."""
     decisions = parts["decision_coverage"]
     return {
         "contact_share": _split_ratio(parts["contact_share"]),
@@ -93,6 +93,9 @@ def finish(parts: dict[str, Parts], settings: ControlSettings) -> dict[str, Resu
         "decision_coverage": Result(percentage(decisions.num, decisions.den), decisions.den,
                                     {"reviews_overdue": decisions.extra["reviews_overdue"]}),
         "proxy_followup_gap": _proxy_gap(parts["followups"]),
+        "intake_on_time": _ratio(parts["intake_on_time"]),
+        "referral_to_start_days": Result(median_of(parts["referral_to_start"].values),
+                                         parts["referral_to_start"].den),
     }
 
 

@@ -1,4 +1,5 @@
-"""The twelve indicators: ids, names, the "why" shown next to each, and their kind.
+"""The indicators: ids, names, the "why" shown next to each, and their kind (the twelve
+of INDICATORS.md, and the two intake indicators of issue 14).
 
 Names and whys are in the catalogue (English source, bokmål translation), so that a
 response speaks the caller's language.
@@ -82,6 +83,13 @@ INDICATORS: tuple[Indicator, ...] = (
               _l("A strong focus on mastery can leave the most vulnerable users behind; "
                  "those who cannot say what matters to them must not get fewer follow-ups."),
               Kind.POINTS),
+    Indicator("intake_on_time", _l("New users with a contact and \"What matters?\" in time"),
+              _l("Trust starts at intake: a person who knows who their responsible contact "
+                 "is, and who was asked what matters to them from the first days, starts "
+                 "the service as its centre."), Kind.PERCENTAGE),
+    Indicator("referral_to_start_days", _l("Days from referral to start"),
+              _l("How long a person waits for help after asking for it; the median over "
+                 "the users who started in the period."), Kind.MEDIAN),
 )
 
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}

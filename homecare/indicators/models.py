@@ -13,6 +13,12 @@ from homecare.flags.settings import DEFAULT_SETTINGS, SETTING_BOUNDS
 from homecare.indicators.definitions import DEFAULT_DASHBOARD
 
 
+def _with_default(field: str) -> dict:
+    """A threshold's default, also on the server (rows saved before it existed get it)."""
+    value = getattr(DEFAULT_SETTINGS, field)
+    return {"default": value, "server_default": str(value)}
+
+
 class SectionSettings(db.Model):
     """What a section measures and the thresholds it uses (absent row: the defaults)."""
 
@@ -30,6 +36,11 @@ class SectionSettings(db.Model):
     caseload_cap: Mapped[int] = mapped_column(default=DEFAULT_SETTINGS.caseload_cap)
     followup_grace_days: Mapped[int] = mapped_column(
         default=DEFAULT_SETTINGS.followup_grace_days)
+    intake_assess_days: Mapped[int] = mapped_column(**_with_default("intake_assess_days"))
+    intake_contact_days: Mapped[int] = mapped_column(**_with_default("intake_contact_days"))
+    intake_what_matters_days: Mapped[int] = mapped_column(
+        **_with_default("intake_what_matters_days"))
+    intake_decision_days: Mapped[int] = mapped_column(**_with_default("intake_decision_days"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

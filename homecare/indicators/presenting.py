@@ -17,7 +17,7 @@ def _names(indicator) -> dict[str, str]:
 
 
 def present(shown: dict[str, Shown], dashboard: list[str]) -> list[dict]:
-    """The twelve indicators, in definition order, for one scope."""
+    """Every indicator, in definition order, for one scope."""
     return [{"id": i.id, "name": str(i.name), "why": str(i.why), "names": _names(i),
              "kind": str(i.kind), "value": shown[i.id].value, "n": shown[i.id].n,
              "suppressed": shown[i.id].suppressed, "on_dashboard": i.id in dashboard,

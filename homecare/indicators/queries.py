@@ -27,6 +27,7 @@ from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
 from homecare.indicators.parts import Parts, group_of
 from homecare.indicators.scope import Window, active_on, users_in_teams
+from homecare.intake.indicators import intake_on_time, referral_to_start
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
@@ -303,4 +304,6 @@ QUERIES = {
     "caseloads": caseloads,
     "users_without_contact": users_without_contact,
     "decision_coverage": decision_coverage,
+    "intake_on_time": intake_on_time,
+    "referral_to_start": referral_to_start,
 }

@@ -81,6 +81,11 @@ class SettingsSchema(BaseSchema):
     contact_every_n = Int(validate=SETTING_BOUNDS["contact_every_n"].schema_validator())
     caseload_cap = Int(validate=SETTING_BOUNDS["caseload_cap"].schema_validator())
     followup_grace_days = Int(validate=SETTING_BOUNDS["followup_grace_days"].schema_validator())
+    intake_assess_days = Int(validate=SETTING_BOUNDS["intake_assess_days"].schema_validator())
+    intake_contact_days = Int(validate=SETTING_BOUNDS["intake_contact_days"].schema_validator())
+    intake_what_matters_days = Int(
+        validate=SETTING_BOUNDS["intake_what_matters_days"].schema_validator())
+    intake_decision_days = Int(validate=SETTING_BOUNDS["intake_decision_days"].schema_validator())
     updated_at = Timestamp(dump_only=True, allow_none=True)
 
 

@@ -11,6 +11,7 @@ from homecare.core.validation import FieldErrors
 from homecare.extensions import db
 from homecare.flags.settings import (
     DEFAULT_SETTINGS,
+    INTAKE_FIELDS,
     SETTING_BOUNDS,
     ControlSettings,
     default_values,
@@ -21,7 +22,8 @@ from homecare.org.models import Section, Team
 from homecare.policy.access import Action, SettingsOf, ensure
 from homecare.policy.lookup import actor
 
-FIELDS = ("dashboard_indicators", "contact_every_n", "caseload_cap", "followup_grace_days")
+FIELDS = ("dashboard_indicators", "contact_every_n", "caseload_cap", "followup_grace_days",
+          *INTAKE_FIELDS)
 
 
 def load_section(section_id: int, action: Action) -> Section:
@@ -43,8 +45,7 @@ def settings_row(section: Section) -> SectionSettings:
 
 def thresholds(row: SectionSettings) -> ControlSettings:
     """The thresholds the flags and indicators use."""
-    return ControlSettings(contact_every_n=row.contact_every_n, caseload_cap=row.caseload_cap,
-                           followup_grace_days=row.followup_grace_days)
+    return ControlSettings(**{field: getattr(row, field) for field in SETTING_BOUNDS})
 
 
 def thresholds_by_team(team_ids) -> dict[int, ControlSettings]:

@@ -22,6 +22,7 @@ from flask import has_request_context, request
 
 from homecare.core.audit import record_refusal
 from homecare.core.errors import Forbidden, NotFound
+from homecare.intake.models import Referral
 from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
@@ -92,6 +93,18 @@ def _(target: ServiceUser, actor: Staff, action: Action) -> Verdict:
     if target.deleted_at is not None or target.team_id not in actor.team_ids:
         return Verdict.HIDDEN
     if action in (Action.VIEW, Action.RECORD):
+        return Verdict.ALLOWED
+    return _allowed(action is Action.COORDINATE and actor.role is Role.COORDINATOR)
+
+
+@_decide.register
+def _(target: Referral, actor: Staff, action: Action) -> Verdict:
+    # A referral is about a person before they are a user: the team's, like its users.
+    if actor.role not in TEAM_ROLES:
+        return Verdict.FORBIDDEN
+    if target.team_id not in actor.team_ids:
+        return Verdict.HIDDEN
+    if action is Action.VIEW:
         return Verdict.ALLOWED
     return _allowed(action is Action.COORDINATE and actor.role is Role.COORDINATOR)
 
@@ -251,6 +264,15 @@ def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:
     return sa.and_(
         ServiceUser.team_id.in_(sorted(actor.team_ids)), ServiceUser.deleted_at.is_(None)
     )
+
+
+def visible_referrals(actor: Staff | None) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting exactly the referrals ``actor`` may view (the SQL twin of
+    ``permits(actor, VIEW, referral)``); Forbidden for those outside the teams."""
+    if not _signed_in(actor):
+        return sa.false()
+    ensure_works_in_a_team(actor)
+    return Referral.team_id.in_(sorted(actor.team_ids)) if actor.team_ids else sa.false()
 
 
 def visible_sections(actor: Staff) -> sa.ColumnElement[bool]:
