@@ -128,3 +128,15 @@ def test_the_referral_api_is_team_scoped_validated_and_audited(api_as, org):
     reads = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.entity == "referrals", AuditEntry.detail == "referral"))
     assert reads >= 1
+
+
+def test_a_late_step_reminds_the_coordinator_in_the_worklist(api_as, client, org):
+    waiting = referral(org, -5, person="Åse Venter")   # not assessed within 3 days
+    referral(org, -1, person="Bo Ny")                  # not late yet
+    late = api_as(org.coordinator_a1).get("/worklist").json["intake_late"]
+    assert [(i["name"], i["step"], i["days_late"], i["referral_id"]) for i in late] == [
+        ("Åse Venter", "assessed", (local_today() - day(-5)).days - 3, str(waiting.id))]
+    assert api_as(org.staff_a1).get("/worklist").json["intake_late"] == []
+    sign_in(client, "coord.a1")
+    today = client.get("/today").text
+    assert "Oppstartssteg som er forsinket" in today and "Åse Venter" in today

@@ -147,3 +147,19 @@ def intake_rows(team: Team, today: date, settings: ControlSettings) -> list[Inta
                               else user.service_start,
                               _user_steps(user, referral, facts, settings)))
     return sorted(rows, key=lambda row: row.began_on)
+
+
+def late_steps(teams: list[Team], today: date, settings_of) -> list[dict]:
+    """Every late intake step of ``teams`` (``settings_of(team)`` gives its section's
+    thresholds), oldest due first: the coordinator's reminders."""
+    late = []
+    for team in teams:
+        for row in intake_rows(team, today, settings_of(team)):
+            late += [{"team_id": team.id, "name": row.name, "step": step.key,
+                      "step_name": step.name, "due_date": step.due_on,
+                      "days_late": (today - step.due_on).days,
+                      "referral_id": row.referral.id if row.referral else None,
+                      "service_user_id": row.user.id if row.user else None,
+                      "link": row.next_link()}
+                     for step in row.steps if step.late(today)]
+    return sorted(late, key=lambda item: (item["due_date"], item["name"]))

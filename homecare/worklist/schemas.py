@@ -69,6 +69,22 @@ class TeamFlagsSchema(BaseSchema):
     flags = fields.List(fields.String())
 
 
+class IntakeLateSchema(BaseSchema):
+    """An intake step past its due date (coordinators)."""
+
+    team_id = fields.Integer()
+    #: The user's name, or the referred person's before they are a user.
+    name = fields.String()
+    step = fields.String()
+    step_name = fields.String()
+    due_date = Date()
+    days_late = fields.Integer()
+    referral_id = fields.UUID(allow_none=True)
+    service_user_id = fields.UUID(allow_none=True)
+    #: Where the next step is done.
+    link = fields.String()
+
+
 class WorklistSchema(BaseSchema):
     date = Date()
     visits = fields.List(fields.Nested(WorklistVisitSchema))
@@ -78,3 +94,5 @@ class WorklistSchema(BaseSchema):
     what_matters_missing = fields.List(fields.Nested(WhatMattersMissingSchema))
     #: Coordinators: every flagged user of their teams (empty for others).
     team_flags = fields.List(fields.Nested(TeamFlagsSchema))
+    #: Coordinators: every late intake step of their teams (empty for others).
+    intake_late = fields.List(fields.Nested(IntakeLateSchema))

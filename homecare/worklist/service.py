@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from homecare.core.audit import record_reads
+from homecare.core.audit import record_read, record_reads
 from homecare.core.timeutil import start_of_local_day, utcnow
 from homecare.extensions import db
 from homecare.flags.rules import (
@@ -18,6 +18,8 @@ from homecare.flags.rules import (
 )
 from homecare.flags.service import user_flags
 from homecare.goals.models import Goal
+from homecare.indicators.settings import settings_row, thresholds
+from homecare.intake.steps import late_steps
 from homecare.org.models import Role, Staff
 from homecare.policy.access import visible_service_users
 from homecare.prompts.models import PromptKind
@@ -131,17 +133,31 @@ def _team_flags(actor: Staff, day: date) -> list[dict]:
             for u in users if flags.get(u.id)]
 
 
+def _intake_late(actor: Staff, day: date) -> list[dict]:
+    """Coordinators: the late intake steps of their teams (each referral read logged)."""
+    if actor.role is not Role.COORDINATOR:
+        return []
+    late = late_steps(actor.teams, day, lambda team: thresholds(settings_row(team.section)))
+    for item in late:
+        if item["referral_id"] is not None:
+            record_read(item["service_user_id"], "worklist: intake", entity="referrals",
+                        entity_id=item["referral_id"])
+    return late
+
+
 def worklist_for(actor: Staff, day: date) -> dict:
     """Today's visits, every prompt for the caller (follow-ups due among them), users not
-    yet asked, and (coordinators) every flagged user of their teams. Every user shown is
-    logged as read."""
+    yet asked, and (coordinators) every flagged user of their teams and every late intake
+    step. Every user shown is logged as read."""
     prompts = prompts_for(actor, day)
     body = {"date": day, "visits": _visits(actor, day), "prompts": prompts,
             "checkins_due": _checkins_due(prompts),
             "what_matters_missing": _what_matters_missing(actor, day),
-            "team_flags": _team_flags(actor, day)}
+            "team_flags": _team_flags(actor, day), "intake_late": _intake_late(actor, day)}
     shown = [item["service_user"]["id"] for part in ("visits", "prompts",
                                                      "what_matters_missing", "team_flags")
              for item in body[part]]
+    shown += [item["service_user_id"] for item in body["intake_late"]
+              if item["service_user_id"] is not None]
     record_reads(shown, "worklist")
     return body
