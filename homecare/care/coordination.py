@@ -19,6 +19,7 @@ from homecare.decisions.services import record_decision
 from homecare.extensions import db
 from homecare.flags.rules import Flag
 from homecare.indicators.settings import settings_row, thresholds
+from homecare.intake.services import record_referral_reads
 from homecare.intake.steps import intake_rows
 from homecare.org.models import Staff, Team
 from homecare.org.services import team_members
@@ -39,10 +40,9 @@ def board(team_id):
     prompts = prompts_for(actor(), local_today(), team.id)
     record_reads([item["service_user"]["id"] for item in prompts], "team board: reminders")
     intake = intake_rows(team, local_today(), thresholds(settings_row(team.section)))
-    for row in intake:
-        record_read(row.user.id if row.user else None, "team board: intake",
-                    entity="referrals" if row.referral else "service_users",
-                    entity_id=row.referral.id if row.referral else row.user.id)
+    record_referral_reads([row.referral for row in intake if row.referral],
+                          "team board: intake")
+    record_reads([row.user.id for row in intake if row.user], "team board: intake")
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
                            prompts=prompts, readings=readings_this_week(team, local_today()),
                            intake=intake, today=local_today(),

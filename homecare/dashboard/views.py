@@ -16,6 +16,7 @@ from homecare.dashboard.forms import SettingsForm
 from homecare.dashboard.service import dashboard_for
 from homecare.extensions import db
 from homecare.indicators.definitions import BY_ID
+from homecare.indicators.parts import PLAIN, PROXY
 from homecare.indicators.settings import (
     FIELDS,
     history_query,
@@ -27,7 +28,7 @@ from homecare.org.models import Section, Staff, Team
 from homecare.policy.access import Action, SettingsOf, permits
 from homecare.policy.lookup import actor, load
 from homecare.readings.models import MAX_READING_LENGTH
-from homecare.readings.views import posted_reading, posted_team, readings_team
+from homecare.readings.views import posted_reading, posted_team
 from homecare.web.forms import saved
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates")
@@ -87,10 +88,10 @@ def team_numbers(team_id):
     figures and equity split the leader sees for the team (unsuppressed, as coordinators
     and staff see their own team), with weekly trends, and the team's reading of each
     number this week with the leader's answers; a member writes one here (POST)."""
-    team = load(Team, team_id, Action.RECORD)
+    team = load(Team, team_id, Action.RECORD)  # its members: who may also write readings
     failed, status = None, 200
     if request.method == "POST":
-        form, ok = posted_reading(readings_team(team.id, Action.RECORD))
+        form, ok = posted_reading(team)
         if ok:
             return redirect(url_for("dashboard.team_numbers", team_id=team.id))
         failed, status = form, 422
@@ -132,7 +133,7 @@ def _with_groups(figure: dict) -> list[tuple[str, dict]]:
     groups = [("all", figure)]
     if split:
         groups += [(name, {**split[group], "suppressed": split[group]["n"] is None})
-                   for group, name in (("proxy", "needs_proxy"), ("plain", "no_proxy"))]
+                   for group, name in ((PROXY, "needs_proxy"), (PLAIN, "no_proxy"))]
     return groups
 
 

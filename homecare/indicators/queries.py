@@ -8,6 +8,7 @@ return more or larger numbers.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -47,8 +48,7 @@ def _by_team_and_group(rows, build) -> dict[int, Parts]:
     ``num``/``den`` is also kept under its equity group."""
     def with_group(row) -> Parts:
         parts = build(row)
-        parts.groups = {group_of(row.needs_proxy): (parts.num, parts.den)}
-        return parts
+        return replace(parts, groups={group_of(row.needs_proxy): (parts.num, parts.den)})
     return _by_team(rows, with_group)
 
 

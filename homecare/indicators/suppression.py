@@ -22,13 +22,13 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field, replace
 
 from homecare.indicators.definitions import K_ANONYMITY
-from homecare.indicators.parts import Result
+from homecare.indicators.parts import PLAIN, PROXY, Result
 
 #: Extras that are counts of people's records.
 COUNT_EXTRAS = ("reviews_overdue", "answers")
 #: The extra holding the equity split, and its two groups (each a cell counted by ``n``).
 EQUITY = "equity"
-EQUITY_GROUPS = ("proxy", "plain")
+EQUITY_GROUPS = (PROXY, PLAIN)
 #: The cell that stands for the whole result (its ``n``).
 WHOLE = ("n",)
 

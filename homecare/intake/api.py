@@ -13,11 +13,10 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read
 from homecare.core.timeutil import local_today
 from homecare.intake.models import Referral
 from homecare.intake.schemas import ReferralPatchSchema, ReferralQuerySchema, ReferralSchema
-from homecare.intake.services import record_referral, update_referral
+from homecare.intake.services import record_referral, record_referral_reads, update_referral
 from homecare.org.models import Staff, Team
 from homecare.policy.access import Action, visible_referrals
 from homecare.policy.lookup import actor, load, referenced
@@ -26,12 +25,6 @@ from homecare.service_users.models import ServiceUser
 blueprint = Blueprint("referrals", __name__, url_prefix=f"{API_PREFIX}/referrals",
                       description="Referrals: a person the team is asked to help, followed "
                                   "to the start of services.")
-
-
-def _log_reads(referrals: list[Referral]) -> None:
-    for referral in referrals:
-        record_read(referral.service_user_id, "referral", entity="referrals",
-                    entity_id=referral.id)
 
 
 @blueprint.route("")
@@ -52,7 +45,7 @@ class Referrals(MethodView):
             query = query.where(Referral.service_user_id.is_(None),
                                 Referral.closed_on.is_(None))
         referrals = paginate_select(query, pagination_parameters)
-        _log_reads(referrals)
+        record_referral_reads(referrals, "referral")
         return referrals
 
     @blueprint.arguments(ReferralSchema)
@@ -73,7 +66,7 @@ class ReferralById(MethodView):
     def get(self, referral_id):
         """One referral."""
         referral = load(Referral, referral_id)
-        _log_reads([referral])
+        record_referral_reads([referral], "referral")
         return referral, etag_headers(referral)
 
     @blueprint.arguments(ReferralPatchSchema)

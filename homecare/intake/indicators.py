@@ -15,7 +15,7 @@ a shared contract this issue adds to):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -80,11 +80,8 @@ def referral_to_start(team_ids, window: Window, settings) -> dict[int, Parts]:
         .group_by(users.c.team_id, Referral.received_on, users.c.service_start))
     result: dict[int, Parts] = {}
     for row in rows:
-        days = (_as_date(row.service_start) - _as_date(row.received_on)).days
+        days = (row.service_start - row.received_on).days
         result[row.team_id] = result.get(row.team_id, Parts()) + Parts(
             den=row.users, values=[days] * row.users)
     return result
 
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from homecare.core.audit import record_read
 from homecare.core.database import save
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
@@ -25,6 +26,13 @@ from homecare.service_users.models import ServiceUser
 
 EDITABLE = frozenset({"assessed_on", "assessed_by", "service_user", "closed_on",
                       "closed_reason", "need", "urgency", "referred_by"})
+
+
+def record_referral_reads(referrals, what: str) -> None:
+    """Log that each referral shown was read: against its user once it has one (the
+    rows go in with the request's other log rows, in one INSERT)."""
+    for referral in referrals:
+        record_read(referral.service_user_id, what, entity="referrals", entity_id=referral.id)
 
 
 def _check_text(errors: FieldErrors, fields: dict) -> None:

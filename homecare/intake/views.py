@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from homecare.core.audit import record_read
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.intake.forms import (
@@ -20,7 +19,7 @@ from homecare.intake.forms import (
     StartForm,
 )
 from homecare.intake.models import Referral
-from homecare.intake.services import record_referral, update_referral
+from homecare.intake.services import record_referral, record_referral_reads, update_referral
 from homecare.org.models import Team
 from homecare.org.services import team_members
 from homecare.policy.access import Action
@@ -99,8 +98,7 @@ def referral(referral_id):
     """A referral and its steps: record the assessment, the user it became, or close it."""
     referral = load(Referral, referral_id,
                     Action.COORDINATE if request.method == "POST" else Action.VIEW)
-    record_read(referral.service_user_id, "referral", entity="referrals",
-                entity_id=referral.id)
+    record_referral_reads([referral], "referral")
     assess, start, close = _forms(referral)
     posted = {"assess": assess, "start": start, "close": close}.get(request.form.get("step"))
     if posted is not None and posted.validate_on_submit() and _change(posted, referral):

@@ -76,6 +76,11 @@ def write_reading(*, team: Team, author: Staff, indicator: str, text: str, today
                                  answers_id=answered.id if answered else None))
 
 
+def _first_week(weeks: int, today: date) -> date:
+    """The Monday of the oldest of the last ``weeks`` weeks up to ``today``."""
+    return week_of(today) - timedelta(weeks=weeks - 1)
+
+
 @dataclass
 class Thread:
     """A team's comment and the answers to it, oldest first."""
@@ -90,10 +95,10 @@ def threads_for(team_ids: list[int], *, weeks: int, today: date
     snapshots up to ``today``, in one query."""
     if not team_ids:
         return {}
-    since = week_of(today) - timedelta(weeks=weeks - 1)
     rows = db.session.scalars(
         sa.select(IndicatorReading)
-        .where(IndicatorReading.team_id.in_(team_ids), IndicatorReading.week >= since)
+        .where(IndicatorReading.team_id.in_(team_ids),
+               IndicatorReading.week >= _first_week(weeks, today))
         .order_by(IndicatorReading.written_at, IndicatorReading.id))
     threads: dict[int, Thread] = {}
     answers = []
@@ -114,9 +119,9 @@ def threads_for(team_ids: list[int], *, weeks: int, today: date
 
 def readings_query(team: Team, *, weeks: int, today: date):
     """The team's comments and answers of the last ``weeks`` weeks, newest first."""
-    since = week_of(today) - timedelta(weeks=weeks - 1)
     return (sa.select(IndicatorReading)
-            .where(IndicatorReading.team_id == team.id, IndicatorReading.week >= since)
+            .where(IndicatorReading.team_id == team.id,
+                   IndicatorReading.week >= _first_week(weeks, today))
             .order_by(IndicatorReading.written_at.desc(), IndicatorReading.id.desc()))
 
 
