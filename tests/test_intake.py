@@ -36,13 +36,16 @@ def test_intake_on_time_and_days_from_referral_to_start(org):
     contact(late_asking, a1, -10)
     asked(late_asking, a1, -6)                         # four days after the start
     too_new = user(org.team_a1, start=-2)              # its deadline is after D
+    short_stay = user(org.team_a1, start=-10, service_end=day(-1))  # ended: still counts
+    contact(short_stay, a1, -10)
+    asked(short_stay, a1, -9)
     user(org.team_a1, start=-40)                       # started before the window
     for started, received in ((on_time, -15), (late_contact, -12), (late_asking, -11),
                               (too_new, -2)):
         update_referral(referral(org, received), service_user=started, today=local_today())
     teams, _total = indicators(org.team_a1)
     result = teams[org.team_a1.id]["intake_on_time"]
-    assert (result.value, result.n) == (33.3, 3)
+    assert (result.value, result.n) == (50.0, 4)
     # 5, 2, 1 and 0 days from referral to start: the median of four.
     days = teams[org.team_a1.id]["referral_to_start_days"]
     assert (days.value, days.n) == (1.5, 4)

@@ -106,14 +106,20 @@ def visits_since_contact(moment: datetime) -> sa.Select:
         contact.covers(moment))
 
 
-def caseloads_at(moment: datetime, day: date):
+def caseloads_at(moment: datetime, day: date, staff_ids=None):
     """Subquery (staff_id, caseload): for each responsible contact at ``moment``, how many
-    users active on ``day`` they hold. The cap is about the person, whatever the team."""
+    users active on ``day`` they hold. The cap is about the person, whatever the team.
+
+    ``staff_ids`` (ids, or a select of them) limits the count to those people, so that a
+    section's figures do not count every caseload in the city.
+    """
     contact = aliased(ResponsibleContactAssignment)
-    return (sa.select(contact.staff_id, sa.func.count().label("caseload"))
-            .join(ServiceUser, ServiceUser.id == contact.service_user_id)
-            .where(contact.covers(moment), active_users_on(day))
-            .group_by(contact.staff_id).subquery("caseloads"))
+    query = (sa.select(contact.staff_id, sa.func.count().label("caseload"))
+             .join(ServiceUser, ServiceUser.id == contact.service_user_id)
+             .where(contact.covers(moment), active_users_on(day)))
+    if staff_ids is not None:
+        query = query.where(contact.staff_id.in_(staff_ids))
+    return query.group_by(contact.staff_id).subquery("caseloads")
 
 
 def contact_flag(visits_since: int, every_n: int) -> Flag | None:

@@ -147,10 +147,8 @@ def staff_caseloads(staff: Sequence) -> dict[int, Caseload]:
     if not staff:
         return {}
     window = Window(local_today(), 1)
-    totals = caseloads_at(window.end_of_day, window.day)
-    loads = dict(db.session.execute(
-        sa.select(totals.c.staff_id, totals.c.caseload)
-        .where(totals.c.staff_id.in_([s.id for s in staff]))).all())
+    totals = caseloads_at(window.end_of_day, window.day, [s.id for s in staff])
+    loads = dict(db.session.execute(sa.select(totals.c.staff_id, totals.c.caseload)).all())
     caps = thresholds_by_team({t.id for s in staff for t in s.teams})
     return {person.id: Caseload(loads.get(person.id, 0), min(
         (caps[t.id].caseload_cap for t in person.teams if t.id in caps),

@@ -28,7 +28,7 @@ from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
 from homecare.indicators.parts import Parts, group_of
 from homecare.indicators.scope import Window, active_on, users_in_teams
-from homecare.intake.indicators import intake_on_time, referral_to_start
+from homecare.intake.indicators import intake_counted, intake_in_time, referral_to_start
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
@@ -52,6 +52,11 @@ def _by_team_and_group(rows, build) -> dict[int, Parts]:
     return _by_team(rows, with_group)
 
 
+def _count_if(condition) -> sa.ColumnElement[int]:
+    """How many of the group's rows meet ``condition``."""
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
 def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[bool]:
     conditions = [visit.status == VisitStatus.COMPLETED, visit.actual_start >= starts,
                   visit.actual_start < ends]
@@ -60,21 +65,16 @@ def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[
     return sa.and_(*conditions)
 
 
-def _main_visits_with_contact(team_ids, window: Window):
-    """Completed main visits in W with whether the contact at that instant made them."""
-    users = users_in_teams(window.day, team_ids)
-    contact = ResponsibleContactAssignment
-    by_contact = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
-    return (
-        sa.select(users.c.team_id, users.c.needs_proxy, Visit.service_user_id.label("user_id"),
-                  Visit.actual_start, Visit.id.label("visit_id"),
-                  by_contact.label("by_contact"))
-        .join(users, users.c.user_id == Visit.service_user_id)
-        .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
-                                    contact.covers(Visit.actual_start)))
-        .where(_completed(Visit, VisitKind.MAIN, window.starts, window.ends))
-        .subquery("main_visits")
-    )
+def _in_scope(users) -> sa.ColumnElement[bool]:
+    """The visit is to one of the scope's users (a semi-join: the visits' rows stay narrow
+    and the user's team and group are joined once per user, after aggregating)."""
+    return Visit.service_user_id.in_(sa.select(users.c.user_id))
+
+
+def _per_user_to_team(per_user, users, *columns):
+    """``per_user`` (one row per user) with its user's team and equity group."""
+    return (sa.select(users.c.team_id, users.c.needs_proxy, *columns)
+            .join(users, users.c.user_id == per_user.c.user_id))
 
 
 def contact_continuity(team_ids, window: Window,
@@ -82,42 +82,45 @@ def contact_continuity(team_ids, window: Window,
     """``contact_share`` and ``contact_rule`` from one pass over the main visits in W.
 
     Per user, the visits are numbered into islands that each begin with a visit by the
-    contact (a running sum, in order of actual start); the visits without the contact in
-    an island are one run. From the islands: the contact's share of the user's visits,
-    the longest run, and the number of visits (users with fewer than N are not counted
-    for the rule). Both indicators read the same rows, so they share the query; both are
-    split by the user's ``needs_proxy``.
+    contact at that instant (a running sum, in order of actual start); the visits without
+    the contact in an island are one run. From the islands: the contact's share of the
+    user's visits, the longest run, and the number of visits (users with fewer than N are
+    not counted for the rule). Both indicators read the same rows, so they share the
+    query; both are split by the user's ``needs_proxy``.
     """
-    visits = _main_visits_with_contact(team_ids, window)
-    numbered = sa.select(
-        visits.c.team_id, visits.c.needs_proxy, visits.c.user_id, visits.c.by_contact,
-        sa.func.sum(visits.c.by_contact).over(
-            partition_by=visits.c.user_id, order_by=(visits.c.actual_start, visits.c.visit_id))
-        .label("island"),
-    ).subquery()
-    islands = (sa.select(numbered.c.team_id, numbered.c.needs_proxy, numbered.c.user_id,
+    users = users_in_teams(window.day, team_ids)
+    contact = ResponsibleContactAssignment
+    by_contact = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
+    numbered = (
+        sa.select(Visit.service_user_id.label("user_id"), by_contact.label("by_contact"),
+                  sa.func.sum(by_contact).over(partition_by=Visit.service_user_id,
+                                               order_by=(Visit.actual_start, Visit.id))
+                  .label("island"))
+        .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
+                                    contact.covers(Visit.actual_start)))
+        .where(_completed(Visit, VisitKind.MAIN, window.starts, window.ends),
+               _in_scope(users))
+        .subquery("numbered"))
+    islands = (sa.select(numbered.c.user_id,
                          sa.func.sum(1 - numbered.c.by_contact).label("run"),
                          sa.func.sum(numbered.c.by_contact).label("by_contact"),
                          sa.func.count().label("size"))
-               .group_by(numbered.c.team_id, numbered.c.needs_proxy, numbered.c.user_id,
-                         numbered.c.island).subquery())
-    per_user = (sa.select(islands.c.team_id, islands.c.needs_proxy,
-                          sa.func.max(islands.c.run).label("longest"),
+               .group_by(numbered.c.user_id, numbered.c.island).subquery("islands"))
+    per_user = (sa.select(islands.c.user_id, sa.func.max(islands.c.run).label("longest"),
                           sa.func.sum(islands.c.size).label("total"),
                           sa.func.sum(islands.c.by_contact).label("by_contact"))
-                .group_by(islands.c.team_id, islands.c.needs_proxy, islands.c.user_id)
-                .subquery())
+                .group_by(islands.c.user_id).subquery("per_user"))
     every_n = settings.contact_every_n
     counted = per_user.c.total >= every_n
     share = sa.cast(per_user.c.by_contact, sa.Float) / sa.cast(per_user.c.total, sa.Float)
     rows = db.session.execute(
-        sa.select(per_user.c.team_id, per_user.c.needs_proxy,
-                  sa.func.sum(share).label("share_num"),
-                  sa.func.count().label("share_den"),
-                  sa.func.sum(sa.case((sa.and_(counted, per_user.c.longest < every_n), 1),
-                                      else_=0)).label("rule_num"),
-                  sa.func.sum(sa.case((counted, 1), else_=0)).label("rule_den"))
-        .group_by(per_user.c.team_id, per_user.c.needs_proxy)).all()
+        _per_user_to_team(per_user, users,
+                          sa.func.sum(share).label("share_num"),
+                          sa.func.count().label("share_den"),
+                          _count_if(sa.and_(counted, per_user.c.longest < every_n))
+                          .label("rule_num"),
+                          _count_if(counted).label("rule_den"))
+        .group_by(users.c.team_id, users.c.needs_proxy)).all()
     return {
         "contact_share": _by_team_and_group(
             rows, lambda r: Parts(num=float(r.share_num), den=r.share_den)),
@@ -129,112 +132,148 @@ def contact_continuity(team_ids, window: Window,
 def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
     """Per user with a completed visit in the 14 days to D: how many different staff.
 
-    The database returns how many users met each number of faces, per team (a small
-    histogram), rather than one row per user; the median is taken from it.
+    The distinct (user, staff) pairs are counted per user (a hashable DISTINCT, where
+    ``count(DISTINCT ...)`` would sort), and the database returns how many users met
+    each number of faces, per team (a small histogram); the median is taken from it.
     """
     users = users_in_teams(window.day, team_ids)
     fortnight = Window(window.day, 14)
-    per_user = (sa.select(users.c.team_id,
-                          sa.func.count(sa.distinct(Visit.staff_id)).label("staff"))
-                .join(users, users.c.user_id == Visit.service_user_id)
-                .where(_completed(Visit, None, fortnight.starts, fortnight.ends))
-                .group_by(users.c.team_id, Visit.service_user_id).subquery())
+    pairs = (sa.select(Visit.service_user_id.label("user_id"), Visit.staff_id).distinct()
+             .where(_completed(Visit, None, fortnight.starts, fortnight.ends),
+                    _in_scope(users))
+             .subquery("pairs"))
+    per_user = (sa.select(pairs.c.user_id, sa.func.count().label("staff"))
+                .group_by(pairs.c.user_id).subquery("per_user"))
+    faces = (_per_user_to_team(per_user, users, per_user.c.staff).subquery("faces"))
     rows = db.session.execute(
-        sa.select(per_user.c.team_id, per_user.c.staff, sa.func.count().label("users"))
-        .group_by(per_user.c.team_id, per_user.c.staff))
+        sa.select(faces.c.team_id, faces.c.staff, sa.func.count().label("users"))
+        .group_by(faces.c.team_id, faces.c.staff))
     return _by_team(rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))
 
 
-def what_matters_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Users active on D for 14 days or more, and how many have been asked by D (split by
-    ``needs_proxy``)."""
-    users = users_in_teams(window.day, team_ids)
-    asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
-                              WhatMattersConversation.conversation_date <= window.day)
-    rows = db.session.execute(
-        sa.select(users.c.team_id, users.c.needs_proxy,
-                  sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
-                  sa.func.count().label("den"))
-        .where(active_on(users, window.day),
-               users.c.service_start <= window.day - timedelta(days=14))
-        .group_by(users.c.team_id, users.c.needs_proxy))
-    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den))
+def users_on_day(team_ids, window: Window,
+                 settings: ControlSettings) -> dict[str, dict[int, Parts]]:
+    """The indicators counted over the scope's users, from one pass over them.
 
-
-def followups(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
-    """Active goals on D and how many are up to date, split by the user's ``needs_proxy``."""
-    users = users_in_teams(window.day, team_ids)
-    next_due = goal_next_due(window.day)
-    up_to_date = sa.literal(window.day, sa.Date) <= add_days(next_due,
-                                                             settings.followup_grace_days)
-    rows = db.session.execute(
-        sa.select(users.c.team_id, users.c.needs_proxy,
-                  sa.func.sum(sa.case((up_to_date, 1), else_=0)).label("num"),
-                  sa.func.count().label("den"))
-        .join(users, users.c.user_id == Goal.service_user_id)
-        .where(active_goals_on(window.day))
-        .group_by(users.c.team_id, users.c.needs_proxy))
-    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den))
-
-
-def followups_done(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Check-ins dated in W for goals of the scope's users."""
-    users = users_in_teams(window.day, team_ids)
-    rows = db.session.execute(
-        sa.select(users.c.team_id, sa.func.count().label("num"))
-        .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
-        .join(users, users.c.user_id == Goal.service_user_id)
-        .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
-        .group_by(users.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=r.num, den=r.num))
-
-
-def user_voice(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Check-ins in W where the user was asked at least one of the three questions, and
-    the yes/partly/no counts of each question (split by ``needs_proxy``)."""
-    users = users_in_teams(window.day, team_ids)
-    asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
-    answers = [sa.func.sum(sa.case((getattr(CheckIn, q) == a, 1), else_=0)).label(f"{q}_{a}")
-               for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
-    rows = db.session.execute(
-        sa.select(users.c.team_id, users.c.needs_proxy,
-                  sa.func.sum(sa.case((asked, 1), else_=0)).label("num"),
-                  sa.func.count().label("den"), *answers)
-        .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
-        .join(users, users.c.user_id == Goal.service_user_id)
-        .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
-        .group_by(users.c.team_id, users.c.needs_proxy))
-    keys = [f"{q}_{a}" for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
-    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den,
-                                          extra={k: getattr(r, k) for k in keys}))
-
-
-def goal_progress(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Goals with a baseline and a rated check-in by D; progressed when the latest rating
-    is at least two points above the baseline.
-
-    The latest rating is looked up per goal of the scope (a backward scan of the
-    check-ins index on goal and date), so the cost follows the section asked for. Split
-    by ``needs_proxy``.
+    - ``what_matters_coverage``: users active on D for 14 days or more, and how many have
+      been asked by D (split by ``needs_proxy``).
+    - ``users_without_contact``: users active on D with no responsible contact as D ends.
+    - ``decision_coverage``: users active on D for 14 days or more with a decision in
+      force on D; extra ``reviews_overdue`` counts decisions in force (of users active on
+      D) whose review date has passed.
+    - ``intake_on_time``: see ``homecare.intake.indicators``.
     """
     users = users_in_teams(window.day, team_ids)
+    day = window.day
+    active = active_on(users, day)
+    settled = sa.and_(active, users.c.service_start <= day - timedelta(days=14))
+    asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
+                              WhatMattersConversation.conversation_date <= day)
+    contact, covering = _contacts_at_end_of(window)
+    has_contact = sa.exists().where(contact.service_user_id == users.c.user_id, covering)
+    in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
+                                 decision_in_force_on(day))
+    overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
+                                                decision_in_force_on(day),
+                                                Decision.review_on < day)
+               .scalar_subquery())
+    needs_decision = sa.and_(active, needs_decision_on(day, users.c.service_start))
+    intake = intake_counted(users, window, settings)
+    rows = db.session.execute(
+        sa.select(users.c.team_id, users.c.needs_proxy,
+                  _count_if(sa.and_(settled, asked)).label("asked"),
+                  _count_if(settled).label("settled"),
+                  _count_if(sa.and_(active, ~has_contact)).label("without_contact"),
+                  _count_if(active).label("active"),
+                  _count_if(sa.and_(needs_decision, in_force)).label("decided"),
+                  _count_if(needs_decision).label("needs_decision"),
+                  sa.func.sum(sa.case((active, overdue), else_=0)).label("overdue"),
+                  _count_if(sa.and_(intake, intake_in_time(users, window, settings)))
+                  .label("intake_in_time"),
+                  _count_if(intake).label("intake"))
+        .where(sa.or_(active, intake))
+        .group_by(users.c.team_id, users.c.needs_proxy)).all()
+    return {
+        "what_matters_coverage": _by_team_and_group(
+            rows, lambda r: Parts(num=r.asked, den=r.settled)),
+        "users_without_contact": _by_team(
+            rows, lambda r: Parts(num=r.without_contact, den=r.active)),
+        "decision_coverage": _by_team(
+            rows, lambda r: Parts(num=r.decided, den=r.needs_decision,
+                                  extra={"reviews_overdue": r.overdue or 0})),
+        "intake_on_time": _by_team(rows, lambda r: Parts(num=r.intake_in_time, den=r.intake)),
+    }
+
+
+def goals_on_day(team_ids, window: Window,
+                 settings: ControlSettings) -> dict[str, dict[int, Parts]]:
+    """The goal indicators from one pass over the scope's goals, split by ``needs_proxy``.
+
+    - ``followups``: active goals on D and how many are up to date.
+    - ``goal_progress``: goals with a baseline and a rated check-in by D; progressed when
+      the latest rating is at least two points above the baseline. The latest rating is
+      looked up per goal (a backward scan of the check-ins index on goal and date), so the
+      cost follows the section asked for.
+    """
+    users = users_in_teams(window.day, team_ids)
+    active = active_goals_on(window.day)
+    up_to_date = sa.literal(window.day, sa.Date) <= add_days(goal_next_due(window.day),
+                                                             settings.followup_grace_days)
+    has_baseline = Goal.baseline_performance.is_not(None)
     latest = (sa.select(CheckIn.performance)
               .where(CheckIn.goal_id == Goal.id, CheckIn.performance.is_not(None),
                      CheckIn.date <= window.day)
               .order_by(CheckIn.date.desc(), CheckIn.created_at.desc(), CheckIn.id.desc())
               .limit(1).correlate(Goal).scalar_subquery())
-    rated = (sa.select(users.c.team_id, users.c.needs_proxy, Goal.baseline_performance,
-                       latest.label("latest"))
+    goals = (sa.select(users.c.team_id, users.c.needs_proxy,
+                       sa.case((active, 1), else_=0).label("active"),
+                       sa.case((sa.and_(active, up_to_date), 1), else_=0).label("up_to_date"),
+                       Goal.baseline_performance.label("baseline"),
+                       sa.case((has_baseline, latest)).label("latest"))
              .join(users, users.c.user_id == Goal.service_user_id)
-             .where(Goal.baseline_performance.is_not(None)).subquery())
-    progressed = rated.c.latest >= rated.c.baseline_performance + 2
+             .where(sa.or_(active, has_baseline)).subquery("goals"))
+    rated = goals.c.latest.is_not(None)
     rows = db.session.execute(
-        sa.select(rated.c.team_id, rated.c.needs_proxy,
-                  sa.func.sum(sa.case((progressed, 1), else_=0)).label("num"),
-                  sa.func.count().label("den"))
-        .where(rated.c.latest.is_not(None))
-        .group_by(rated.c.team_id, rated.c.needs_proxy))
-    return _by_team_and_group(rows, lambda r: Parts(num=r.num, den=r.den))
+        sa.select(goals.c.team_id, goals.c.needs_proxy,
+                  sa.func.sum(goals.c.up_to_date).label("up_to_date"),
+                  sa.func.sum(goals.c.active).label("active"),
+                  _count_if(sa.and_(rated, goals.c.latest >= goals.c.baseline + 2))
+                  .label("progressed"),
+                  _count_if(rated).label("rated"))
+        .group_by(goals.c.team_id, goals.c.needs_proxy)).all()
+    return {
+        "followups": _by_team_and_group(
+            rows, lambda r: Parts(num=r.up_to_date, den=r.active)),
+        "goal_progress": _by_team_and_group(
+            rows, lambda r: Parts(num=r.progressed, den=r.rated)),
+    }
+
+
+def check_ins_in_window(team_ids, window: Window,
+                        settings: ControlSettings) -> dict[str, dict[int, Parts]]:
+    """The check-in indicators from one pass over the check-ins dated in W.
+
+    - ``followups_done``: how many check-ins, for goals of the scope's users.
+    - ``user_voice``: those where the user was asked at least one of the three questions,
+      and the yes/partly/no counts of each question (split by ``needs_proxy``).
+    """
+    users = users_in_teams(window.day, team_ids)
+    asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
+    keys = [f"{q}_{a}" for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
+    answers = [_count_if(getattr(CheckIn, q) == a).label(f"{q}_{a}")
+               for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
+    rows = db.session.execute(
+        sa.select(users.c.team_id, users.c.needs_proxy, _count_if(asked).label("num"),
+                  sa.func.count().label("den"), *answers)
+        .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
+        .join(users, users.c.user_id == Goal.service_user_id)
+        .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
+        .group_by(users.c.team_id, users.c.needs_proxy)).all()
+    return {
+        "followups_done": _by_team(rows, lambda r: Parts(num=r.den, den=r.den)),
+        "user_voice": _by_team_and_group(
+            rows, lambda r: Parts(num=r.num, den=r.den, extra={k: getattr(r, k) for k in keys})),
+    }
 
 
 def _contacts_at_end_of(window: Window):
@@ -247,63 +286,21 @@ def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
     whole caseload of users active on D (the cap is about the person, not the team)."""
     users = users_in_teams(window.day, team_ids)
     contact, covering = _contacts_at_end_of(window)
-    totals = caseloads_at(window.end_of_day, window.day)
     in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
                 .join(users, users.c.user_id == contact.service_user_id)
                 .where(covering, active_on(users, window.day)).subquery())
+    totals = caseloads_at(window.end_of_day, window.day, sa.select(in_scope.c.staff_id))
     rows = db.session.execute(
         sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
         .join(totals, totals.c.staff_id == in_scope.c.staff_id))
     return _by_team(rows, lambda r: Parts(staff={r.staff_id: r.caseload}))
 
 
-def users_without_contact(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Users active on D with no responsible contact as D ends."""
-    users = users_in_teams(window.day, team_ids)
-    contact, covering = _contacts_at_end_of(window)
-    has_contact = sa.exists().where(contact.service_user_id == users.c.user_id, covering)
-    rows = db.session.execute(
-        sa.select(users.c.team_id, sa.func.sum(sa.case((has_contact, 0), else_=1)).label("num"),
-                  sa.func.count().label("den"))
-        .where(active_on(users, window.day)).group_by(users.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=r.num, den=r.den))
-
-
-def decision_coverage(team_ids, window: Window, settings) -> dict[int, Parts]:
-    """Users active on D for 14 days or more with a decision in force on D; extra
-    ``reviews_overdue`` counts decisions in force whose review date has passed."""
-    users = users_in_teams(window.day, team_ids)
-    day = window.day
-    in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
-                                 decision_in_force_on(day))
-    overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
-                                                decision_in_force_on(day),
-                                                Decision.review_on < day)
-               .scalar_subquery())
-    counted = needs_decision_on(day, users.c.service_start)
-    rows = db.session.execute(
-        sa.select(users.c.team_id,
-                  sa.func.sum(sa.case((sa.and_(counted, in_force), 1), else_=0)).label("num"),
-                  sa.func.sum(sa.case((counted, 1), else_=0)).label("den"),
-                  sa.func.sum(overdue).label("overdue"))
-        .where(active_on(users, day)).group_by(users.c.team_id))
-    return _by_team(rows, lambda r: Parts(num=r.num or 0, den=r.den or 0,
-                                          extra={"reviews_overdue": r.overdue or 0}))
-
-
-#: The queries, each run once per scope (followups feeds three indicators).
-#: Queries that answer more than one indicator family at once.
-SHARED_QUERIES = (contact_continuity,)
+#: The queries, each run once per scope. A shared query answers several indicator
+#: families from one pass over the same rows: ``{family: {team_id: Parts}}``.
+SHARED_QUERIES = (contact_continuity, users_on_day, goals_on_day, check_ins_in_window)
 QUERIES = {
     "distinct_staff_14d": distinct_staff_14d,
-    "what_matters_coverage": what_matters_coverage,
-    "followups": followups,
-    "followups_done": followups_done,
-    "user_voice": user_voice,
-    "goal_progress": goal_progress,
     "caseloads": caseloads,
-    "users_without_contact": users_without_contact,
-    "decision_coverage": decision_coverage,
-    "intake_on_time": intake_on_time,
     "referral_to_start": referral_to_start,
 }

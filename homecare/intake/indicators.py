@@ -44,11 +44,19 @@ def _end_of_day_after(start_column, days: int, window: Window) -> sa.ColumnEleme
                    value=start_column)
 
 
-def intake_on_time(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
-    """Users starting in W, past their deadlines, and how many got a contact and were
-    asked what matters in time."""
-    users = users_in_teams(window.day, team_ids)
+def intake_counted(users, window: Window, settings: ControlSettings) -> sa.ColumnElement[bool]:
+    """The scope user counts for ``intake_on_time``: started in W, deadlines passed by D."""
     latest = max(settings.intake_contact_days, settings.intake_what_matters_days)
+    return sa.and_(_starting_in(users, window),
+                   users.c.service_start <= window.day - timedelta(days=latest))
+
+
+def intake_in_time(users, window: Window, settings: ControlSettings) -> sa.ColumnElement[bool]:
+    """A counted user got a responsible contact and was asked what matters in time.
+
+    A condition on ``users`` (the scope subquery), so the indicator is one column of the
+    query that reads the other per-user indicators in the same pass.
+    """
     contact = ResponsibleContactAssignment
     named = sa.exists().where(
         contact.service_user_id == users.c.user_id,
@@ -58,14 +66,7 @@ def intake_on_time(team_ids, window: Window, settings: ControlSettings) -> dict[
         WhatMattersConversation.service_user_id == users.c.user_id,
         WhatMattersConversation.conversation_date <= add_days(
             users.c.service_start, settings.intake_what_matters_days))
-    rows = db.session.execute(
-        sa.select(users.c.team_id,
-                  sa.func.sum(sa.case((sa.and_(named, asked), 1), else_=0)).label("num"),
-                  sa.func.count().label("den"))
-        .where(_starting_in(users, window),
-               users.c.service_start <= window.day - timedelta(days=latest))
-        .group_by(users.c.team_id))
-    return {row.team_id: Parts(num=row.num, den=row.den) for row in rows}
+    return sa.and_(named, asked)
 
 
 def referral_to_start(team_ids, window: Window, settings) -> dict[int, Parts]:

@@ -15,6 +15,7 @@ def test_what_matters_coverage(org):
     asked(user(org.team_a1, start=-30), a1, 1)        # asked only after D
     user(org.team_a1, start=-30)                      # never asked
     user(org.team_a1, start=-10)                      # too new to count
+    asked(user(org.team_a1, start=-10), a1, -5)       # asked, but too new to count
     user(org.team_a1, start=-60, service_end=day(-1))  # not active on D
     teams, _total = indicators(org.team_a1)
     result = teams[org.team_a1.id]["what_matters_coverage"]
@@ -35,7 +36,7 @@ def test_followups_up_to_date_and_done(org):
     goal(someone, a1, -40, status="achieved", closed=-5)  # closed inside the window
     goal(someone, a1, -40, status="proposed")         # not active
     check_in(fresh, a1, -19)
-    check_in(fresh, a1, 0)                            # in W
+    check_in(fresh, a1, 0, answers=("not_asked",) * 3)  # in W, the user not asked: done
     teams, _total = indicators(org.team_a1)
     result = teams[org.team_a1.id]["followups_up_to_date"]
     assert (result.value, result.n) == (50.0, 4)      # fresh and recent of four active

@@ -59,6 +59,8 @@ def test_decision_coverage_and_overdue_reviews(org):
     decide(future, org, 1, 60)                        # not yet in force on D
     user(org.team_a1, start=-40)                      # none
     user(org.team_a1, start=-5)                       # too new to count
+    ended = user(org.team_a1, start=-20, service_end=day(-1))
+    decide(ended, org, -15, -1)                       # overdue, but not active on D
     teams, _total = indicators(org.team_a1)
     result = teams[org.team_a1.id]["decision_coverage"]
     # Counted: the five above started D-40 plus the org's user_a1 (D-28): 1 of 6.
