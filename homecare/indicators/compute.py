@@ -91,7 +91,7 @@ def finish(parts: dict[str, Parts], settings: ControlSettings) -> dict[str, Resu
         "users_without_contact": Result(parts["users_without_contact"].num,
                                         parts["users_without_contact"].den),
         "decision_coverage": Result(percentage(decisions.num, decisions.den), decisions.den,
-                                    {"reviews_overdue": decisions.extra["reviews_overdue"]}),
+                                    {"reviews_overdue": decisions.extra.get("reviews_overdue", 0)}),
         "proxy_followup_gap": _proxy_gap(parts["followups"]),
         "intake_on_time": _ratio(parts["intake_on_time"]),
         "referral_to_start_days": Result(median_of(parts["referral_to_start"].values),
@@ -121,7 +121,7 @@ def _assemble(raw: dict[str, dict[int, Parts]], team_ids: list[int],
               settings: ControlSettings) -> Computed:
     teams, total_parts = {}, {}
     for name, per_team in raw.items():
-        total_parts[name] = sum((per_team.get(t, Parts()) for t in team_ids), Parts())
+        total_parts[name] = Parts.total(per_team[t] for t in team_ids if t in per_team)
     for team_id in team_ids:
         teams[team_id] = finish({name: raw[name].get(team_id, Parts()) for name in raw}, settings)
     return Computed(teams=teams, total=finish(total_parts, settings), parts=total_parts)
@@ -157,7 +157,7 @@ def combine(computed: list[tuple[Computed, ControlSettings]]) -> dict[str, Resul
     """
     total = {}
     for name in computed[0][0].parts if computed else ():
-        total[name] = sum((c.parts[name] for c, _ in computed), Parts())
+        total[name] = Parts.total(c.parts[name] for c, _ in computed)
     if not computed:
         return {indicator.id: Result(None, 0) for indicator in INDICATORS}
     result = finish(total, computed[0][1])

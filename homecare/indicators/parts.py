@@ -6,13 +6,12 @@ teams' parts, so nothing is averaged twice. Rounding is half-up on exact fractio
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 
-@dataclass
+@dataclass(slots=True)
 class Parts:
     """``num`` over ``den``, plus what medians and extras need."""
 
@@ -22,24 +21,39 @@ class Parts:
     values: list = field(default_factory=list)
     #: Staff id -> caseload (a set, so that a person in two teams counts once).
     staff: dict = field(default_factory=dict)
-    extra: Counter = field(default_factory=Counter)
+    #: Named counts (a missing name counts 0).
+    extra: dict = field(default_factory=dict)
     #: ``num`` and ``den`` split by whether the user needs a proxy: group -> (num, den).
     groups: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.num = _plain_number(self.num)
         self.den = int(self.den)
-        self.extra = Counter({key: int(value) for key, value in self.extra.items()})
-        self.groups = {group: (_plain_number(num), int(den))
-                       for group, (num, den) in self.groups.items()}
+        if self.extra:
+            self.extra = {key: int(value) for key, value in self.extra.items()}
+        if self.groups:
+            self.groups = {group: (_plain_number(num), int(den))
+                           for group, (num, den) in self.groups.items()}
 
     def __add__(self, other: Parts) -> Parts:
-        groups = {group: tuple(a + b for a, b in zip(self.groups.get(group, (0, 0)),
-                                                      other.groups.get(group, (0, 0)),
-                                                      strict=True))
-                  for group in {*self.groups, *other.groups}}
-        return Parts(self.num + other.num, self.den + other.den, self.values + other.values,
-                     {**self.staff, **other.staff}, self.extra + other.extra, groups)
+        return Parts.total((self, other))
+
+    @staticmethod
+    def total(many) -> Parts:
+        """The sum of several parts in one pass (a section's parts are the sum of its
+        teams'; a team's, of its rows)."""
+        num, den, values, staff, extra, groups = 0, 0, [], {}, {}, {}
+        for parts in many:
+            num += parts.num
+            den += parts.den
+            values += parts.values
+            staff.update(parts.staff)
+            for key, count in parts.extra.items():
+                extra[key] = extra.get(key, 0) + count
+            for group, (group_num, group_den) in parts.groups.items():
+                so_far = groups.get(group, (0, 0))
+                groups[group] = (so_far[0] + group_num, so_far[1] + group_den)
+        return Parts(num, den, values, staff, extra, groups)
 
     def group(self, name: str) -> tuple[float | int, int]:
         """``(num, den)`` of one group (``PROXY`` or ``PLAIN``); zeros when it has none."""

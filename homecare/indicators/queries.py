@@ -8,7 +8,6 @@ return more or larger numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -37,10 +36,12 @@ QUESTIONS = ("got_expected_help", "could_influence", "satisfied")
 
 
 def _by_team(rows, build) -> dict[int, Parts]:
-    result: dict[int, Parts] = defaultdict(Parts)
+    """``{team_id: Parts}``: each row built into parts, and a team's rows added up."""
+    per_team: dict[int, list[Parts]] = defaultdict(list)
     for row in rows:
-        result[row.team_id] = result[row.team_id] + build(row)
-    return result
+        per_team[row.team_id].append(build(row))
+    return {team_id: many[0] if len(many) == 1 else Parts.total(many)
+            for team_id, many in per_team.items()}
 
 
 def _by_team_and_group(rows, build) -> dict[int, Parts]:
@@ -48,7 +49,8 @@ def _by_team_and_group(rows, build) -> dict[int, Parts]:
     ``num``/``den`` is also kept under its equity group."""
     def with_group(row) -> Parts:
         parts = build(row)
-        return replace(parts, groups={group_of(row.needs_proxy): (parts.num, parts.den)})
+        parts.groups = {group_of(row.needs_proxy): (parts.num, parts.den)}
+        return parts
     return _by_team(rows, with_group)
 
 
@@ -293,7 +295,10 @@ def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
     rows = db.session.execute(
         sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
         .join(totals, totals.c.staff_id == in_scope.c.staff_id))
-    return _by_team(rows, lambda r: Parts(staff={r.staff_id: r.caseload}))
+    loads: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        loads[row.team_id][row.staff_id] = row.caseload
+    return {team_id: Parts(staff=staff) for team_id, staff in loads.items()}
 
 
 #: The queries, each run once per scope. A shared query answers several indicator
