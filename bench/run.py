@@ -314,8 +314,13 @@ def sql_floor(database: str, teams: list[int], runs: int) -> dict:
                JOIN service_users u ON u.id = v.service_user_id
                WHERE u.team_id = ANY(%s) AND v.status = 'completed'
                  AND v.actual_start >= %s AND v.actual_start < %s"""
-    # Never a prepared statement: a generic plan would make the floor a poor one.
-    with psycopg.connect(f"{SERVER}/{database}", prepare_threshold=None) as conn:
+    sys.path.insert(0, str(ROOT))
+    from homecare.config import POSTGRES_OPTIONS
+
+    # Never a prepared statement: a generic plan would make the floor a poor one. The
+    # session settings are the app's, so that both sides run on the same terms.
+    with psycopg.connect(f"{SERVER}/{database}", prepare_threshold=None,
+                         options=POSTGRES_OPTIONS) as conn:
         return timed(lambda: conn.execute(query, (teams, since, until)).fetchone() and 200,
                      runs)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from homecare.config import Settings
+from homecare.config import Settings, engine_options
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(Settings.from_environment(Path(app.instance_path)).flask_config())
     app.config.from_mapping(config or {})
+    # The engine's options follow the database finally chosen (tests override the URL).
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     register_proxy(app)
     register_extensions(app)
     register_blueprints(app)

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from homecare import create_app
 from homecare.config import ConfigurationError, Settings
+from homecare.extensions import db
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
@@ -67,3 +68,14 @@ def test_create_app_starts_no_threads():
     before = set(threading.enumerate())
     create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert set(threading.enumerate()) - before == set()
+
+
+def test_postgresql_connections_run_without_jit(app, dialect):
+    """JIT compiled a dashboard statement for 1.1 s that ran in 0.15 s (see config)."""
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    if dialect == "sqlite":
+        assert "connect_args" not in options
+        return
+    with app.app_context():
+        assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
