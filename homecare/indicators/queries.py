@@ -1,8 +1,10 @@
-"""One SQL query per indicator, grouped by team: the database does the counting.
+"""The indicators' SQL, grouped by team: the database does the counting.
 
-Every function takes the scope's teams, the window and the settings, and returns
-``{team_id: Parts}``. The number of statements is fixed; the data only makes them
-return more or larger numbers.
+Every function takes the scope's teams, the window and the settings. Indicator families
+that read the same rows share one statement (one pass over the scope's users, goals,
+check-ins or visits) and return ``{family: {team_id: Parts}}``; the others return
+``{team_id: Parts}``. The number of statements is fixed; the data only makes them return
+more or larger numbers.
 """
 
 from __future__ import annotations
