@@ -30,7 +30,7 @@ from homecare.goals.models import Answer, CheckIn, Goal
 from homecare.indicators.parts import Parts, group_of
 from homecare.indicators.scope import Window, active_on, users_in_teams
 from homecare.intake.indicators import intake_counted, intake_in_time, referral_to_start
-from homecare.service_users.models import ResponsibleContactAssignment
+from homecare.service_users.models import ResponsibleContactAssignment, TeamPeriod
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -69,10 +69,14 @@ def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[
     return sa.and_(*conditions)
 
 
-def _in_scope(users) -> sa.ColumnElement[bool]:
-    """The visit is to one of the scope's users (a semi-join: the visits' rows stay narrow
-    and the user's team and group are joined once per user, after aggregating)."""
-    return Visit.service_user_id.in_(sa.select(users.c.user_id))
+def _in_teams(team_ids, window: Window) -> sa.ColumnElement[bool]:
+    """The visit is to a user of the teams on D, by team history alone (a semi-join: the
+    visits' rows stay narrow, and the user's team and group are joined once per user
+    after aggregating, which also leaves out deleted users). Reading the team periods
+    only spares a scan of every user in the city."""
+    return Visit.service_user_id.in_(
+        sa.select(TeamPeriod.service_user_id)
+        .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(window.day)))
 
 
 def _per_user_to_team(per_user, users, *columns):
@@ -103,7 +107,7 @@ def contact_continuity(team_ids, window: Window,
         .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
                                     contact.covers(Visit.actual_start)))
         .where(_completed(Visit, VisitKind.MAIN, window.starts, window.ends),
-               _in_scope(users))
+               _in_teams(team_ids, window))
         .subquery("numbered"))
     islands = (sa.select(numbered.c.user_id,
                          sa.func.sum(1 - numbered.c.by_contact).label("run"),
@@ -144,7 +148,7 @@ def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> d
     fortnight = Window(window.day, 14)
     pairs = (sa.select(Visit.service_user_id.label("user_id"), Visit.staff_id).distinct()
              .where(_completed(Visit, None, fortnight.starts, fortnight.ends),
-                    _in_scope(users))
+                    _in_teams(team_ids, window))
              .subquery("pairs"))
     per_user = (sa.select(pairs.c.user_id, sa.func.count().label("staff"))
                 .group_by(pairs.c.user_id).subquery("per_user"))
