@@ -143,3 +143,32 @@ def test_a_late_step_reminds_the_coordinator_in_the_worklist(api_as, client, org
     sign_in(client, "coord.a1")
     today = client.get("/today").text
     assert "Oppstartssteg som er forsinket" in today and "Åse Venter" in today
+
+
+def test_a_closed_referral_changes_only_its_closing(api_as, client, org):
+    """Closing is final: the service refuses an assessment or a start (the page hides
+    their forms, a crafted post gets the reason), and lets the closing be corrected."""
+    coordinator = api_as(org.coordinator_a1)
+    made = referral(org, -5)
+    path = f"/referrals/{made.id}"
+
+    def patch(body):
+        etag = coordinator.get(path).headers["ETag"]
+        return coordinator.patch(path, json=body, headers={"If-Match": etag})
+
+    closed = patch({"closed_on": str(day(-1)), "closed_reason": "Klarer seg selv"})
+    assert closed.status_code == 200
+    for step in ({"assessed_on": str(day(-2)), "assessed_by_id": org.staff_a1.id},
+                 {"service_user_id": str(user(org.team_a1, start=-1).id)},
+                 {"need": "Noe annet"}):
+        refused = patch(step)
+        assert refused.status_code == 422 and "closed_on" in refused.json["errors"]["json"]
+    assert patch({"closed_reason": "Flyttet til datteren"}).status_code == 200
+    sign_in(client, "coord.a1")
+    crafted = post_form(client, path, {
+        "step": "assess", "assess-assessed_on": str(day(-2)),
+        "assess-assessed_by": str(org.staff_a1.id)})
+    assert crafted.status_code == 422 and "bare avslutningen kan rettes" in crafted.text
+    db.session.refresh(made)
+    assert (made.assessed_on, made.service_user_id, made.closed_reason) == (
+        None, None, "Flyttet til datteren")

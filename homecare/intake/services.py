@@ -26,6 +26,8 @@ from homecare.service_users.models import ServiceUser
 
 EDITABLE = frozenset({"assessed_on", "assessed_by", "service_user", "closed_on",
                       "closed_reason", "need", "urgency", "referred_by"})
+#: What may change on a closed referral: its closing, corrected. Closing is final.
+CLOSING = frozenset({"closed_on", "closed_reason"})
 
 
 def record_referral_reads(referrals, what: str) -> None:
@@ -83,8 +85,6 @@ def _check_user(errors: FieldErrors, referral: Referral, user: ServiceUser | Non
                    _("The user must belong to the referral's team."))
     errors.require(user.service_start >= referral.received_on, "service_user_id",
                    _("The user's services started before the referral was received."))
-    errors.require(referral.closed_on is None, "service_user_id",
-                   _("A closed referral does not start services."))
 
 
 def update_referral(referral: Referral, *, today: date, **changes) -> Referral:
@@ -92,6 +92,10 @@ def update_referral(referral: Referral, *, today: date, **changes) -> Referral:
     services. Raises ValidationFailed listing every problem; nothing is changed then."""
     refuse_unknown(changes, EDITABLE)
     errors = FieldErrors()
+    if referral.closed_on is not None:
+        errors.require(set(changes) <= CLOSING, "closed_on",
+                       _("A closed referral is not assessed or started; only its closing "
+                         "can be corrected."))
     _check_text(errors, {k: v for k, v in changes.items() if k in ("need", "closed_reason",
                                                                    "referred_by")})
     if "urgency" in changes:
