@@ -80,6 +80,23 @@ def test_a_users_full_name_is_refused_and_the_text_kept(client, org):
     assert stored() == []
 
 
+def test_a_refused_comment_says_why_even_without_its_form_on_the_page(client, org):
+    """A crafted post for an indicator no card shows: the page still gives the reason."""
+    sign_in(client, "staff.a1")
+    refused = post_form(client, numbers(org), {"indicator": "no_such_indicator",
+                                               "text": COMMENT})
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Kommentaren ble ikke lagret." in summary
+    assert "Velg en av indikatorene." in summary
+    leader = client.application.test_client()
+    sign_in(leader, "leader.a")
+    answer = post_form(leader, f"/sections/{org.section_a.id}/dashboard", {
+        "indicator": "no_such_indicator", "team_id": str(org.team_a1.id), "text": "Svar"})
+    assert answer.status_code == 422 and "Kommentaren ble ikke lagret." in answer.text
+    assert stored() == []
+
+
 def test_a_word_that_is_also_a_name_is_a_warning_the_author_can_answer(client, org):
     make_user(org.team_a1, full_name="Per Hansen")
     sign_in(client, "staff.a1")
