@@ -131,6 +131,10 @@ def test_the_referral_api_is_team_scoped_validated_and_audited(api_as, org):
     reads = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.entity == "referrals", AuditEntry.detail == "referral"))
     assert reads >= 1
+    assert coordinator.get(path).status_code == 200     # opening one logs its read too
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "referrals", AuditEntry.detail == "referral",
+        AuditEntry.entity_id == made.json["id"])) == reads + 1
 
 
 def test_a_late_step_reminds_the_coordinator_in_the_worklist(api_as, client, org):

@@ -19,7 +19,7 @@ from homecare.intake.schemas import ReferralPatchSchema, ReferralQuerySchema, Re
 from homecare.intake.services import record_referral, record_referral_reads, update_referral
 from homecare.org.models import Staff, Team
 from homecare.policy.access import Action, visible_referrals
-from homecare.policy.lookup import actor, load, referenced
+from homecare.policy.lookup import actor, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("referrals", __name__, url_prefix=f"{API_PREFIX}/referrals",
@@ -65,8 +65,7 @@ class ReferralById(MethodView):
     @blueprint.errors(401, 403, 404)
     def get(self, referral_id):
         """One referral."""
-        referral = load(Referral, referral_id)
-        record_referral_reads([referral], "referral")
+        referral = read_one(Referral, referral_id, what="referral")
         return referral, etag_headers(referral)
 
     @blueprint.arguments(ReferralPatchSchema)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from homecare.core.audit import record_read
@@ -85,6 +86,18 @@ def _check_user(errors: FieldErrors, referral: Referral, user: ServiceUser | Non
                    _("The user must belong to the referral's team."))
     errors.require(user.service_start >= referral.received_on, "service_user_id",
                    _("The user's services started before the referral was received."))
+
+
+def startable_users(referral: Referral) -> list[ServiceUser]:
+    """The users a referral may become, by name: the team's users who started on or
+    after the referral and came through no other (the start form's choices)."""
+    linked = sa.select(Referral.service_user_id).where(Referral.service_user_id.is_not(None))
+    return list(db.session.scalars(
+        sa.select(ServiceUser).where(ServiceUser.team_id == referral.team_id,
+                                     ServiceUser.deleted_at.is_(None),
+                                     ServiceUser.service_start >= referral.received_on,
+                                     ServiceUser.id.not_in(linked))
+        .order_by(ServiceUser.full_name)))
 
 
 def update_referral(referral: Referral, *, today: date, **changes) -> Referral:

@@ -95,13 +95,15 @@ def _local_date(moment) -> date | None:
     return moment.astimezone(local_zone()).date() if moment is not None else None
 
 
+def _assessed(referral: Referral, settings: ControlSettings) -> Step:
+    return Step("assessed", referral.assessed_on,
+                referral.received_on + timedelta(days=settings.intake_assess_days))
+
+
 def _user_steps(user: ServiceUser, referral: Referral | None, facts: dict,
                 settings: ControlSettings) -> list[Step]:
     start = user.service_start
-    steps = []
-    if referral is not None:
-        steps.append(Step("assessed", referral.assessed_on, referral.received_on + timedelta(
-            days=settings.intake_assess_days)))
+    steps = [_assessed(referral, settings)] if referral is not None else []
     steps += [
         Step("contact", _local_date(facts["contact"].get(user.id)),
              start + timedelta(days=settings.intake_contact_days)),
@@ -137,9 +139,7 @@ def intake_rows(team: Team, today: date, settings: ControlSettings) -> list[Inta
         "decision": _earliest(Decision.decided_on, Decision.service_user_id, ids),
     }
     by_user = {r.service_user_id: r for r in referrals if r.service_user_id}
-    rows = [IntakeRow(r, None, r.received_on, [Step("assessed", r.assessed_on,
-                                                    r.received_on + timedelta(
-                                                        days=settings.intake_assess_days))])
+    rows = [IntakeRow(r, None, r.received_on, [_assessed(r, settings)])
             for r in referrals if r.service_user_id is None]
     for user in users:
         referral = by_user.get(user.id)
@@ -149,12 +149,13 @@ def intake_rows(team: Team, today: date, settings: ControlSettings) -> list[Inta
     return sorted(rows, key=lambda row: row.began_on)
 
 
-def late_steps(teams: list[Team], today: date, settings_of) -> list[dict]:
-    """Every late intake step of ``teams`` (``settings_of(team)`` gives its section's
+def late_steps(teams: list[Team], today: date,
+               settings_by_team: dict[int, ControlSettings]) -> list[dict]:
+    """Every late intake step of ``teams`` (``settings_by_team``: each team's section's
     thresholds), oldest due first: the coordinator's reminders."""
     late = []
     for team in teams:
-        for row in intake_rows(team, today, settings_of(team)):
+        for row in intake_rows(team, today, settings_by_team[team.id]):
             late += [{"team_id": team.id, "name": row.name, "step": step.key,
                       "step_name": step.name, "due_date": step.due_on,
                       "days_late": (today - step.due_on).days,

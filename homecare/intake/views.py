@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -19,7 +18,12 @@ from homecare.intake.forms import (
     StartForm,
 )
 from homecare.intake.models import Referral
-from homecare.intake.services import record_referral, record_referral_reads, update_referral
+from homecare.intake.services import (
+    record_referral,
+    record_referral_reads,
+    startable_users,
+    update_referral,
+)
 from homecare.org.models import Team
 from homecare.org.services import team_members
 from homecare.policy.access import Action
@@ -54,17 +58,6 @@ def new_referral(team_id):
         422 if form.errors else 200)
 
 
-def _unstarted_users(referral: Referral) -> list[ServiceUser]:
-    """The team's users who started on or after the referral and came through no other."""
-    linked = sa.select(Referral.service_user_id).where(Referral.service_user_id.is_not(None))
-    return list(db.session.scalars(
-        sa.select(ServiceUser).where(ServiceUser.team_id == referral.team_id,
-                                     ServiceUser.deleted_at.is_(None),
-                                     ServiceUser.service_start >= referral.received_on,
-                                     ServiceUser.id.not_in(linked))
-        .order_by(ServiceUser.full_name)))
-
-
 def _forms(referral: Referral):
     assess = AssessmentForm(prefix="assess", assessed_on=referral.assessed_on or local_today(),
                             assessed_by=referral.assessed_by_id or actor().id)
@@ -72,7 +65,7 @@ def _forms(referral: Referral):
                                           for s in team_members(referral.team)))
     start = StartForm(prefix="start")
     start.service_user.choices = options(*((str(u.id), u.full_name)
-                                          for u in _unstarted_users(referral)))
+                                          for u in startable_users(referral)))
     return assess, start, CloseForm(prefix="close", closed_on=local_today())
 
 

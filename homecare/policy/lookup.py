@@ -35,9 +35,10 @@ def load(model, record_id, action: Action = Action.VIEW, *, through=None):
     return record
 
 
-def read_one(model, record_id, *, through: str, what: str | None = None):
+def read_one(model, record_id, *, through: str | None = None, what: str | None = None):
     """A care record the caller may view, with the read logged against its user (``what``
-    defaults to the record's table): the one way an API shows a single record."""
+    defaults to the record's table): the one way an API shows a single record.
+    ``through`` as for ``load`` (none: the record is judged itself, as a referral is)."""
     record = load(model, record_id, through=through)
     table = model.__tablename__
     record_read(record.service_user_id, what or table, table, record.id)

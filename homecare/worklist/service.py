@@ -18,7 +18,7 @@ from homecare.flags.rules import (
 )
 from homecare.flags.service import user_flags
 from homecare.goals.models import Goal
-from homecare.indicators.settings import settings_row, thresholds
+from homecare.indicators.settings import thresholds_by_team
 from homecare.intake.steps import late_steps
 from homecare.org.models import Role, Staff
 from homecare.policy.access import visible_service_users
@@ -137,7 +137,7 @@ def _intake_late(actor: Staff, day: date) -> list[dict]:
     """Coordinators: the late intake steps of their teams (each referral read logged)."""
     if actor.role is not Role.COORDINATOR:
         return []
-    late = late_steps(actor.teams, day, lambda team: thresholds(settings_row(team.section)))
+    late = late_steps(actor.teams, day, thresholds_by_team(t.id for t in actor.teams))
     for item in late:
         if item["referral_id"] is not None:
             record_read(item["service_user_id"], "worklist: intake", entity="referrals",
