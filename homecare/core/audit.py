@@ -214,7 +214,51 @@ def _column_values(record, mapper) -> dict:
     return row
 
 
-_INSERT_AUDIT_ROWS = sa.insert(AuditEntry.__table__)
+@functools.cache
+def _insert_columns(table: sa.Table, names: tuple[str, ...], *,
+                    unless_stored: bool = False) -> sa.Insert:
+    """PostgreSQL: ``INSERT INTO table (names) SELECT * FROM unnest(:a, :b, …)``, many
+    rows given as one array per column, built once; ``unless_stored`` adds ``ON CONFLICT
+    (id) DO NOTHING RETURNING id``.
+
+    However many rows, it is one statement that PostgreSQL plans once; sent one row at
+    a time (the driver's executemany), PostgreSQL ran the insert anew for each row,
+    which cost a quarter more of its time in a sync of 50 visits (``bench/RESULTS.md``).
+    """
+    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
+    rows = sa.func.unnest(*arrays).table_valued(*names).render_derived()
+    insert = postgresql.insert(table).from_select(names, sa.select(*rows.c))
+    if unless_stored:
+        insert = insert.on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    return insert
+
+
+@functools.cache
+def _holds_lists(table: sa.Table) -> bool:
+    return any(isinstance(column.type, (sa.JSON, sa.ARRAY)) for column in table.columns)
+
+
+def _fits_in_arrays(table: sa.Table) -> bool:
+    """Whether ``_insert_columns`` can take the table's rows on this database: PostgreSQL,
+    and no column whose values are lists themselves (JSON, ARRAY), which an array of
+    them would read as one more dimension."""
+    return db.session.get_bind().dialect.name == "postgresql" and not _holds_lists(table)
+
+
+def _as_columns(names: tuple[str, ...], rows: list[dict]) -> dict:
+    """Rows as ``_insert_columns`` takes them: one list of values per column."""
+    return {name: [row[name] for row in rows] for name in names}
+
+
+def _insert_many(table: sa.Table, rows: list[dict]) -> None:
+    """Insert rows that name the same columns: in one statement on PostgreSQL
+    (``_insert_columns``), elsewhere as the driver's executemany."""
+    if len(rows) > 1 and _fits_in_arrays(table):
+        names = tuple(rows[0])
+        db.session.connection().execute(_insert_columns(table, names),
+                                        _as_columns(names, rows))
+    else:
+        db.session.connection().execute(table.insert(), rows)
 
 
 @functools.cache
@@ -232,13 +276,17 @@ def _insert_unless_stored(dialect: str, table: sa.Table, *, returning: bool) -> 
 def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
     """Insert the rows whose ids ``table`` does not hold yet; the ids inserted.
 
-    Many rows go first as one prepared statement sent once per row (the driver's
-    executemany). That cannot say which rows it skipped, only how many: if any, it is
-    undone and the rows go again with ``RETURNING``. A single row goes with
-    ``RETURNING`` at once; for many rows that form becomes one statement with every
-    row's values written in, which the driver parses anew each time (a sixth of the
-    cost of a sync).
+    A single row goes with ``RETURNING`` at once. On PostgreSQL many rows go the same
+    way, as one array per column (``_insert_columns``). Otherwise they go first as one
+    prepared statement sent once per row (the driver's executemany), which cannot say
+    which rows it skipped, only how many: if any, it is undone and the rows go again
+    with ``RETURNING``. (For many rows, that form with the rows written out becomes a
+    statement the driver parses anew each time: a sixth of the cost of a sync.)
     """
+    if len(rows) > 1 and _fits_in_arrays(table):
+        names = tuple(column.key for column in table.columns)
+        return set(db.session.connection().scalars(
+            _insert_columns(table, names, unless_stored=True), _as_columns(names, rows)))
     dialect = db.session.get_bind().dialect.name
     if len(rows) > 1:
         savepoint = db.session.begin_nested()
@@ -276,7 +324,7 @@ def save_new(records: Sequence) -> list:
     if not saved:
         return []
     logged = _row(AuditAction.CREATE, mapper.local_table.name, None, None, None)
-    db.session.connection().execute(_INSERT_AUDIT_ROWS, [
+    _insert_many(AuditEntry.__table__, [
         {**logged, "entity_id": str(record.id), "service_user_id": _service_user_id(record)}
         for record in saved])
     for record in saved:

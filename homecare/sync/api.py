@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask.views import MethodView
 
 from homecare.core.api import API_PREFIX, Blueprint
@@ -29,5 +30,7 @@ class Sync(MethodView):
         the same batch again is safe: what was stored answers 200 and is not stored twice.
         """
         ensure_works_in_a_team(actor())
-        return {"results": apply_all(data["operations"])}
+        # The results are built in the schema's shape, so they are sent as they are: a
+        # second pass through the schema cost a twentieth of a sync (``bench/RESULTS.md``).
+        return jsonify(results=apply_all(data["operations"]))
 

@@ -62,7 +62,7 @@ KINDS: dict[str, Kind] = {
 
 
 def _applied(operation: dict, kind: Kind, record, status: int) -> dict:
-    return {"id": operation["id"], "kind": operation["kind"], "status": status,
+    return {"id": str(operation["id"]), "kind": operation["kind"], "status": status,
             "title": HTTPStatus(status).phrase, "record": kind.record.dump(record)}
 
 
@@ -73,8 +73,9 @@ def _refused(operation: dict, error: Exception) -> dict:
     if refused is None:
         raise error
     status, message, errors = refused
-    return {"id": operation["id"], "kind": operation["kind"], "status": status,
-            "title": HTTPStatus(status).phrase, "message": message or standard_message(status),
+    return {"id": str(operation["id"]), "kind": operation["kind"], "status": status,
+            "title": HTTPStatus(status).phrase,
+            "message": str(message or standard_message(status)),
             **({"errors": translated_errors(errors)} if errors else {})}
 
 
@@ -112,7 +113,8 @@ def _runs(operations: list[dict]) -> Iterator[tuple[Kind, list[tuple[int, dict]]
 
 
 def apply_all(operations: list[dict]) -> list[dict]:
-    """Apply the operations in order; one result per operation, in the same order."""
+    """Apply the operations in order; one result per operation, in the same order, each
+    already in the shape of ``OperationResultSchema`` as JSON sends it."""
     results: list[dict | None] = [None] * len(operations)
     for kind, run in _runs(operations):
         if kind.creation is not None:
