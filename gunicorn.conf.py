@@ -6,6 +6,12 @@ One process per core, two threads each. The work is Python on the CPU between sh
 database waits: a second thread fills those waits, and more processes or threads than
 that only take turns on the same cores. Measured on 2 cores with 32 clients writing
 (``make bench``): 2 x 2 served 224 visit PUTs a second where 4 x 4 served 140.
+
+A process holds no more connections than it has threads, and closes each after its
+answer: the next request goes to whichever process is free, in the order the clients
+asked. With kept-alive connections, each tablet stayed with the process that first
+took it, and the processes' shares were as uneven as 25 to 7: those 25 waited about
+three times as long as the others (``bench/RESULTS.md``, sixth session).
 """
 
 import multiprocessing
@@ -17,3 +23,5 @@ gunicorn.http.wsgi.SERVER = "homecare"
 workers = multiprocessing.cpu_count()
 worker_class = "gthread"
 threads = 2
+worker_connections = threads
+keepalive = 0
