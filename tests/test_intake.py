@@ -149,6 +149,34 @@ def test_a_late_step_reminds_the_coordinator_in_the_worklist(api_as, client, org
     assert "Oppstartssteg som er forsinket" in today and "Åse Venter" in today
 
 
+def test_a_user_comes_through_one_referral(api_as, org):
+    """Linking a user that another referral became is refused with its reason (422),
+    not left to the database's unique constraint; the start form no longer offers them."""
+    from homecare.intake.services import startable_users
+
+    coordinator = api_as(org.coordinator_a1)
+    first, second = referral(org, -5), referral(org, -4, person="Kari Henvist")
+    newcomer = user(org.team_a1, start=-1)
+    db.session.commit()
+
+    def start(made):
+        path = f"/referrals/{made.id}"
+        etag = coordinator.get(path).headers["ETag"]
+        return coordinator.patch(path, json={"service_user_id": str(newcomer.id)},
+                                 headers={"If-Match": etag})
+
+    assert newcomer in startable_users(second)
+    assert start(first).status_code == 200
+    refused = start(second)
+    assert refused.status_code == 422
+    assert refused.json["errors"]["json"]["service_user_id"] == [
+        "Brukeren kom gjennom en annen henvisning."]
+    assert newcomer not in startable_users(second)
+    assert start(first).status_code == 200          # its own user is no other's
+    db.session.refresh(second)
+    assert second.service_user_id is None
+
+
 def test_a_closed_referral_changes_only_its_closing(api_as, client, org):
     """Closing is final: the service refuses an assessment or a start (the page hides
     their forms, a crafted post gets the reason), and lets the closing be corrected."""

@@ -79,6 +79,13 @@ def _check_assessment(errors: FieldErrors, referral: Referral, assessed_on, asse
                    _("The person who assessed must be a member of the team."))
 
 
+def _users_referred(other_than: Referral) -> sa.Select:
+    """The ids of the users that referrals other than ``other_than`` became: a user
+    comes through one referral."""
+    return sa.select(Referral.service_user_id).where(Referral.service_user_id.is_not(None),
+                                                     Referral.id != other_than.id)
+
+
 def _check_user(errors: FieldErrors, referral: Referral, user: ServiceUser | None) -> None:
     if user is None:
         return
@@ -86,17 +93,19 @@ def _check_user(errors: FieldErrors, referral: Referral, user: ServiceUser | Non
                    _("The user must belong to the referral's team."))
     errors.require(user.service_start >= referral.received_on, "service_user_id",
                    _("The user's services started before the referral was received."))
+    errors.require(not db.session.scalar(sa.select(
+        _users_referred(referral).where(Referral.service_user_id == user.id).exists())),
+        "service_user_id", _("The user came through another referral."))
 
 
 def startable_users(referral: Referral) -> list[ServiceUser]:
     """The users a referral may become, by name: the team's users who started on or
     after the referral and came through no other (the start form's choices)."""
-    linked = sa.select(Referral.service_user_id).where(Referral.service_user_id.is_not(None))
     return list(db.session.scalars(
         sa.select(ServiceUser).where(ServiceUser.team_id == referral.team_id,
                                      ServiceUser.deleted_at.is_(None),
                                      ServiceUser.service_start >= referral.received_on,
-                                     ServiceUser.id.not_in(linked))
+                                     ServiceUser.id.not_in(_users_referred(referral)))
         .order_by(ServiceUser.full_name)))
 
 
