@@ -23,7 +23,7 @@ from homecare.core.database import save
 from homecare.core.errors import Conflict, DomainError
 from homecare.extensions import db
 from homecare.policy.access import Action, ensure
-from homecare.policy.lookup import actor, stored_ids
+from homecare.policy.lookup import actor, judged_once, stored_ids
 
 T = TypeVar("T")
 
@@ -99,7 +99,7 @@ class Creation:
         named = self.named(fields)  # noqa: F841 - held so that ``build`` finds them
         outcomes: list = [None] * len(items)
         built, one_by_one, seen, refused = [], [], set(), {}
-        with db.session.no_autoflush:
+        with db.session.no_autoflush, judged_once():
             for index, record_id in enumerate(ids):
                 if record_id in seen:
                     one_by_one.append(index)  # the same id again in the batch

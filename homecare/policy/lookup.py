@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from operator import attrgetter
 
 import sqlalchemy as sa
@@ -45,6 +48,34 @@ def read_one(model, record_id, *, through: str | None = None, what: str | None =
     return record
 
 
+#: While ``judged_once`` holds: each verdict of ``referenced`` and its record, by what
+#: was asked.
+_verdicts: ContextVar[dict | None] = ContextVar("referenced_verdicts", default=None)
+
+
+@contextmanager
+def judged_once() -> Iterator[None]:
+    """Within, ``referenced`` decides on each record once and answers the same record
+    named again as it did the first time: a batch of records (``POST /sync``) names the
+    same user in each, and gets one access decision per record touched, one refusal
+    logged at most."""
+    token = _verdicts.set({})
+    try:
+        yield
+    finally:
+        _verdicts.reset(token)
+
+
+def _judged(model, record_id, action: Action, through):
+    """The record with this id and the policy's verdict on ``action`` with it."""
+    from homecare.policy.access import Verdict, judge
+
+    record = db.session.get(model, record_id) if record_id is not None else None
+    if record is None:
+        return None, Verdict.HIDDEN
+    return record, judge(actor(), action, attrgetter(through)(record) if through else record)
+
+
 def referenced(model, record_id, field: str, action: Action = Action.VIEW, *, through=None):
     """A record named in a request body, if the caller may do ``action`` with it.
 
@@ -54,12 +85,16 @@ def referenced(model, record_id, field: str, action: Action = Action.VIEW, *, th
     from flask_babel import gettext as _
 
     from homecare.core.errors import Forbidden, ValidationFailed
-    from homecare.policy.access import Verdict, judge
+    from homecare.policy.access import Verdict
 
-    record = db.session.get(model, record_id) if record_id is not None else None
-    verdict = Verdict.HIDDEN
-    if record is not None:
-        verdict = judge(actor(), action, attrgetter(through)(record) if through else record)
+    verdicts = _verdicts.get()
+    if verdicts is None:
+        record, verdict = _judged(model, record_id, action, through)
+    else:
+        asked = (model, record_id, action, through)
+        if asked not in verdicts:
+            verdicts[asked] = _judged(model, record_id, action, through)
+        record, verdict = verdicts[asked]
     if verdict is Verdict.FORBIDDEN:
         raise Forbidden()
     if verdict is Verdict.HIDDEN:

@@ -124,6 +124,20 @@ def test_a_batch_applies_each_record_and_refuses_only_the_bad_ones(api_as, org, 
     assert sorted(created) == sorted(str(op["id"]) for op in (batch[1], batch[4], batch[5]))
 
 
+def test_a_batch_decides_once_on_each_record_it_names(api_as, org, day):
+    """Records naming the same user get one access decision: each is refused as the
+    first was, and the refusal is logged once, not once per record."""
+    batch = [{"id": str(uuid.uuid4()), "kind": "what_matters",
+              "body": what_matters_body(org, service_user_id=str(org.user_b1.id))}
+             for _ in range(3)]
+    results = api_as(org.staff_a1).post("/sync", json={"operations": batch}).json["results"]
+    assert [(r["status"], list(r["errors"])) for r in results] == \
+        [(422, ["service_user_id"])] * 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == AuditAction.REFUSED,
+        AuditEntry.service_user_id == org.user_b1.id)) == 1
+
+
 def test_a_batch_sent_again_stores_nothing_twice(api_as, org, day):
     staff = api_as(org.staff_a1)
     batch = operations(org, day)
