@@ -30,6 +30,7 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 
 from homecare.core.database import keep_even_if_refused
 from homecare.core.model_base import AdministeredMixin, CareRecordMixin, str_enum
+from homecare.core.row_arrays import as_columns, fits_in_arrays, insert_columns
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 
@@ -214,49 +215,13 @@ def _column_values(record, mapper) -> dict:
     return row
 
 
-@functools.cache
-def _insert_columns(table: sa.Table, names: tuple[str, ...], *,
-                    unless_stored: bool = False) -> sa.Insert:
-    """PostgreSQL: ``INSERT INTO table (names) SELECT * FROM unnest(:a, :b, …)``, many
-    rows given as one array per column, built once; ``unless_stored`` adds ``ON CONFLICT
-    (id) DO NOTHING RETURNING id``.
-
-    However many rows, it is one statement that PostgreSQL plans once; sent one row at
-    a time (the driver's executemany), PostgreSQL ran the insert anew for each row,
-    which cost a quarter more of its time in a sync of 50 visits (``bench/RESULTS.md``).
-    """
-    arrays = [sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    rows = sa.func.unnest(*arrays).table_valued(*names).render_derived()
-    insert = postgresql.insert(table).from_select(names, sa.select(*rows.c))
-    if unless_stored:
-        insert = insert.on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
-    return insert
-
-
-@functools.cache
-def _holds_lists(table: sa.Table) -> bool:
-    return any(isinstance(column.type, (sa.JSON, sa.ARRAY)) for column in table.columns)
-
-
-def _fits_in_arrays(table: sa.Table) -> bool:
-    """Whether ``_insert_columns`` can take the table's rows on this database: PostgreSQL,
-    and no column whose values are lists themselves (JSON, ARRAY), which an array of
-    them would read as one more dimension."""
-    return db.session.get_bind().dialect.name == "postgresql" and not _holds_lists(table)
-
-
-def _as_columns(names: tuple[str, ...], rows: list[dict]) -> dict:
-    """Rows as ``_insert_columns`` takes them: one list of values per column."""
-    return {name: [row[name] for row in rows] for name in names}
-
-
 def _insert_many(table: sa.Table, rows: list[dict]) -> None:
     """Insert rows that name the same columns: in one statement on PostgreSQL
-    (``_insert_columns``), elsewhere as the driver's executemany."""
-    if len(rows) > 1 and _fits_in_arrays(table):
+    (``core.row_arrays``), elsewhere as the driver's executemany."""
+    if len(rows) > 1 and fits_in_arrays(table):
         names = tuple(rows[0])
-        db.session.connection().execute(_insert_columns(table, names),
-                                        _as_columns(names, rows))
+        db.session.connection().execute(insert_columns(table, names),
+                                        as_columns(table, names, rows))
     else:
         db.session.connection().execute(table.insert(), rows)
 
@@ -277,16 +242,16 @@ def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
     """Insert the rows whose ids ``table`` does not hold yet; the ids inserted.
 
     A single row goes with ``RETURNING`` at once. On PostgreSQL many rows go the same
-    way, as one array per column (``_insert_columns``). Otherwise they go first as one
+    way, as one array per column (``core.row_arrays``). Otherwise they go first as one
     prepared statement sent once per row (the driver's executemany), which cannot say
     which rows it skipped, only how many: if any, it is undone and the rows go again
     with ``RETURNING``. (For many rows, that form with the rows written out becomes a
     statement the driver parses anew each time: a sixth of the cost of a sync.)
     """
-    if len(rows) > 1 and _fits_in_arrays(table):
+    if len(rows) > 1 and fits_in_arrays(table):
         names = tuple(column.key for column in table.columns)
         return set(db.session.connection().scalars(
-            _insert_columns(table, names, unless_stored=True), _as_columns(names, rows)))
+            insert_columns(table, names, unless_stored=True), as_columns(table, names, rows)))
     dialect = db.session.get_bind().dialect.name
     if len(rows) > 1:
         savepoint = db.session.begin_nested()
