@@ -215,6 +215,12 @@ def _column_values(record, mapper) -> dict:
     return row
 
 
+@functools.cache
+def _insert(table: sa.Table) -> sa.Insert:
+    """A plain ``INSERT`` for ``table``, built once (it is on the path of every ``PUT``)."""
+    return sa.insert(table)
+
+
 def _insert_many(table: sa.Table, rows: list[dict]) -> None:
     """Insert rows that name the same columns: in one statement on PostgreSQL
     (``core.row_arrays``), elsewhere as the driver's executemany."""
@@ -223,7 +229,7 @@ def _insert_many(table: sa.Table, rows: list[dict]) -> None:
         db.session.connection().execute(insert_columns(table, names),
                                         as_columns(table, names, rows))
     else:
-        db.session.connection().execute(table.insert(), rows)
+        db.session.connection().execute(_insert(table), rows)
 
 
 @functools.cache

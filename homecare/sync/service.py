@@ -61,9 +61,14 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def _applied(operation: dict, kind: Kind, record, status: int) -> dict:
+def _result(operation: dict, status: int, **rest) -> dict:
+    """One operation's answer, as JSON sends it (``OperationResultSchema``)."""
     return {"id": str(operation["id"]), "kind": operation["kind"], "status": status,
-            "title": HTTPStatus(status).phrase, "record": kind.record.dump(record)}
+            "title": HTTPStatus(status).phrase, **rest}
+
+
+def _applied(operation: dict, kind: Kind, record, status: int) -> dict:
+    return _result(operation, status, record=kind.record.dump(record))
 
 
 def _refused(operation: dict, error: Exception) -> dict:
@@ -73,10 +78,8 @@ def _refused(operation: dict, error: Exception) -> dict:
     if refused is None:
         raise error
     status, message, errors = refused
-    return {"id": str(operation["id"]), "kind": operation["kind"], "status": status,
-            "title": HTTPStatus(status).phrase,
-            "message": str(message or standard_message(status)),
-            **({"errors": translated_errors(errors)} if errors else {})}
+    return _result(operation, status, message=str(message or standard_message(status)),
+                   **({"errors": translated_errors(errors)} if errors else {}))
 
 
 def apply_one(operation: dict) -> dict:
