@@ -18,6 +18,7 @@ from homecare.service_users.models import (
     ServiceUser,
     TeamPeriod,
 )
+from homecare.visits.contact_islands import ContactIsland
 from homecare.visits.models import Visit, VisitCorrection
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -25,6 +26,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "CheckIn",
+    "ContactIsland",
     "Decision",
     "Goal",
     "IndicatorReading",

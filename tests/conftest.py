@@ -10,6 +10,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["HOMECARE_ALLOW_SYNTHETIC_IDS"] = "1"
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
@@ -99,11 +100,30 @@ def _db_transaction(request):
         request.node.db_connection = connection
         try:
             yield
+            _contact_islands_are_current(connection)
         finally:
             db.session.remove()
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+def _contact_islands_are_current(connection) -> None:
+    """After every test, whatever wrote its visits and contacts (pages, API, sync,
+    services, factories): the kept contact marks equal a recomputation from scratch
+    (``homecare.visits.contact_islands``)."""
+    from homecare.visits.contact_islands import ContactIsland, numbered
+
+    stored = sa.select(*ContactIsland.__table__.c)
+    expected = numbered().subquery()
+    expected = sa.select(*expected.c)
+    try:
+        with connection.begin_nested():
+            stale = connection.execute(stored.except_(expected)).all()
+            missing = connection.execute(expected.except_(stored)).all()
+    except sa.exc.DBAPIError:
+        return  # the test left its transaction failed, and fails for that already
+    assert not stale and not missing, f"contact islands: stale {stale}, missing {missing}"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -272,6 +272,20 @@ def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
         _insert_unless_stored(dialect, table, returning=True), rows))
 
 
+#: What else must happen when ``save_new`` saves records of a model, which a flush's
+#: events would otherwise have done (``after_save_new``).
+_SAVED_NEW_LISTENERS: dict[type, list[Callable[[list], None]]] = {}
+
+
+def after_save_new(model: type) -> Callable:
+    """Decorator: call the function with the records of ``model`` each ``save_new``
+    saved, in its transaction (the flush's ``after_flush`` does not see them)."""
+    def register(listener: Callable[[list], None]) -> Callable[[list], None]:
+        _SAVED_NEW_LISTENERS.setdefault(model, []).append(listener)
+        return listener
+    return register
+
+
 def save_new(records: Sequence) -> list:
     """Save new records of one model as a flush would, and log their creation, in two
     statements: their rows, then one CREATE audit row each. Returns the records saved.
@@ -301,6 +315,8 @@ def save_new(records: Sequence) -> list:
     for record in saved:
         make_transient_to_detached(record)
         db.session.add(record)
+    for listener in _SAVED_NEW_LISTENERS.get(type(records[0]), ()):
+        listener(saved)
     return saved
 
 

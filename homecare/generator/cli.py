@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 import click
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ from homecare.generator.care import (
 from homecare.generator.people import Ids, build_world
 from homecare.generator.scale import SCALES, Scale
 from homecare.org.models import Section, Staff
+from homecare.visits import contact_islands
+from homecare.visits.contact_islands import ContactIsland
 from homecare.visits.models import Visit
 
 
@@ -49,20 +52,34 @@ def _load(table: str, rows, length: int) -> int:
         return bulk.write(table, rows, bar.update)
 
 
-def _load_visits(rows, length: int) -> int:
-    """Visits are most of the data: on PostgreSQL their secondary indexes are built once
-    after loading rather than kept up to date row by row."""
-    indexes = list(Visit.__table__.indexes)
+def _indexes_built_after(table: sa.Table, fill: Callable[[], int]) -> int:
+    """``fill()`` the table; on PostgreSQL its secondary indexes are built once after
+    loading rather than kept up to date row by row."""
+    indexes = list(table.indexes)
     postgres = db.engine.dialect.name == "postgresql"
     if postgres:
         for index in indexes:
             index.drop(db.session.connection())
-    count = _load("visits", rows, length)
+    count = fill()
     if postgres:
-        click.echo(_("Building the visit indexes…"))
+        click.echo(_("Building the indexes of %(table)s…", table=table.name))
         for index in indexes:
             index.create(db.session.connection())
     return count
+
+
+def _load_visits(rows, length: int) -> int:
+    """Visits are most of the data."""
+    return _indexes_built_after(Visit.__table__, lambda: _load("visits", rows, length))
+
+
+def _number_contact_visits() -> int:
+    """Each completed main visit marked by whether the contact made it, from the visits
+    and contacts just loaded (``visits.contact_islands``)."""
+    def fill() -> int:
+        contact_islands.rebuild()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ContactIsland))
+    return _indexes_built_after(ContactIsland.__table__, fill)
 
 
 def generate(scale: Scale) -> dict[str, int]:
@@ -79,6 +96,7 @@ def generate(scale: Scale) -> dict[str, int]:
         counts[table] = _load(table, rows, len(rows))
     counts["visits"] = _load_visits(visit_rows(world, scale, plans, today, now, ids),
                                     _expected_visits(world, plans, scale, today))
+    counts["contact_islands"] = _number_contact_visits()
     bulk.reset_sequences()
     db.session.commit()
     return counts

@@ -31,6 +31,7 @@ from homecare.indicators.parts import Parts, group_of
 from homecare.indicators.scope import Window, active_on, users_in_teams
 from homecare.intake.indicators import intake_counted, intake_in_time, referral_to_start
 from homecare.service_users.models import ResponsibleContactAssignment, TeamPeriod
+from homecare.visits.contact_islands import ContactIsland
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -69,14 +70,18 @@ def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[
     return sa.and_(*conditions)
 
 
+def _users_of_teams_on(team_ids, window: Window) -> sa.Select:
+    """The ids of the users of the teams on D, by team history alone. Visits are
+    filtered by it as a semi-join: their rows stay narrow, and the user's team and group
+    are joined once per user after aggregating, which also leaves out deleted users.
+    Reading the team periods only spares a scan of every user in the city."""
+    return (sa.select(TeamPeriod.service_user_id)
+            .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(window.day)))
+
+
 def _in_teams(team_ids, window: Window) -> sa.ColumnElement[bool]:
-    """The visit is to a user of the teams on D, by team history alone (a semi-join: the
-    visits' rows stay narrow, and the user's team and group are joined once per user
-    after aggregating, which also leaves out deleted users). Reading the team periods
-    only spares a scan of every user in the city."""
-    return Visit.service_user_id.in_(
-        sa.select(TeamPeriod.service_user_id)
-        .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(window.day)))
+    """The visit is to a user of the teams on D (``_users_of_teams_on``)."""
+    return Visit.service_user_id.in_(_users_of_teams_on(team_ids, window))
 
 
 def _per_user_to_team(per_user, users, *columns):
@@ -89,31 +94,24 @@ def contact_continuity(team_ids, window: Window,
                        settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """``contact_share`` and ``contact_rule`` from one pass over the main visits in W.
 
-    Per user, the visits are numbered into islands that each begin with a visit by the
-    contact at that instant (a running sum, in order of actual start); the visits without
-    the contact in an island are one run. From the islands: the contact's share of the
-    user's visits, the longest run, and the number of visits (users with fewer than N are
-    not counted for the rule). Both indicators read the same rows, so they share the
-    query; both are split by the user's ``needs_proxy``.
+    Each completed main visit is kept marked with whether the contact at that instant
+    made it and its island number: the visits of an island are one by the contact and
+    those without the contact up to the next (``visits.contact_islands``). From the
+    islands in W: the contact's share of the user's visits, the longest run without the
+    contact, and the number of visits (users with fewer than N are not counted for the
+    rule). Both indicators read the same rows, so they share the query; both are split
+    by the user's ``needs_proxy``.
     """
     users = users_in_teams(window.day, team_ids)
-    contact = ResponsibleContactAssignment
-    by_contact = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
-    numbered = (
-        sa.select(Visit.service_user_id.label("user_id"), by_contact.label("by_contact"),
-                  sa.func.sum(by_contact).over(partition_by=Visit.service_user_id,
-                                               order_by=(Visit.actual_start, Visit.id))
-                  .label("island"))
-        .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
-                                    contact.covers(Visit.actual_start)))
-        .where(_completed(Visit, VisitKind.MAIN, window.starts, window.ends),
-               _in_teams(team_ids, window))
-        .subquery("numbered"))
-    islands = (sa.select(numbered.c.user_id,
-                         sa.func.sum(1 - numbered.c.by_contact).label("run"),
-                         sa.func.sum(numbered.c.by_contact).label("by_contact"),
+    visits = ContactIsland.__table__
+    islands = (sa.select(visits.c.service_user_id.label("user_id"),
+                         sa.func.sum(1 - visits.c.made).label("run"),
+                         sa.func.sum(visits.c.made).label("by_contact"),
                          sa.func.count().label("size"))
-               .group_by(numbered.c.user_id, numbered.c.island).subquery("islands"))
+               .where(visits.c.actual_start >= window.starts,
+                      visits.c.actual_start < window.ends,
+                      visits.c.service_user_id.in_(_users_of_teams_on(team_ids, window)))
+               .group_by(visits.c.service_user_id, visits.c.island).subquery("islands"))
     per_user = (sa.select(islands.c.user_id, sa.func.max(islands.c.run).label("longest"),
                           sa.func.sum(islands.c.size).label("total"),
                           sa.func.sum(islands.c.by_contact).label("by_contact"))

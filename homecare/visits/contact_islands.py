@@ -1,0 +1,208 @@
+"""Whether the responsible contact made each completed main visit, kept beside it.
+
+``contact_share`` and ``contact_rule`` (INDICATORS.md) read each user's completed main
+visits in order of actual start, each marked by whether the responsible contact at that
+instant made it. Worked out on every dashboard request, that is a join to the contact
+history, a sort and a window over every main visit in the window: most of the
+dashboard's cost. So each such visit has a row here, written in the transaction that
+changes the visit or the user's contacts, never later (the numbers stay current to the
+last logged visit):
+
+- ``made``: 1 if the user's responsible contact at the visit's actual start made it;
+- ``island``: how many of the user's completed main visits up to and including this one
+  (by actual start, then id) the contact made. The visits of one island are a visit by
+  the contact followed by the visits without the contact until the next, so the longest
+  run of visits without the contact in any stretch of time is counted by island.
+
+A change at instant ``t`` (a visit logged, completed or corrected, a contact assigned or
+ended) changes the rows of that user from ``t`` on; ``renumber`` rewrites exactly those,
+continuing the island count of the last row before ``t``. The ORM's flushes call it
+through the session hook below, and ``core.audit.save_new`` (the batch insert that
+bypasses the flush) through its listener. The test suite checks after every test that
+the rows equal a recomputation from scratch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from homecare.core.audit import after_save_new
+from homecare.extensions import db
+from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.visits.models import Visit, VisitKind, VisitStatus
+
+
+class ContactIsland(db.Model):
+    """One completed main visit: whether the contact made it, and its island number."""
+
+    __tablename__ = "contact_islands"
+    __table_args__ = (
+        sa.CheckConstraint("made IN (0, 1)", name="made_flag"),
+        # A section's users (by user and time) or the whole city (by time), index-only
+        # on PostgreSQL.
+        sa.Index("ix_contact_islands_user_start", "service_user_id", "actual_start",
+                 postgresql_include=["made", "island"]),
+        sa.Index("ix_contact_islands_start", "actual_start",
+                 postgresql_include=["service_user_id", "made", "island"]),
+    )
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    actual_start: Mapped[datetime]
+    made: Mapped[int] = mapped_column(sa.SmallInteger)
+    island: Mapped[int]
+
+
+_COLUMNS = ("visit_id", "service_user_id", "actual_start", "made", "island")
+#: The visit attributes that decide whether and how a visit counts here.
+_VISIT_FIELDS = ("status", "kind", "staff_id", "actual_start", "service_user_id")
+#: The assignment attributes that decide who the contact was when.
+_CONTACT_FIELDS = ("staff_id", "valid_from", "valid_to", "service_user_id")
+
+
+def numbered(user_ids: list | None = None, since: datetime | None = None) -> sa.Select:
+    """The rows this table should hold for the users' visits from ``since`` on (every
+    user, all time, when both are None): the definition the stored rows are checked
+    against, and what ``renumber`` writes."""
+    contact = ResponsibleContactAssignment
+    made = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
+    island = sa.func.sum(made).over(partition_by=Visit.service_user_id,
+                                    order_by=(Visit.actual_start, Visit.id))
+    conditions = [Visit.status == VisitStatus.COMPLETED, Visit.kind == VisitKind.MAIN]
+    if user_ids is not None:
+        conditions.append(Visit.service_user_id.in_(user_ids))
+    if since is not None:
+        conditions.append(Visit.actual_start >= since)
+        island = sa.func.coalesce(_island_before(since), 0) + island
+    return (sa.select(Visit.id, Visit.service_user_id, Visit.actual_start,
+                      made.label("made"), island.label("island"))
+            .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
+                                        contact.covers(Visit.actual_start)))
+            .where(*conditions))
+
+
+def _island_before(since: datetime) -> sa.ScalarSelect:
+    """The island number of the visit's user's last stored row before ``since``."""
+    stored = ContactIsland.__table__
+    return (sa.select(stored.c.island)
+            .where(stored.c.service_user_id == Visit.service_user_id,
+                   stored.c.actual_start < since)
+            .order_by(stored.c.actual_start.desc(), stored.c.visit_id.desc())
+            .limit(1).correlate(Visit).scalar_subquery())
+
+
+def renumber(user_ids: Iterable, since: datetime | None,
+             connection: sa.Connection | None = None) -> None:
+    """Rewrite the users' rows from ``since`` on (all of them when None), in the
+    transaction of ``connection`` (the session's by default).
+
+    On PostgreSQL the users' rows are locked first (``FOR NO KEY UPDATE``, which still
+    lets other transactions insert visits for them), in one order: two transactions
+    changing one user's visits at once would otherwise each number without the other's.
+    """
+    users = sorted(set(user_ids))
+    if not users:
+        return
+    connection = connection or db.session.connection()
+    if connection.dialect.name == "postgresql":
+        people = ServiceUser.__table__
+        connection.execute(sa.select(people.c.id).where(people.c.id.in_(users))
+                           .order_by(people.c.id).with_for_update(key_share=True))
+    stored = ContactIsland.__table__
+    later = [stored.c.service_user_id.in_(users)]
+    if since is not None:
+        later.append(stored.c.actual_start >= since)
+    connection.execute(sa.delete(stored).where(*later))
+    connection.execute(sa.insert(stored).from_select(_COLUMNS, numbered(users, since)))
+
+
+def rebuild() -> None:
+    """Every row anew, from every completed main visit (the bulk generator's last step)."""
+    stored = ContactIsland.__table__
+    connection = db.session.connection()
+    connection.execute(sa.delete(stored))
+    connection.execute(sa.insert(stored).from_select(_COLUMNS, numbered()))
+
+
+def _counts(visit: Visit) -> bool:
+    return visit.status == VisitStatus.COMPLETED and visit.kind == VisitKind.MAIN
+
+
+class _Changes:
+    """The users whose rows a flush changes, and the earliest instant it touches."""
+
+    def __init__(self):
+        self.users: set = set()
+        self.since: datetime | None = None
+
+    def add(self, users: Iterable, instants: Iterable) -> None:
+        self.users.update(user for user in users if user is not None)
+        for instant in instants:
+            if instant is not None and (self.since is None or instant < self.since):
+                self.since = instant
+
+    def apply(self, connection: sa.Connection) -> None:
+        renumber(self.users, self.since, connection)
+
+
+def _old_and_new(record, fields: tuple[str, ...], created_or_deleted: bool) -> dict | None:
+    """Each field's old and current values, or None when none of them changed."""
+    state = inspect(record)
+    values, changed = {}, created_or_deleted
+    for name in fields:
+        history = state.attrs[name].history
+        changed = changed or history.has_changes()
+        values[name] = [*history.deleted, *history.unchanged, *history.added] or [
+            getattr(record, name)]  # not loaded, so not changed: its stored value
+    return values if changed else None
+
+
+def _visit_changed(changes: _Changes, visit: Visit, created_or_deleted: bool) -> None:
+    values = _old_and_new(visit, _VISIT_FIELDS, created_or_deleted)
+    if values is None:
+        return
+    counted_before = (VisitStatus.COMPLETED in values["status"]
+                      and VisitKind.MAIN in values["kind"])
+    if counted_before or _counts(visit):
+        changes.add(values["service_user_id"], values["actual_start"])
+
+
+def _contact_changed(changes: _Changes, assignment, created_or_deleted: bool) -> None:
+    values = _old_and_new(assignment, _CONTACT_FIELDS, created_or_deleted)
+    if values is not None:
+        changes.add(values["service_user_id"], values["valid_from"] + values["valid_to"])
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    """Renumber the users whose completed main visits or contacts the flush changed
+    (the session still holds what changed, with each attribute's old value)."""
+    changes = _Changes()
+    with session.no_autoflush:
+        for records, created_or_deleted in ((session.new, True), (session.dirty, False),
+                                            (session.deleted, True)):
+            for record in records:
+                if isinstance(record, Visit):
+                    _visit_changed(changes, record, created_or_deleted)
+                elif isinstance(record, ResponsibleContactAssignment):
+                    _contact_changed(changes, record, created_or_deleted)
+    if changes.users:
+        changes.apply(session.connection())
+
+
+@after_save_new(Visit)
+def _after_batch(visits: list[Visit]) -> None:
+    """Renumber after ``save_new`` inserted a batch of visits (no flush saw them)."""
+    counted = [visit for visit in visits if _counts(visit)]
+    changes = _Changes()
+    changes.add((visit.service_user_id for visit in counted),
+                (visit.actual_start for visit in counted))
+    if changes.users:
+        changes.apply(db.session.connection())
