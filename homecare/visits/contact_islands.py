@@ -30,6 +30,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from homecare.core.audit import after_save_new
@@ -99,9 +100,12 @@ def _island_before(since: datetime) -> sa.ScalarSelect:
 
 
 def renumber(user_ids: Iterable, since: datetime | None,
-             connection: sa.Connection | None = None) -> None:
+             connection: sa.Connection | None = None, *, only_added: bool = False) -> None:
     """Rewrite the users' rows from ``since`` on (all of them when None), in the
     transaction of ``connection`` (the session's by default).
+
+    ``only_added``: the change only added visits that count, so no row goes away and the
+    rows are written over in one statement (an upsert) instead of deleted and inserted.
 
     On PostgreSQL the users' rows are locked first (``FOR NO KEY UPDATE``, which still
     lets other transactions insert visits for them), in one order: two transactions
@@ -116,11 +120,26 @@ def renumber(user_ids: Iterable, since: datetime | None,
         connection.execute(sa.select(people.c.id).where(people.c.id.in_(users))
                            .order_by(people.c.id).with_for_update(key_share=True))
     stored = ContactIsland.__table__
+    rows = numbered(users, since)
+    if only_added:
+        connection.execute(_written_over(connection.dialect.name).from_select(_COLUMNS, rows))
+        return
     later = [stored.c.service_user_id.in_(users)]
     if since is not None:
         later.append(stored.c.actual_start >= since)
     connection.execute(sa.delete(stored).where(*later))
-    connection.execute(sa.insert(stored).from_select(_COLUMNS, numbered(users, since)))
+    connection.execute(sa.insert(stored).from_select(_COLUMNS, rows))
+
+
+def _written_over(dialect: str) -> sa.Insert:
+    """``INSERT … ON CONFLICT (visit_id) DO UPDATE``, changing only rows that differ."""
+    stored = ContactIsland.__table__
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](stored)
+    return insert.on_conflict_do_update(
+        index_elements=[stored.c.visit_id],
+        set_={"made": insert.excluded.made, "island": insert.excluded.island},
+        where=sa.or_(stored.c.made != insert.excluded.made,
+                     stored.c.island != insert.excluded.island))
 
 
 def rebuild() -> None:
@@ -148,8 +167,8 @@ class _Changes:
             if instant is not None and (self.since is None or instant < self.since):
                 self.since = instant
 
-    def apply(self, connection: sa.Connection) -> None:
-        renumber(self.users, self.since, connection)
+    def apply(self, connection: sa.Connection, *, only_added: bool = False) -> None:
+        renumber(self.users, self.since, connection, only_added=only_added)
 
 
 def _old_and_new(record, fields: tuple[str, ...], created_or_deleted: bool) -> dict | None:
@@ -205,4 +224,4 @@ def _after_batch(visits: list[Visit]) -> None:
     changes.add((visit.service_user_id for visit in counted),
                 (visit.actual_start for visit in counted))
     if changes.users:
-        changes.apply(db.session.connection())
+        changes.apply(db.session.connection(), only_added=True)
