@@ -24,6 +24,7 @@ the rows equal a recomputation from scratch.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -68,10 +69,10 @@ _VISIT_FIELDS = ("status", "kind", "staff_id", "actual_start", "service_user_id"
 _CONTACT_FIELDS = ("staff_id", "valid_from", "valid_to", "service_user_id")
 
 
-def numbered(user_ids: list | None = None, since: datetime | None = None) -> sa.Select:
+def numbered(user_ids=None, since=None) -> sa.Select:
     """The rows this table should hold for the users' visits from ``since`` on (every
-    user, all time, when both are None): the definition the stored rows are checked
-    against, and what ``renumber`` writes."""
+    user, all time, when both are None; values or bound parameters): the definition the
+    stored rows are checked against, and what ``renumber`` writes."""
     contact = ResponsibleContactAssignment
     made = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
     island = sa.func.sum(made).over(partition_by=Visit.service_user_id,
@@ -115,20 +116,31 @@ def renumber(user_ids: Iterable, since: datetime | None,
     if not users:
         return
     connection = connection or db.session.connection()
-    if connection.dialect.name == "postgresql":
+    parameters = {"users": users, "since": since}
+    for statement in _renumbering(connection.dialect.name, since is not None, only_added):
+        connection.execute(statement, parameters)
+
+
+@functools.cache
+def _renumbering(dialect: str, from_instant: bool, only_added: bool) -> tuple:
+    """``renumber``'s statements, built once (building them cost more than running them,
+    on the path of every visit logged), with the parameters ``users`` and ``since``."""
+    users = sa.bindparam("users", expanding=True)
+    since = sa.bindparam("since", type_=Visit.actual_start.type) if from_instant else None
+    statements = []
+    if dialect == "postgresql":
         people = ServiceUser.__table__
-        connection.execute(sa.select(people.c.id).where(people.c.id.in_(users))
-                           .order_by(people.c.id).with_for_update(key_share=True))
+        statements.append(sa.select(people.c.id).where(people.c.id.in_(users))
+                          .order_by(people.c.id).with_for_update(key_share=True))
     stored = ContactIsland.__table__
     rows = numbered(users, since)
     if only_added:
-        connection.execute(_written_over(connection.dialect.name).from_select(_COLUMNS, rows))
-        return
+        return (*statements, _written_over(dialect).from_select(_COLUMNS, rows))
     later = [stored.c.service_user_id.in_(users)]
-    if since is not None:
+    if from_instant:
         later.append(stored.c.actual_start >= since)
-    connection.execute(sa.delete(stored).where(*later))
-    connection.execute(sa.insert(stored).from_select(_COLUMNS, rows))
+    return (*statements, sa.delete(stored).where(*later),
+            sa.insert(stored).from_select(_COLUMNS, rows))
 
 
 def _written_over(dialect: str) -> sa.Insert:
