@@ -123,3 +123,26 @@ def test_renumbering_locks_the_users_first_on_postgresql(dialect, org):
         return
     assert len(locks) == 1 and "FROM service_users" in locks[0]
     assert "ORDER BY service_users.id" in locks[0]
+
+
+def test_renumbering_leaves_the_plan_setting_as_it_found_it(dialect, org):
+    """On PostgreSQL the renumbering runs on kept (generic) plans, and only it: the rest
+    of the transaction plans as before."""
+    if dialect != "postgresql":
+        return
+    u = user(org.team_a1)
+    connection = db.session.connection()
+    before = connection.exec_driver_sql("SHOW plan_cache_mode").scalar()
+    seen = []
+
+    def listen(_connection, _cursor, statement, *_rest):
+        if statement.startswith("INSERT INTO contact_islands"):
+            seen.append(_connection.exec_driver_sql("SHOW plan_cache_mode").scalar())
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        renumber([u.id], at(-1), only_added=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert seen == ["force_generic_plan"]
+    assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == before == "auto"
