@@ -32,7 +32,7 @@ from homecare.indicators.scope import Window, active_on, users_in_teams
 from homecare.intake.indicators import intake_counted, intake_in_time, referral_to_start
 from homecare.service_users.models import ResponsibleContactAssignment, TeamPeriod
 from homecare.visits.contact_islands import ContactIsland
-from homecare.visits.models import Visit, VisitKind, VisitStatus
+from homecare.visits.models import Visit, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
 
 QUESTIONS = ("got_expected_help", "could_influence", "satisfied")
@@ -62,12 +62,10 @@ def _count_if(condition) -> sa.ColumnElement[int]:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def _completed(visit, kind: VisitKind | None, starts, ends) -> sa.ColumnElement[bool]:
-    conditions = [visit.status == VisitStatus.COMPLETED, visit.actual_start >= starts,
-                  visit.actual_start < ends]
-    if kind is not None:
-        conditions.append(visit.kind == kind)
-    return sa.and_(*conditions)
+def _completed_between(starts, ends) -> sa.ColumnElement[bool]:
+    """The visit was completed, and started in ``[starts, ends)``."""
+    return sa.and_(Visit.status == VisitStatus.COMPLETED, Visit.actual_start >= starts,
+                   Visit.actual_start < ends)
 
 
 def _users_of_teams_on(team_ids, window: Window) -> sa.Select:
@@ -77,11 +75,6 @@ def _users_of_teams_on(team_ids, window: Window) -> sa.Select:
     Reading the team periods only spares a scan of every user in the city."""
     return (sa.select(TeamPeriod.service_user_id)
             .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(window.day)))
-
-
-def _in_teams(team_ids, window: Window) -> sa.ColumnElement[bool]:
-    """The visit is to a user of the teams on D (``_users_of_teams_on``)."""
-    return Visit.service_user_id.in_(_users_of_teams_on(team_ids, window))
 
 
 def _per_user_to_team(per_user, users, *columns):
@@ -145,8 +138,8 @@ def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> d
     users = users_in_teams(window.day, team_ids)
     fortnight = Window(window.day, 14)
     pairs = (sa.select(Visit.service_user_id.label("user_id"), Visit.staff_id).distinct()
-             .where(_completed(Visit, None, fortnight.starts, fortnight.ends),
-                    _in_teams(team_ids, window))
+             .where(_completed_between(fortnight.starts, fortnight.ends),
+                    Visit.service_user_id.in_(_users_of_teams_on(team_ids, window)))
              .subquery("pairs"))
     per_user = (sa.select(pairs.c.user_id, sa.func.count().label("staff"))
                 .group_by(pairs.c.user_id).subquery("per_user"))
