@@ -96,6 +96,18 @@ class NextOfKin(CareRecordMixin, db.Model):
     service_user: Mapped[ServiceUser] = relationship(back_populates="next_of_kin")
 
 
+def locking_histories(user_ids, *, key_share: bool = False) -> sa.Select:
+    """The statement that serialises changes to users' histories: it locks their rows
+    on PostgreSQL, in one order, so that two transactions locking several users cannot
+    wait on each other (SQLite serialises writers by itself). ``key_share`` locks
+    ``FOR NO KEY UPDATE``, which still lets other transactions insert rows that refer
+    to the users (their visits); otherwise ``FOR UPDATE``. ``user_ids`` is a list or
+    an expanding bound parameter."""
+    people = ServiceUser.__table__
+    return (sa.select(people.c.id).where(people.c.id.in_(user_ids)).order_by(people.c.id)
+            .with_for_update(key_share=key_share))
+
+
 class PeriodMixin:
     """A record in force over ``[valid_from, valid_to)``; ``valid_to`` null means still in
     force. ``covers`` is the one definition of "in force at a moment", in Python and in

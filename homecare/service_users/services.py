@@ -24,6 +24,7 @@ from homecare.service_users.models import (
     ServiceType,
     ServiceUser,
     TeamPeriod,
+    locking_histories,
 )
 
 
@@ -95,9 +96,7 @@ def lock_service_user(user: ServiceUser) -> None:
     Two coordinators assigning a contact at the same moment would otherwise both pass the
     overlap check; SQLite serialises writers by itself.
     """
-    db.session.execute(
-        sa.select(ServiceUser.id).where(ServiceUser.id == user.id).with_for_update()
-    )
+    db.session.execute(locking_histories([user.id]))
 
 
 def update_service_user(user: ServiceUser, **changes) -> ServiceUser:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from homecare.core.audit import after_save_new
 from homecare.extensions import db
-from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.service_users.models import ResponsibleContactAssignment, locking_histories
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 
 
@@ -63,6 +63,8 @@ class ContactIsland(db.Model):
     island: Mapped[int]
 
 
+#: The visits that have a row here (in SQL and in Python): completed main visits.
+COUNTED_STATUS, COUNTED_KIND = VisitStatus.COMPLETED, VisitKind.MAIN
 _COLUMNS = ("visit_id", "service_user_id", "actual_start", "made", "island")
 #: The visit attributes that decide whether and how a visit counts here.
 _VISIT_FIELDS = ("status", "kind", "staff_id", "actual_start", "service_user_id")
@@ -78,7 +80,7 @@ def numbered(user_ids=None, since=None) -> sa.Select:
     made = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
     island = sa.func.sum(made).over(partition_by=Visit.service_user_id,
                                     order_by=(Visit.actual_start, Visit.id))
-    conditions = [Visit.status == VisitStatus.COMPLETED, Visit.kind == VisitKind.MAIN]
+    conditions = [Visit.status == COUNTED_STATUS, Visit.kind == COUNTED_KIND]
     if user_ids is not None:
         conditions.append(Visit.service_user_id.in_(user_ids))
     if since is not None:
@@ -149,9 +151,7 @@ def _renumbering(dialect: str, from_instant: bool, only_added: bool) -> tuple:
     since = sa.bindparam("since", type_=Visit.actual_start.type) if from_instant else None
     statements = []
     if dialect == "postgresql":
-        people = ServiceUser.__table__
-        statements.append(sa.select(people.c.id).where(people.c.id.in_(users))
-                          .order_by(people.c.id).with_for_update(key_share=True))
+        statements.append(locking_histories(users, key_share=True))
     stored = ContactIsland.__table__
     rows = numbered(users, since)
     if only_added:
@@ -183,7 +183,7 @@ def rebuild() -> None:
 
 
 def _counts(visit: Visit) -> bool:
-    return visit.status == VisitStatus.COMPLETED and visit.kind == VisitKind.MAIN
+    return visit.status == COUNTED_STATUS and visit.kind == COUNTED_KIND
 
 
 class _Changes:
@@ -198,9 +198,6 @@ class _Changes:
         for instant in instants:
             if instant is not None and (self.since is None or instant < self.since):
                 self.since = instant
-
-    def apply(self, connection: sa.Connection, *, only_added: bool = False) -> None:
-        renumber(self.users, self.since, connection, only_added=only_added)
 
 
 def _old_and_new(record, fields: tuple[str, ...], created_or_deleted: bool) -> dict | None:
@@ -219,8 +216,7 @@ def _visit_changed(changes: _Changes, visit: Visit, created_or_deleted: bool) ->
     values = _old_and_new(visit, _VISIT_FIELDS, created_or_deleted)
     if values is None:
         return
-    counted_before = (VisitStatus.COMPLETED in values["status"]
-                      and VisitKind.MAIN in values["kind"])
+    counted_before = COUNTED_STATUS in values["status"] and COUNTED_KIND in values["kind"]
     if counted_before or _counts(visit):
         changes.add(values["service_user_id"], values["actual_start"])
 
@@ -245,7 +241,7 @@ def _after_flush(session: Session, _context) -> None:
                 elif isinstance(record, ResponsibleContactAssignment):
                     _contact_changed(changes, record, created_or_deleted)
     if changes.users:
-        changes.apply(session.connection())
+        renumber(changes.users, changes.since, session.connection())
 
 
 @after_save_new(Visit)
@@ -256,4 +252,4 @@ def _after_batch(visits: list[Visit]) -> None:
     changes.add((visit.service_user_id for visit in counted),
                 (visit.actual_start for visit in counted))
     if changes.users:
-        changes.apply(db.session.connection(), only_added=True)
+        renumber(changes.users, changes.since, only_added=True)
