@@ -6,7 +6,7 @@ hard, and check the indicators that read them against hand-worked values.
 """
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
@@ -26,8 +26,9 @@ def _synced_visit(service_user, staff, offset) -> dict:
 
 
 def _marks(service_user) -> list[tuple[int, int]]:
+    """Each visit's (made, since_made), in order."""
     return [tuple(row) for row in db.session.execute(
-        sa.select(ContactIsland.made, ContactIsland.island)
+        sa.select(ContactIsland.made, ContactIsland.since_made)
         .where(ContactIsland.service_user_id == service_user.id)
         .order_by(ContactIsland.actual_start))]
 
@@ -40,11 +41,16 @@ def test_a_visit_synced_late_splits_the_run_it_falls_in(api_as, org):
                            ).status_code == 200
     for offset in (-12, -10, -6, -4):
         visit(u, coord, offset)                       # four in a row without the contact
-    assert _marks(u) == [(1, 1), (0, 1), (0, 1), (0, 1), (0, 1)]
+    assert _marks(u) == [(1, 0), (0, 1), (0, 2), (0, 3), (0, 4)]
     # The contact's visit on day -8 reaches the server only now, from the tablet.
     assert api_as(a1).post("/sync", json={"operations": [_synced_visit(u, a1, -8)]}
                            ).status_code == 200
-    assert _marks(u) == [(1, 1), (0, 1), (0, 1), (1, 2), (0, 2), (0, 2)]
+    assert _marks(u) == [(1, 0), (0, 1), (0, 2), (1, 0), (0, 1), (0, 2)]
+    starts = db.session.scalars(sa.select(ContactIsland.run_started_at)
+                                .where(ContactIsland.service_user_id == u.id)
+                                .order_by(ContactIsland.actual_start))
+    assert [s.astimezone(UTC) for s in starts] == [
+        at(offset).astimezone(UTC) for offset in (-14, -12, -12, -8, -6, -6)]
     teams, _total = indicators(org.team_a1, contact_every_n=3)
     rule, share = teams[org.team_a1.id]["contact_rule"], teams[org.team_a1.id]["contact_share"]
     assert (rule.value, rule.n) == (100.0, 1)          # longest run 2 < 3
@@ -56,31 +62,31 @@ def test_a_contact_named_after_the_visits_counts_for_them(org):
     u = user(org.team_a1)
     for offset, staff in ((-9, a1), (-6, coord), (-3, a1)):
         visit(u, staff, offset)
-    assert _marks(u) == [(0, 0), (0, 0), (0, 0)]       # no contact yet
+    assert _marks(u) == [(0, 1), (0, 2), (0, 3)]       # no contact yet
     contact(u, a1, -20)                                # named now, from before the visits
-    assert _marks(u) == [(1, 1), (0, 1), (1, 2)]
+    assert _marks(u) == [(1, 0), (0, 1), (1, 0)]
     contact(u, coord, -5)                              # and changed before the last one
-    assert _marks(u) == [(1, 1), (0, 1), (0, 1)]
+    assert _marks(u) == [(1, 0), (0, 1), (0, 2)]
     share = indicators(org.team_a1)[0][org.team_a1.id]["contact_share"]
     assert (share.value, share.n) == (33.3, 1)
 
 
 def test_a_visit_that_stops_counting_leaves_no_mark(org):
     """A data repair through the ORM (the service never turns a completed visit back):
-    a visit no longer a completed main visit loses its row, and the later ones their
-    island."""
+    a visit no longer a completed main visit loses its row, and the later ones the run
+    it ended."""
     a1, coord = org.staff_a1, org.coordinator_a1
     u = user(org.team_a1)
     contact(u, a1, -20)
     first = visit(u, a1, -9)
     visit(u, coord, -6)
-    assert _marks(u) == [(1, 1), (0, 1)]
+    assert _marks(u) == [(1, 0), (0, 1)]
     first.kind = VisitKind.SHORT
     db.session.flush()
-    assert _marks(u) == [(0, 0)]
+    assert _marks(u) == [(0, 1)]
     first.kind, first.status = VisitKind.MAIN, VisitStatus.MISSED
     db.session.flush()
-    assert _marks(u) == [(0, 0)]
+    assert _marks(u) == [(0, 1)]
 
 
 def test_a_corrected_start_moves_the_visit_in_the_order(org):
@@ -89,15 +95,15 @@ def test_a_corrected_start_moves_the_visit_in_the_order(org):
     contact(u, a1, -20)
     visit(u, coord, -2, hour=9)
     late = visit(u, a1, -2, hour=15)
-    assert _marks(u) == [(0, 0), (1, 1)]
+    assert _marks(u) == [(0, 1), (1, 0)]
     late.actual_start, late.actual_end = at(-2, 8), at(-2, 8) + timedelta(minutes=30)
     db.session.flush()
-    assert _marks(u) == [(1, 1), (0, 1)]
+    assert _marks(u) == [(1, 0), (0, 1)]
     # Back after the other: the rows from where it was are renumbered, not from where
     # it goes.
     late.actual_start, late.actual_end = at(-2, 16), at(-2, 16) + timedelta(minutes=30)
     db.session.flush()
-    assert _marks(u) == [(0, 0), (1, 1)]
+    assert _marks(u) == [(0, 1), (1, 0)]
 
 
 def test_renumbering_locks_the_users_first_on_postgresql(dialect, org):

@@ -88,36 +88,36 @@ def contact_continuity(team_ids, window: Window,
     """``contact_share`` and ``contact_rule`` from one pass over the main visits in W.
 
     Each completed main visit is kept marked with whether the contact at that instant
-    made it and its island number: the visits of an island are one by the contact and
-    those without the contact up to the next (``visits.contact_islands``). From the
-    islands in W: the contact's share of the user's visits, the longest run without the
-    contact, and the number of visits (users with fewer than N are not counted for the
-    rule). Both indicators read the same rows, so they share the query; both are split
-    by the user's ``needs_proxy``.
+    made it, and the run without the contact it ends (``visits.contact_islands``). Per
+    user, from the rows in W alone: the contact's share of the visits; the longest run
+    without the contact, which is the largest ``since_made`` among runs that began in W,
+    or the run that began before W and leads it, counted by its visits in W; and the
+    number of visits (users with fewer than N are not counted for the rule). Both
+    indicators read the same rows, so they share the query; both are split by the
+    user's ``needs_proxy``.
     """
     users = users_in_teams(window.day, team_ids)
     visits = ContactIsland.__table__
-    islands = (sa.select(visits.c.service_user_id.label("user_id"),
-                         sa.func.sum(1 - visits.c.made).label("run"),
-                         sa.func.sum(visits.c.made).label("by_contact"),
-                         sa.func.count().label("size"))
-               .where(visits.c.actual_start >= window.starts,
-                      visits.c.actual_start < window.ends,
-                      visits.c.service_user_id.in_(_users_of_teams_on(team_ids, window)))
-               .group_by(visits.c.service_user_id, visits.c.island).subquery("islands"))
-    per_user = (sa.select(islands.c.user_id, sa.func.max(islands.c.run).label("longest"),
-                          sa.func.sum(islands.c.size).label("total"),
-                          sa.func.sum(islands.c.by_contact).label("by_contact"))
-                .group_by(islands.c.user_id).subquery("per_user"))
+    began_in_window = visits.c.run_started_at >= window.starts
+    per_user = (sa.select(visits.c.service_user_id.label("user_id"),
+                          sa.func.max(sa.case((began_in_window, visits.c.since_made), else_=0))
+                          .label("longest_begun"),
+                          _count_if(~began_in_window).label("leading"),
+                          sa.func.count().label("total"),
+                          sa.func.sum(visits.c.made).label("by_contact"))
+                .where(visits.c.actual_start >= window.starts,
+                       visits.c.actual_start < window.ends,
+                       visits.c.service_user_id.in_(_users_of_teams_on(team_ids, window)))
+                .group_by(visits.c.service_user_id).subquery("per_user"))
     every_n = settings.contact_every_n
     counted = per_user.c.total >= every_n
+    no_run_of_n = sa.and_(per_user.c.longest_begun < every_n, per_user.c.leading < every_n)
     share = sa.cast(per_user.c.by_contact, sa.Float) / sa.cast(per_user.c.total, sa.Float)
     rows = db.session.execute(
         _per_user_to_team(per_user, users,
                           sa.func.sum(share).label("share_num"),
                           sa.func.count().label("share_den"),
-                          _count_if(sa.and_(counted, per_user.c.longest < every_n))
-                          .label("rule_num"),
+                          _count_if(sa.and_(counted, no_run_of_n)).label("rule_num"),
                           _count_if(counted).label("rule_den"))
         .group_by(users.c.team_id, users.c.needs_proxy)).all()
     return {

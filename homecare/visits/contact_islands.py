@@ -9,17 +9,22 @@ changes the visit or the user's contacts, never later (the numbers stay current 
 last logged visit):
 
 - ``made``: 1 if the user's responsible contact at the visit's actual start made it;
-- ``island``: how many of the user's completed main visits up to and including this one
-  (by actual start, then id) the contact made. The visits of one island are a visit by
-  the contact followed by the visits without the contact until the next, so the longest
-  run of visits without the contact in any stretch of time is counted by island.
+- ``since_made``: how many of the user's visits in a row, up to and including this one
+  (by actual start, then id), were made without the contact; 0 when the contact made it;
+- ``run_started_at``: the actual start of the first visit of that run (for a visit the
+  contact made, its own start).
+
+So the longest run without the contact in a stretch of time is read from the stretch's
+rows alone, grouped by user: a run that began inside the stretch is its largest
+``since_made``; the one that began before it (it can only lead the stretch) is counted
+by its visits in the stretch (``indicators.queries.contact_continuity``).
 
 A change at instant ``t`` (a visit logged, completed or corrected, a contact assigned or
 ended) changes the rows of that user from ``t`` on; ``renumber`` rewrites exactly those,
-continuing the island count of the last row before ``t``. The ORM's flushes call it
-through the session hook below, and ``core.audit.save_new`` (the batch insert that
-bypasses the flush) through its listener. The test suite checks after every test that
-the rows equal a recomputation from scratch.
+continuing the run of the last row before ``t``. The ORM's flushes call it through the
+session hook below, and ``core.audit.save_new`` (the batch insert that bypasses the
+flush) through its listener. The test suite checks after every test that the rows equal
+a recomputation from scratch.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from homecare.visits.models import Visit, VisitKind, VisitStatus
 
 
 class ContactIsland(db.Model):
-    """One completed main visit: whether the contact made it, and its island number."""
+    """One completed main visit: whether the contact made it, and the run without the
+    contact it ends."""
 
     __tablename__ = "contact_islands"
     __table_args__ = (
@@ -50,9 +56,10 @@ class ContactIsland(db.Model):
         # A section's users (by user and time) or the whole city (by time), index-only
         # on PostgreSQL.
         sa.Index("ix_contact_islands_user_start", "service_user_id", "actual_start",
-                 postgresql_include=["made", "island"]),
+                 postgresql_include=["made", "since_made", "run_started_at"]),
         sa.Index("ix_contact_islands_start", "actual_start",
-                 postgresql_include=["service_user_id", "made", "island"]),
+                 postgresql_include=["service_user_id", "made", "since_made",
+                                     "run_started_at"]),
     )
 
     visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"),
@@ -60,12 +67,16 @@ class ContactIsland(db.Model):
     service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
     actual_start: Mapped[datetime]
     made: Mapped[int] = mapped_column(sa.SmallInteger)
-    island: Mapped[int]
+    since_made: Mapped[int]
+    run_started_at: Mapped[datetime]
 
 
 #: The visits that have a row here (in SQL and in Python): completed main visits.
 COUNTED_STATUS, COUNTED_KIND = VisitStatus.COMPLETED, VisitKind.MAIN
-_COLUMNS = ("visit_id", "service_user_id", "actual_start", "made", "island")
+_COLUMNS = ("visit_id", "service_user_id", "actual_start", "made", "since_made",
+            "run_started_at")
+#: What a row's visit changes in it once written (the user and start are the visit's).
+_WRITTEN_OVER = ("made", "since_made", "run_started_at")
 #: The visit attributes that decide whether and how a visit counts here.
 _VISIT_FIELDS = ("status", "kind", "staff_id", "actual_start", "service_user_id")
 #: The assignment attributes that decide who the contact was when.
@@ -75,32 +86,53 @@ _CONTACT_FIELDS = ("staff_id", "valid_from", "valid_to", "service_user_id")
 def numbered(user_ids=None, since=None) -> sa.Select:
     """The rows this table should hold for the users' visits from ``since`` on (every
     user, all time, when both are None; values or bound parameters): the definition the
-    stored rows are checked against, and what ``renumber`` writes."""
+    stored rows are checked against, and what ``renumber`` writes.
+
+    The visits are numbered by how many of the user's visits so far the contact made;
+    the visits sharing a number are one by the contact (or none, before the first) and
+    the run without the contact after it. From ``since`` on, the visits before the
+    contact's next one continue the run of the last stored row before ``since``.
+    """
     contact = ResponsibleContactAssignment
     made = sa.case((contact.staff_id == Visit.staff_id, 1), else_=0)
-    island = sa.func.sum(made).over(partition_by=Visit.service_user_id,
-                                    order_by=(Visit.actual_start, Visit.id))
     conditions = [Visit.status == COUNTED_STATUS, Visit.kind == COUNTED_KIND]
     if user_ids is not None:
         conditions.append(Visit.service_user_id.in_(user_ids))
     if since is not None:
         conditions.append(Visit.actual_start >= since)
-        island = sa.func.coalesce(_island_before(since), 0) + island
-    return (sa.select(Visit.id, Visit.service_user_id, Visit.actual_start,
-                      made.label("made"), island.label("island"))
-            .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
-                                        contact.covers(Visit.actual_start)))
-            .where(*conditions))
+    marked = (sa.select(Visit.id.label("visit_id"), Visit.service_user_id, Visit.actual_start,
+                        made.label("made"),
+                        sa.func.sum(made).over(partition_by=Visit.service_user_id,
+                                               order_by=(Visit.actual_start, Visit.id))
+                        .label("made_so_far"))
+              .outerjoin(contact, sa.and_(contact.service_user_id == Visit.service_user_id,
+                                          contact.covers(Visit.actual_start)))
+              .where(*conditions).subquery("marked"))
+    run = (marked.c.service_user_id, marked.c.made_so_far)
+    since_made = sa.func.sum(1 - marked.c.made).over(
+        partition_by=run, order_by=(marked.c.actual_start, marked.c.visit_id))
+    started = sa.func.min(sa.case((marked.c.made == 0, marked.c.actual_start))).over(
+        partition_by=run)
+    if since is not None:
+        carried = sa.func.coalesce(_before(since, marked, "since_made"), 0)
+        continues = marked.c.made_so_far == 0
+        since_made = since_made + sa.case((continues, carried), else_=0)
+        started = sa.case((sa.and_(continues, carried > 0),
+                           _before(since, marked, "run_started_at")), else_=started)
+    return sa.select(marked.c.visit_id, marked.c.service_user_id, marked.c.actual_start,
+                     marked.c.made, since_made.label("since_made"),
+                     sa.case((marked.c.made == 1, marked.c.actual_start), else_=started)
+                     .label("run_started_at"))
 
 
-def _island_before(since: datetime) -> sa.ScalarSelect:
-    """The island number of the visit's user's last stored row before ``since``."""
+def _before(since: datetime, marked, column: str) -> sa.ScalarSelect:
+    """``column`` of the visit's user's last stored row before ``since``."""
     stored = ContactIsland.__table__
-    return (sa.select(stored.c.island)
-            .where(stored.c.service_user_id == Visit.service_user_id,
+    return (sa.select(stored.c[column])
+            .where(stored.c.service_user_id == marked.c.service_user_id,
                    stored.c.actual_start < since)
             .order_by(stored.c.actual_start.desc(), stored.c.visit_id.desc())
-            .limit(1).correlate(Visit).scalar_subquery())
+            .limit(1).correlate(marked).scalar_subquery())
 
 
 def renumber(user_ids: Iterable, since: datetime | None,
@@ -155,7 +187,10 @@ def _renumbering(dialect: str, from_instant: bool, only_added: bool) -> tuple:
     stored = ContactIsland.__table__
     rows = numbered(users, since)
     if only_added:
-        return (*statements, _written_over(dialect).from_select(_COLUMNS, rows))
+        # SQLite reads an upsert's SELECT without a WHERE as ambiguous ("ON" could
+        # begin a join's condition), so it gets one that is always true.
+        return (*statements,
+                _written_over(dialect).from_select(_COLUMNS, rows.where(sa.true())))
     later = [stored.c.service_user_id.in_(users)]
     if from_instant:
         later.append(stored.c.actual_start >= since)
@@ -169,9 +204,9 @@ def _written_over(dialect: str) -> sa.Insert:
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](stored)
     return insert.on_conflict_do_update(
         index_elements=[stored.c.visit_id],
-        set_={"made": insert.excluded.made, "island": insert.excluded.island},
-        where=sa.or_(stored.c.made != insert.excluded.made,
-                     stored.c.island != insert.excluded.island))
+        set_={column: insert.excluded[column] for column in _WRITTEN_OVER},
+        where=sa.or_(*(stored.c[column] != insert.excluded[column]
+                       for column in _WRITTEN_OVER)))
 
 
 def rebuild() -> None:

@@ -68,6 +68,31 @@ def test_contact_rule_counts_runs_without_the_contact(org):
     assert teams[org.team_a1.id]["contact_rule"].n == 0
 
 
+def test_contact_rule_counts_a_run_from_before_the_window_by_its_visits_in_it(org):
+    """W is days -27 to 0. A run without the contact that began before W counts only
+    its visits in W; a run that began in W counts whole."""
+    a1, coord = org.staff_a1, org.coordinator_a1
+    kept, broke_leading, broke_inside = (user(org.team_a1) for _ in range(3))
+    for u in (kept, broke_leading, broke_inside):
+        contact(u, a1, -50)
+    # Five without a1 in a row, but only two of them in W: kept.
+    for offset, staff in ((-40, a1), (-35, coord), (-32, coord), (-30, coord),
+                          (-25, coord), (-20, coord), (-15, a1), (-10, coord), (-5, a1)):
+        visit(kept, staff, offset)
+    # The run began on day -31 and its three visits in W lead it: a breach.
+    for offset, staff in ((-40, a1), (-31, coord), (-25, coord), (-20, coord),
+                          (-15, coord), (-5, a1)):
+        visit(broke_leading, staff, offset)
+    # A run of three that began in W, after the contact's visit: a breach.
+    for offset, staff in ((-26, a1), (-20, coord), (-15, coord), (-10, coord), (-3, a1)):
+        visit(broke_inside, staff, offset)
+    teams, _total = indicators(org.team_a1, contact_every_n=3)
+    result = teams[org.team_a1.id]["contact_rule"]
+    assert (result.value, result.n) == (33.3, 3)
+    teams, _total = indicators(org.team_a1, contact_every_n=4)
+    assert teams[org.team_a1.id]["contact_rule"].value == 100.0   # no run of 4 in W
+
+
 def test_contact_rule_uses_the_contact_at_each_visit(org):
     a1, coord = org.staff_a1, org.coordinator_a1
     changed = user(org.team_a1)
