@@ -288,9 +288,11 @@ def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
     whole caseload of users active on D (the cap is about the person, not the team)."""
     users = users_in_teams(window.day, team_ids)
     contact, covering = _contacts_at_end_of(window)
+    # A CTE: read twice (the staff, and the staff whose whole caseload is counted), and
+    # as a subquery it was worked out twice.
     in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
                 .join(users, users.c.user_id == contact.service_user_id)
-                .where(covering, active_on(users, window.day)).subquery())
+                .where(covering, active_on(users, window.day)).cte("in_scope"))
     totals = caseloads_at(window.end_of_day, window.day, sa.select(in_scope.c.staff_id))
     rows = db.session.execute(
         sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
