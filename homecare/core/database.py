@@ -87,6 +87,30 @@ def sqlite_turn() -> Iterator[None]:
         yield
 
 
+#: PostgreSQL's ``plan_cache_mode`` values that ``planned_as`` takes.
+GENERIC_PLANS, CUSTOM_PLANS = "force_generic_plan", "force_custom_plan"
+
+
+@contextmanager
+def planned_as(connection: sa.Connection, mode: str) -> Iterator[None]:
+    """On PostgreSQL, run the statements inside with ``plan_cache_mode`` set to ``mode``
+    (``GENERIC_PLANS`` or ``CUSTOM_PLANS``), set back to the default after them.
+
+    psycopg prepares a statement once it has run five times on a connection, and
+    PostgreSQL then chooses per call between a plan for the parameters given and a
+    generic one, by estimates that can be wrong both ways; the callers say which is
+    right for them and why. Elsewhere a no-op.
+    """
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql(f"SET LOCAL plan_cache_mode = {mode}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode = DEFAULT")
+
+
 def init_app(app: Flask) -> None:
     """Commit once at the end of a successful request; roll back anything else.
 
