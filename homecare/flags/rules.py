@@ -7,7 +7,7 @@ that a page of users costs the same few queries whatever their history.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -138,12 +138,11 @@ def decision_in_force_on(day: date) -> sa.ColumnElement[bool]:
                    Decision.status != DecisionStatus.REVOKED)
 
 
-def needs_decision_on(day: date, service_start=ServiceUser.service_start
-                      ) -> sa.ColumnElement[bool]:
+def needs_decision_on(day, service_start=ServiceUser.service_start) -> sa.ColumnElement[bool]:
     """Users whose service has lasted ``DECISION_AFTER_DAYS`` or more by ``day``: the one
     definition for the flag, the prompt and the ``decision_coverage`` indicator (which
-    passes its own ``service_start`` column)."""
-    return service_start <= day - timedelta(days=DECISION_AFTER_DAYS)
+    passes its own ``service_start`` column, and a parameter for ``day``)."""
+    return service_start <= add_days(day, -DECISION_AFTER_DAYS)
 
 
 def has_what_matters() -> sa.ColumnElement[bool]:

@@ -4,17 +4,19 @@ Every function takes the scope's teams, the window and the settings. Indicator f
 that read the same rows share one statement (one pass over the scope's users, goals,
 check-ins or visits) and return ``{family: {team_id: Parts}}``; the others return
 ``{team_id: Parts}``. The number of statements is fixed; the data only makes them return
-more or larger numbers.
+more or larger numbers. Each statement is built once, on the parameters of
+``indicators.scope``, and bound to the call's values.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from homecare.core.model_base import UTCDateTime
 from homecare.core.sqlfunc import add_days
 from homecare.decisions.models import Decision
 from homecare.extensions import db
@@ -28,14 +30,39 @@ from homecare.flags.rules import (
 from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
 from homecare.indicators.parts import Parts, group_of
-from homecare.indicators.scope import Window, active_on, users_in_teams
-from homecare.intake.indicators import intake_counted, intake_in_time, referral_to_start
+from homecare.indicators.scope import (
+    DAY,
+    END_OF_DAY,
+    ENDS,
+    FIRST_DAY,
+    STARTS,
+    TEAMS,
+    Window,
+    active_on,
+    users_in_teams,
+)
+from homecare.intake.indicators import (
+    intake_counted,
+    intake_in_time,
+    intake_values,
+    referral_to_start,
+)
 from homecare.service_users.models import ResponsibleContactAssignment, TeamPeriod
 from homecare.visits.contact_islands import ContactIsland
+from homecare.visits.continuity import FORTNIGHT_DAYS
 from homecare.visits.models import Visit, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
 
 QUESTIONS = ("got_expected_help", "could_influence", "satisfied")
+ANSWERS = (Answer.YES, Answer.PARTLY, Answer.NO)
+#: The section's N of the contact rule.
+EVERY_N = sa.bindparam("contact_every_n", type_=sa.Integer())
+#: The section's days of grace before a follow-up counts as late.
+GRACE_DAYS = sa.bindparam("followup_grace_days", type_=sa.Integer())
+#: The first instant of the 14 days that ``distinct_staff_14d`` reads.
+FORTNIGHT_STARTS = sa.bindparam("fortnight_starts", type_=UTCDateTime())
+#: Users count for ``what_matters_coverage`` once active this many days.
+SETTLED_DAYS = 14
 
 
 def _by_team(rows, build) -> dict[int, Parts]:
@@ -68,13 +95,13 @@ def _completed_between(starts, ends) -> sa.ColumnElement[bool]:
                    Visit.actual_start < ends)
 
 
-def _users_of_teams_on(team_ids, window: Window) -> sa.Select:
-    """The ids of the users of the teams on D, by team history alone. Visits are
+def _users_of_teams() -> sa.Select:
+    """The ids of the users of ``TEAMS`` on D, by team history alone. Visits are
     filtered by it as a semi-join: their rows stay narrow, and the user's team and group
     are joined once per user after aggregating, which also leaves out deleted users.
     Reading the team periods only spares a scan of every user in the city."""
     return (sa.select(TeamPeriod.service_user_id)
-            .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(window.day)))
+            .where(TeamPeriod.team_id.in_(TEAMS), TeamPeriod.covers(DAY)))
 
 
 def _per_user_to_team(per_user, users, *columns):
@@ -96,36 +123,39 @@ def contact_continuity(team_ids, window: Window,
     indicators read the same rows, so they share the query; both are split by the
     user's ``needs_proxy``.
     """
-    users = users_in_teams(window.day, team_ids)
-    visits = ContactIsland.__table__
-    began_in_window = visits.c.run_started_at >= window.starts
-    per_user = (sa.select(visits.c.service_user_id.label("user_id"),
-                          sa.func.max(sa.case((began_in_window, visits.c.since_made), else_=0))
-                          .label("longest_begun"),
-                          _count_if(~began_in_window).label("leading"),
-                          sa.func.count().label("total"),
-                          sa.func.sum(visits.c.made).label("by_contact"))
-                .where(visits.c.actual_start >= window.starts,
-                       visits.c.actual_start < window.ends,
-                       visits.c.service_user_id.in_(_users_of_teams_on(team_ids, window)))
-                .group_by(visits.c.service_user_id).subquery("per_user"))
-    every_n = settings.contact_every_n
-    counted = per_user.c.total >= every_n
-    no_run_of_n = sa.and_(per_user.c.longest_begun < every_n, per_user.c.leading < every_n)
-    share = sa.cast(per_user.c.by_contact, sa.Float) / sa.cast(per_user.c.total, sa.Float)
-    rows = db.session.execute(
-        _per_user_to_team(per_user, users,
-                          sa.func.sum(share).label("share_num"),
-                          sa.func.count().label("share_den"),
-                          _count_if(sa.and_(counted, no_run_of_n)).label("rule_num"),
-                          _count_if(counted).label("rule_den"))
-        .group_by(users.c.team_id, users.c.needs_proxy)).all()
+    rows = db.session.execute(_contact_statement(), window.values(team_ids)
+                              | {"contact_every_n": settings.contact_every_n}).all()
     return {
         "contact_share": _by_team_and_group(
             rows, lambda r: Parts(num=float(r.share_num), den=r.share_den)),
         "contact_rule": _by_team_and_group(
             rows, lambda r: Parts(num=int(r.rule_num), den=int(r.rule_den))),
     }
+
+
+@functools.cache
+def _contact_statement() -> sa.Select:
+    users = users_in_teams()
+    visits = ContactIsland.__table__
+    began_in_window = visits.c.run_started_at >= STARTS
+    per_user = (sa.select(visits.c.service_user_id.label("user_id"),
+                          sa.func.max(sa.case((began_in_window, visits.c.since_made), else_=0))
+                          .label("longest_begun"),
+                          _count_if(~began_in_window).label("leading"),
+                          sa.func.count().label("total"),
+                          sa.func.sum(visits.c.made).label("by_contact"))
+                .where(visits.c.actual_start >= STARTS, visits.c.actual_start < ENDS,
+                       visits.c.service_user_id.in_(_users_of_teams()))
+                .group_by(visits.c.service_user_id).subquery("per_user"))
+    counted = per_user.c.total >= EVERY_N
+    no_run_of_n = sa.and_(per_user.c.longest_begun < EVERY_N, per_user.c.leading < EVERY_N)
+    share = sa.cast(per_user.c.by_contact, sa.Float) / sa.cast(per_user.c.total, sa.Float)
+    return (_per_user_to_team(per_user, users,
+                              sa.func.sum(share).label("share_num"),
+                              sa.func.count().label("share_den"),
+                              _count_if(sa.and_(counted, no_run_of_n)).label("rule_num"),
+                              _count_if(counted).label("rule_den"))
+            .group_by(users.c.team_id, users.c.needs_proxy))
 
 
 def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
@@ -135,19 +165,24 @@ def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> d
     ``count(DISTINCT ...)`` would sort), and the database returns how many users met
     each number of faces, per team (a small histogram); the median is taken from it.
     """
-    users = users_in_teams(window.day, team_ids)
-    fortnight = Window(window.day, 14)
+    fortnight = Window(window.day, FORTNIGHT_DAYS)
+    rows = db.session.execute(_faces_statement(), window.values(team_ids)
+                              | {"fortnight_starts": fortnight.starts})
+    return _by_team(rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))
+
+
+@functools.cache
+def _faces_statement() -> sa.Select:
+    users = users_in_teams()
     pairs = (sa.select(Visit.service_user_id.label("user_id"), Visit.staff_id).distinct()
-             .where(_completed_between(fortnight.starts, fortnight.ends),
-                    Visit.service_user_id.in_(_users_of_teams_on(team_ids, window)))
+             .where(_completed_between(FORTNIGHT_STARTS, ENDS),
+                    Visit.service_user_id.in_(_users_of_teams()))
              .subquery("pairs"))
     per_user = (sa.select(pairs.c.user_id, sa.func.count().label("staff"))
                 .group_by(pairs.c.user_id).subquery("per_user"))
     faces = (_per_user_to_team(per_user, users, per_user.c.staff).subquery("faces"))
-    rows = db.session.execute(
-        sa.select(faces.c.team_id, faces.c.staff, sa.func.count().label("users"))
-        .group_by(faces.c.team_id, faces.c.staff))
-    return _by_team(rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))
+    return (sa.select(faces.c.team_id, faces.c.staff, sa.func.count().label("users"))
+            .group_by(faces.c.team_id, faces.c.staff))
 
 
 def users_on_day(team_ids, window: Window,
@@ -162,36 +197,8 @@ def users_on_day(team_ids, window: Window,
       D) whose review date has passed.
     - ``intake_on_time``: see ``homecare.intake.indicators``.
     """
-    users = users_in_teams(window.day, team_ids)
-    day = window.day
-    active = active_on(users, day)
-    settled = sa.and_(active, users.c.service_start <= day - timedelta(days=14))
-    asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
-                              WhatMattersConversation.conversation_date <= day)
-    contact, covering = _contacts_at_end_of(window)
-    has_contact = sa.exists().where(contact.service_user_id == users.c.user_id, covering)
-    in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
-                                 decision_in_force_on(day))
-    overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
-                                                decision_in_force_on(day),
-                                                Decision.review_on < day)
-               .scalar_subquery())
-    needs_decision = sa.and_(active, needs_decision_on(day, users.c.service_start))
-    intake = intake_counted(users, window, settings)
-    rows = db.session.execute(
-        sa.select(users.c.team_id, users.c.needs_proxy,
-                  _count_if(sa.and_(settled, asked)).label("asked"),
-                  _count_if(settled).label("settled"),
-                  _count_if(sa.and_(active, ~has_contact)).label("without_contact"),
-                  _count_if(active).label("active"),
-                  _count_if(sa.and_(needs_decision, in_force)).label("decided"),
-                  _count_if(needs_decision).label("needs_decision"),
-                  sa.func.sum(sa.case((active, overdue), else_=0)).label("overdue"),
-                  _count_if(sa.and_(intake, intake_in_time(users, window, settings)))
-                  .label("intake_in_time"),
-                  _count_if(intake).label("intake"))
-        .where(sa.or_(active, intake))
-        .group_by(users.c.team_id, users.c.needs_proxy)).all()
+    rows = db.session.execute(_users_statement(window.days), window.values(team_ids)
+                              | intake_values(window, settings)).all()
     return {
         "what_matters_coverage": _by_team_and_group(
             rows, lambda r: Parts(num=r.asked, den=r.settled)),
@@ -204,6 +211,39 @@ def users_on_day(team_ids, window: Window,
     }
 
 
+@functools.lru_cache(maxsize=8)
+def _users_statement(window_days: int) -> sa.Select:
+    """``users_on_day``'s statement; intake's deadlines make it one per window length."""
+    users = users_in_teams()
+    active = active_on(users, DAY)
+    settled = sa.and_(active, users.c.service_start <= add_days(DAY, -SETTLED_DAYS))
+    asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
+                              WhatMattersConversation.conversation_date <= DAY)
+    contact, covering = _contacts_at_end_of_day()
+    has_contact = sa.exists().where(contact.service_user_id == users.c.user_id, covering)
+    in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
+                                 decision_in_force_on(DAY))
+    overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
+                                                decision_in_force_on(DAY),
+                                                Decision.review_on < DAY)
+               .scalar_subquery())
+    needs_decision = sa.and_(active, needs_decision_on(DAY, users.c.service_start))
+    intake = intake_counted(users)
+    return (sa.select(users.c.team_id, users.c.needs_proxy,
+                      _count_if(sa.and_(settled, asked)).label("asked"),
+                      _count_if(settled).label("settled"),
+                      _count_if(sa.and_(active, ~has_contact)).label("without_contact"),
+                      _count_if(active).label("active"),
+                      _count_if(sa.and_(needs_decision, in_force)).label("decided"),
+                      _count_if(needs_decision).label("needs_decision"),
+                      sa.func.sum(sa.case((active, overdue), else_=0)).label("overdue"),
+                      _count_if(sa.and_(intake, intake_in_time(users, window_days)))
+                      .label("intake_in_time"),
+                      _count_if(intake).label("intake"))
+            .where(sa.or_(active, intake))
+            .group_by(users.c.team_id, users.c.needs_proxy))
+
+
 def goals_on_day(team_ids, window: Window,
                  settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """The goal indicators from one pass over the scope's goals, split by ``needs_proxy``.
@@ -214,14 +254,25 @@ def goals_on_day(team_ids, window: Window,
       looked up per goal (a backward scan of the check-ins index on goal and date), so the
       cost follows the section asked for.
     """
-    users = users_in_teams(window.day, team_ids)
-    active = active_goals_on(window.day)
-    up_to_date = sa.literal(window.day, sa.Date) <= add_days(goal_next_due(window.day),
-                                                             settings.followup_grace_days)
+    rows = db.session.execute(_goals_statement(), window.values(team_ids)
+                              | {"followup_grace_days": settings.followup_grace_days}).all()
+    return {
+        "followups": _by_team_and_group(
+            rows, lambda r: Parts(num=r.up_to_date, den=r.active)),
+        "goal_progress": _by_team_and_group(
+            rows, lambda r: Parts(num=r.progressed, den=r.rated)),
+    }
+
+
+@functools.cache
+def _goals_statement() -> sa.Select:
+    users = users_in_teams()
+    active = active_goals_on(DAY)
+    up_to_date = add_days(goal_next_due(DAY), GRACE_DAYS) >= DAY
     has_baseline = Goal.baseline_performance.is_not(None)
     latest = (sa.select(CheckIn.performance)
               .where(CheckIn.goal_id == Goal.id, CheckIn.performance.is_not(None),
-                     CheckIn.date <= window.day)
+                     CheckIn.date <= DAY)
               .order_by(CheckIn.date.desc(), CheckIn.created_at.desc(), CheckIn.id.desc())
               .limit(1).correlate(Goal).scalar_subquery())
     goals = (sa.select(users.c.team_id, users.c.needs_proxy,
@@ -235,20 +286,13 @@ def goals_on_day(team_ids, window: Window,
              # the look-up ran once for each (measured city-wide: 3 x 21,881 look-ups).
              .cte("scope_goals").prefix_with("MATERIALIZED"))
     rated = goals.c.latest.is_not(None)
-    rows = db.session.execute(
-        sa.select(goals.c.team_id, goals.c.needs_proxy,
-                  sa.func.sum(goals.c.up_to_date).label("up_to_date"),
-                  sa.func.sum(goals.c.active).label("active"),
-                  _count_if(sa.and_(rated, goals.c.latest >= goals.c.baseline + 2))
-                  .label("progressed"),
-                  _count_if(rated).label("rated"))
-        .group_by(goals.c.team_id, goals.c.needs_proxy)).all()
-    return {
-        "followups": _by_team_and_group(
-            rows, lambda r: Parts(num=r.up_to_date, den=r.active)),
-        "goal_progress": _by_team_and_group(
-            rows, lambda r: Parts(num=r.progressed, den=r.rated)),
-    }
+    return (sa.select(goals.c.team_id, goals.c.needs_proxy,
+                      sa.func.sum(goals.c.up_to_date).label("up_to_date"),
+                      sa.func.sum(goals.c.active).label("active"),
+                      _count_if(sa.and_(rated, goals.c.latest >= goals.c.baseline + 2))
+                      .label("progressed"),
+                      _count_if(rated).label("rated"))
+            .group_by(goals.c.team_id, goals.c.needs_proxy))
 
 
 def check_ins_in_window(team_ids, window: Window,
@@ -259,18 +303,8 @@ def check_ins_in_window(team_ids, window: Window,
     - ``user_voice``: those where the user was asked at least one of the three questions,
       and the yes/partly/no counts of each question (split by ``needs_proxy``).
     """
-    users = users_in_teams(window.day, team_ids)
-    asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
-    keys = [f"{q}_{a}" for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
-    answers = [_count_if(getattr(CheckIn, q) == a).label(f"{q}_{a}")
-               for q in QUESTIONS for a in (Answer.YES, Answer.PARTLY, Answer.NO)]
-    rows = db.session.execute(
-        sa.select(users.c.team_id, users.c.needs_proxy, _count_if(asked).label("num"),
-                  sa.func.count().label("den"), *answers)
-        .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
-        .join(users, users.c.user_id == Goal.service_user_id)
-        .where(CheckIn.date >= window.first_day, CheckIn.date <= window.day)
-        .group_by(users.c.team_id, users.c.needs_proxy)).all()
+    keys = [f"{q}_{a}" for q in QUESTIONS for a in ANSWERS]
+    rows = db.session.execute(_check_ins_statement(), window.values(team_ids)).all()
     return {
         "followups_done": _by_team(rows, lambda r: Parts(num=r.den, den=r.den)),
         "user_voice": _by_team_and_group(
@@ -278,29 +312,47 @@ def check_ins_in_window(team_ids, window: Window,
     }
 
 
-def _contacts_at_end_of(window: Window):
+@functools.cache
+def _check_ins_statement() -> sa.Select:
+    users = users_in_teams()
+    asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
+    answers = [_count_if(getattr(CheckIn, q) == a).label(f"{q}_{a}")
+               for q in QUESTIONS for a in ANSWERS]
+    return (sa.select(users.c.team_id, users.c.needs_proxy, _count_if(asked).label("num"),
+                      sa.func.count().label("den"), *answers)
+            .select_from(CheckIn).join(Goal, Goal.id == CheckIn.goal_id)
+            .join(users, users.c.user_id == Goal.service_user_id)
+            .where(CheckIn.date >= FIRST_DAY, CheckIn.date <= DAY)
+            .group_by(users.c.team_id, users.c.needs_proxy))
+
+
+def _contacts_at_end_of_day():
     contact = aliased(ResponsibleContactAssignment)
-    return contact, contact.covers(window.end_of_day)
+    return contact, contact.covers(END_OF_DAY)
 
 
 def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
     """Staff who are responsible contact of a scope user active on D, each with their
     whole caseload of users active on D (the cap is about the person, not the team)."""
-    users = users_in_teams(window.day, team_ids)
-    contact, covering = _contacts_at_end_of(window)
-    # A CTE: read twice (the staff, and the staff whose whole caseload is counted), and
-    # as a subquery it was worked out twice.
-    in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
-                .join(users, users.c.user_id == contact.service_user_id)
-                .where(covering, active_on(users, window.day)).cte("in_scope"))
-    totals = caseloads_at(window.end_of_day, window.day, sa.select(in_scope.c.staff_id))
-    rows = db.session.execute(
-        sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
-        .join(totals, totals.c.staff_id == in_scope.c.staff_id))
+    rows = db.session.execute(_caseloads_statement(), window.values(team_ids))
     loads: dict[int, dict[int, int]] = defaultdict(dict)
     for row in rows:
         loads[row.team_id][row.staff_id] = row.caseload
     return {team_id: Parts(staff=staff) for team_id, staff in loads.items()}
+
+
+@functools.cache
+def _caseloads_statement() -> sa.Select:
+    users = users_in_teams()
+    contact, covering = _contacts_at_end_of_day()
+    # A CTE: read twice (the staff, and the staff whose whole caseload is counted), and
+    # as a subquery it was worked out twice.
+    in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
+                .join(users, users.c.user_id == contact.service_user_id)
+                .where(covering, active_on(users, DAY)).cte("in_scope"))
+    totals = caseloads_at(END_OF_DAY, DAY, sa.select(in_scope.c.staff_id))
+    return (sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
+            .join(totals, totals.c.staff_id == in_scope.c.staff_id))
 
 
 #: The queries, each run once per scope. A shared query answers several indicator

@@ -1,4 +1,10 @@
-"""Who counts where: the reference day, the window, and the users of a set of teams."""
+"""Who counts where: the reference day, the window, and the users of a set of teams.
+
+The indicator statements are built once and bound to each call's values: building a
+statement and working out its cache key had cost more of the server's time than the
+database spent on some of them (about 2.5 ms of Python each, seven per dashboard). The
+parameters below stand for the scope and the window; ``Window.values`` gives them.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,18 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.model_base import UTCDateTime
 from homecare.core.timeutil import start_of_local_day
 from homecare.service_users.models import ServiceUser, TeamPeriod
+
+#: The scope's team ids.
+TEAMS = sa.bindparam("teams", expanding=True)
+#: ``D``, the first day of the window, and the instants of ``Window``'s properties.
+DAY = sa.bindparam("day", type_=sa.Date())
+FIRST_DAY = sa.bindparam("first_day", type_=sa.Date())
+STARTS = sa.bindparam("starts", type_=UTCDateTime())
+ENDS = sa.bindparam("ends", type_=UTCDateTime())
+END_OF_DAY = sa.bindparam("end_of_day", type_=UTCDateTime())
 
 
 @dataclass(frozen=True)
@@ -37,21 +53,26 @@ class Window:
         """The last instant of ``D``: "on D" for contacts means as the day ends."""
         return self.ends - timedelta(microseconds=1)
 
+    def values(self, team_ids) -> dict:
+        """The values of ``TEAMS``, ``DAY`` and the rest for this window and these teams."""
+        return {"teams": list(team_ids), "day": self.day, "first_day": self.first_day,
+                "starts": self.starts, "ends": self.ends, "end_of_day": self.end_of_day}
 
-def users_in_teams(day: date, team_ids: list[int]):
+
+def users_in_teams():
     """Subquery (user_id, team_id, needs_proxy, service_start, service_end): users who
-    belong to one of the teams on ``day`` (by team history), not deleted."""
+    belong to one of ``TEAMS`` on ``DAY`` (by team history), not deleted."""
     return (
         sa.select(TeamPeriod.service_user_id.label("user_id"), TeamPeriod.team_id,
                   ServiceUser.needs_proxy, ServiceUser.service_start, ServiceUser.service_end)
         .join(ServiceUser, ServiceUser.id == TeamPeriod.service_user_id)
-        .where(TeamPeriod.team_id.in_(team_ids), TeamPeriod.covers(day),
+        .where(TeamPeriod.team_id.in_(TEAMS), TeamPeriod.covers(DAY),
                ServiceUser.deleted_at.is_(None))
         .subquery("scope_users")
     )
 
 
-def active_on(users, day: date) -> sa.ColumnElement[bool]:
-    """The scope user was active on ``day``."""
+def active_on(users, day) -> sa.ColumnElement[bool]:
+    """The scope user was active on ``day`` (a date or ``DAY``)."""
     return sa.and_(users.c.service_start <= day,
                    sa.or_(users.c.service_end.is_(None), users.c.service_end >= day))

@@ -15,43 +15,61 @@ a shared contract this issue adds to):
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.model_base import UTCDateTime
 from homecare.core.sqlfunc import add_days
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.flags.settings import ControlSettings
 from homecare.indicators.parts import Parts
-from homecare.indicators.scope import Window, users_in_teams
+from homecare.indicators.scope import DAY, FIRST_DAY, Window, users_in_teams
 from homecare.intake.models import Referral
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.what_matters.models import WhatMattersConversation
 
-
-def _starting_in(users, window: Window):
-    return sa.and_(users.c.service_start >= window.first_day,
-                   users.c.service_start <= window.day)
-
-
-def _end_of_day_after(start_column, days: int, window: Window) -> sa.ColumnElement:
-    """The first instant after local day ``start + days``, for each start date in W: the
-    window holds at most ``window.days`` start dates, each mapped to its exact instant
-    (local midnight moves with summer time, which SQL cannot see)."""
-    starts = [window.first_day + timedelta(days=i) for i in range(window.days)]
-    return sa.case({day: start_of_local_day(day + timedelta(days=days + 1)) for day in starts},
-                   value=start_column)
+#: The last start date whose deadlines have passed by ``D`` (``intake_values``).
+DUE_BY = sa.bindparam("intake_due_by", type_=sa.Date())
+#: The section's days for asking what matters.
+WHAT_MATTERS_DAYS = sa.bindparam("intake_what_matters_days", type_=sa.Integer())
 
 
-def intake_counted(users, window: Window, settings: ControlSettings) -> sa.ColumnElement[bool]:
-    """The scope user counts for ``intake_on_time``: started in W, deadlines passed by D."""
+def _starting_in(users):
+    return sa.and_(users.c.service_start >= FIRST_DAY, users.c.service_start <= DAY)
+
+
+def _contact_deadline(start_column, window_days: int) -> sa.ColumnElement:
+    """The first instant after local day ``start + contact days``, for each start date
+    in W: the window holds at most ``window_days`` start dates, each mapped to its exact
+    instant (local midnight moves with summer time, which SQL cannot see). The dates and
+    instants are parameters (``intake_values``)."""
+    return sa.case(*[(start_column == sa.bindparam(f"intake_start_{i}", type_=sa.Date()),
+                      sa.bindparam(f"intake_deadline_{i}", type_=UTCDateTime()))
+                     for i in range(window_days)])
+
+
+def intake_values(window: Window, settings: ControlSettings) -> dict:
+    """The values of the intake parameters for this window and these settings."""
     latest = max(settings.intake_contact_days, settings.intake_what_matters_days)
-    return sa.and_(_starting_in(users, window),
-                   users.c.service_start <= window.day - timedelta(days=latest))
+    values = {"intake_due_by": window.day - timedelta(days=latest),
+              "intake_what_matters_days": settings.intake_what_matters_days}
+    for i in range(window.days):
+        start = window.first_day + timedelta(days=i)
+        values[f"intake_start_{i}"] = start
+        values[f"intake_deadline_{i}"] = start_of_local_day(
+            start + timedelta(days=settings.intake_contact_days + 1))
+    return values
 
 
-def intake_in_time(users, window: Window, settings: ControlSettings) -> sa.ColumnElement[bool]:
+def intake_counted(users) -> sa.ColumnElement[bool]:
+    """The scope user counts for ``intake_on_time``: started in W, deadlines passed by D."""
+    return sa.and_(_starting_in(users), users.c.service_start <= DUE_BY)
+
+
+def intake_in_time(users, window_days: int) -> sa.ColumnElement[bool]:
     """A counted user got a responsible contact and was asked what matters in time.
 
     A condition on ``users`` (the scope subquery), so the indicator is one column of the
@@ -60,29 +78,31 @@ def intake_in_time(users, window: Window, settings: ControlSettings) -> sa.Colum
     contact = ResponsibleContactAssignment
     named = sa.exists().where(
         contact.service_user_id == users.c.user_id,
-        contact.valid_from < _end_of_day_after(users.c.service_start,
-                                               settings.intake_contact_days, window))
+        contact.valid_from < _contact_deadline(users.c.service_start, window_days))
     asked = sa.exists().where(
         WhatMattersConversation.service_user_id == users.c.user_id,
-        WhatMattersConversation.conversation_date <= add_days(
-            users.c.service_start, settings.intake_what_matters_days))
+        WhatMattersConversation.conversation_date <= add_days(users.c.service_start,
+                                                              WHAT_MATTERS_DAYS))
     return sa.and_(named, asked)
+
+
+@functools.cache
+def _referral_statement() -> sa.Select:
+    users = users_in_teams()
+    return (sa.select(users.c.team_id, Referral.received_on, users.c.service_start,
+                      sa.func.count().label("users"))
+            .join(Referral, Referral.service_user_id == users.c.user_id)
+            .where(_starting_in(users))
+            .group_by(users.c.team_id, Referral.received_on, users.c.service_start))
 
 
 def referral_to_start(team_ids, window: Window, settings) -> dict[int, Parts]:
     """Per user starting in W through a referral, the days from referral to start (the
     database counts users per pair of dates; the median is taken from that)."""
-    users = users_in_teams(window.day, team_ids)
-    rows = db.session.execute(
-        sa.select(users.c.team_id, Referral.received_on, users.c.service_start,
-                  sa.func.count().label("users"))
-        .join(Referral, Referral.service_user_id == users.c.user_id)
-        .where(_starting_in(users, window))
-        .group_by(users.c.team_id, Referral.received_on, users.c.service_start))
+    rows = db.session.execute(_referral_statement(), window.values(team_ids))
     result: dict[int, Parts] = {}
     for row in rows:
         days = (row.service_start - row.received_on).days
         result[row.team_id] = result.get(row.team_id, Parts()) + Parts(
             den=row.users, values=[days] * row.users)
     return result
-

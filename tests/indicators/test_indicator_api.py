@@ -264,3 +264,19 @@ def test_the_indicator_statements_are_planned_for_their_own_parameters(dialect, 
     ).one()
     assert prepared >= 7 and generic == 0, (prepared, generic)
     assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "auto"
+
+
+def test_the_indicator_statements_are_built_once(org, monkeypatch):
+    """Building a statement and its cache key cost about as much Python as the database
+    spent running some of them: each is built once per process and bound to each call's
+    values, so a second computation builds nothing."""
+    from homecare.flags.settings import ControlSettings
+    from homecare.indicators import compute, queries, scope
+
+    compute.compute([org.team_a1.id], D, 28, ControlSettings())
+    built = []
+    real = scope.users_in_teams
+    monkeypatch.setattr(queries, "users_in_teams", lambda: built.append(1) or real())
+    compute.compute([org.team_a1.id], D, 28, ControlSettings(contact_every_n=4))
+    compute.compute([org.team_a2.id], D - timedelta(days=3), 28, ControlSettings())
+    assert built == []
