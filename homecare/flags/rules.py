@@ -106,20 +106,21 @@ def visits_since_contact(moment: datetime) -> sa.Select:
         contact.covers(moment))
 
 
-def caseloads_at(moment: datetime, day: date, staff_ids=None):
-    """Subquery (staff_id, caseload): for each responsible contact at ``moment``, how many
-    users active on ``day`` they hold. The cap is about the person, whatever the team.
+def caseload_of(staff_id, moment, day) -> sa.ScalarSelect:
+    """How many users active on ``day`` the staff member ``staff_id`` (a column of the
+    enclosing query) is responsible contact for at ``moment``. The cap is about the
+    person, whatever the team.
 
-    ``staff_ids`` (ids, or a select of them) limits the count to those people, so that a
-    section's figures do not count every caseload in the city.
+    A count per person asked about, by the index on the contact's staff member, so the
+    cost follows the people asked about rather than the city's contact periods (a
+    section's caseload statement: 11.0 -> 8.5 ms at Oslo scale, 2.3 -> 4.1 ms in a
+    city of one section, where hashing every contact period was cheaper).
     """
     contact = aliased(ResponsibleContactAssignment)
-    query = (sa.select(contact.staff_id, sa.func.count().label("caseload"))
-             .join(ServiceUser, ServiceUser.id == contact.service_user_id)
-             .where(contact.covers(moment), active_users_on(day)))
-    if staff_ids is not None:
-        query = query.where(contact.staff_id.in_(staff_ids))
-    return query.group_by(contact.staff_id).subquery("caseloads")
+    return (sa.select(sa.func.count()).select_from(contact)
+            .join(ServiceUser, ServiceUser.id == contact.service_user_id)
+            .where(contact.staff_id == staff_id, contact.covers(moment), active_users_on(day))
+            .scalar_subquery())
 
 
 def contact_flag(visits_since: int, every_n: int) -> Flag | None:

@@ -15,7 +15,7 @@ from homecare.extensions import db
 from homecare.flags.rules import (
     Flag,
     active_users_on,
-    caseloads_at,
+    caseload_of,
     contact_flag,
     decision_in_force_on,
     goal_followups,
@@ -25,6 +25,7 @@ from homecare.flags.rules import (
 )
 from homecare.flags.settings import DEFAULT_SETTINGS
 from homecare.goals.models import Goal
+from homecare.org.models import Staff
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 
 
@@ -147,8 +148,9 @@ def staff_caseloads(staff: Sequence) -> dict[int, Caseload]:
     if not staff:
         return {}
     window = Window(local_today(), 1)
-    totals = caseloads_at(window.end_of_day, window.day, [s.id for s in staff])
-    loads = dict(db.session.execute(sa.select(totals.c.staff_id, totals.c.caseload)).all())
+    loads = dict(db.session.execute(
+        sa.select(Staff.id, caseload_of(Staff.id, window.end_of_day, window.day))
+        .where(Staff.id.in_([s.id for s in staff]))).all())
     caps = thresholds_by_team({t.id for s in staff for t in s.teams})
     return {person.id: Caseload(loads.get(person.id, 0), min(
         (caps[t.id].caseload_cap for t in person.teams if t.id in caps),

@@ -22,7 +22,7 @@ from homecare.decisions.models import Decision
 from homecare.extensions import db
 from homecare.flags.rules import (
     active_goals_on,
-    caseloads_at,
+    caseload_of,
     decision_in_force_on,
     goal_next_due,
     needs_decision_on,
@@ -350,9 +350,8 @@ def _caseloads_statement() -> sa.Select:
     in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
                 .join(users, users.c.user_id == contact.service_user_id)
                 .where(covering, active_on(users, DAY)).cte("in_scope"))
-    totals = caseloads_at(END_OF_DAY, DAY, sa.select(in_scope.c.staff_id))
-    return (sa.select(in_scope.c.team_id, in_scope.c.staff_id, totals.c.caseload)
-            .join(totals, totals.c.staff_id == in_scope.c.staff_id))
+    return sa.select(in_scope.c.team_id, in_scope.c.staff_id,
+                     caseload_of(in_scope.c.staff_id, END_OF_DAY, DAY).label("caseload"))
 
 
 #: The queries, each run once per scope. A shared query answers several indicator

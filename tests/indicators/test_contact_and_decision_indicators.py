@@ -20,9 +20,12 @@ def test_caseload_over_cap(org):
     gone = user(org.team_a1)
     contact(gone, coord, -30)
     end_contact(gone, -3)                             # no longer coord's on D
+    coord.teams.append(org.team_b1)                   # also works in another section,
+    contact(user(org.team_b1), coord, -30)            # and holds one user there
     teams, _total = indicators(org.team_a1, caseload_cap=2)
     result = teams[org.team_a1.id]["caseload_over_cap"]
-    assert (result.value, result.n, result.extras["median_caseload"]) == (1, 2, 2.0)
+    # The cap is about the person: coord holds two, one of them outside the scope.
+    assert (result.value, result.n, result.extras["median_caseload"]) == (1, 2, 2.5)
 
 
 def test_users_without_a_contact_as_d_ends(org):
