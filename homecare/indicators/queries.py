@@ -89,6 +89,16 @@ def _count_if(condition) -> sa.ColumnElement[int]:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
+def _found_for_each(*conditions) -> sa.ColumnElement[bool]:
+    """Whether a row meets ``conditions`` (correlated to the scope's user), looked up
+    for each user by index. ``EXISTS`` means the same, but in a select list PostgreSQL
+    may answer it by hashing the whole table once: every conversation or contact period
+    in the city, for a section's 1,340 users (the users statement for section 1 at Oslo
+    scale, psql: 17.2-17.6 ms with the two hashed, 10.3-10.9 ms looked up; in a city of
+    one section, where the tables are small, 5.6-6.9 against 6.9 ms)."""
+    return sa.select(sa.literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
+
+
 def _completed_between(starts, ends) -> sa.ColumnElement[bool]:
     """The visit was completed, and started in ``[starts, ends)``."""
     return sa.and_(Visit.status == VisitStatus.COMPLETED, Visit.actual_start >= starts,
@@ -217,10 +227,10 @@ def _users_statement(window_days: int) -> sa.Select:
     users = users_in_teams()
     active = active_on(users, DAY)
     settled = sa.and_(active, users.c.service_start <= add_days(DAY, -SETTLED_DAYS))
-    asked = sa.exists().where(WhatMattersConversation.service_user_id == users.c.user_id,
-                              WhatMattersConversation.conversation_date <= DAY)
+    asked = _found_for_each(WhatMattersConversation.service_user_id == users.c.user_id,
+                            WhatMattersConversation.conversation_date <= DAY)
     contact, covering = _contacts_at_end_of_day()
-    has_contact = sa.exists().where(contact.service_user_id == users.c.user_id, covering)
+    has_contact = _found_for_each(contact.service_user_id == users.c.user_id, covering)
     in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
                                  decision_in_force_on(DAY))
     overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
