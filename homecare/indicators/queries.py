@@ -134,7 +134,7 @@ def contact_continuity(team_ids, window: Window,
     user's ``needs_proxy``.
     """
     rows = db.session.execute(_contact_statement(), window.values(team_ids)
-                              | {"contact_every_n": settings.contact_every_n}).all()
+                              | {EVERY_N.key: settings.contact_every_n}).all()
     return {
         "contact_share": _by_team_and_group(
             rows, lambda r: Parts(num=float(r.share_num), den=r.share_den)),
@@ -177,7 +177,7 @@ def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> d
     """
     fortnight = Window(window.day, FORTNIGHT_DAYS)
     rows = db.session.execute(_faces_statement(), window.values(team_ids)
-                              | {"fortnight_starts": fortnight.starts})
+                              | {FORTNIGHT_STARTS.key: fortnight.starts})
     return _by_team(rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))
 
 
@@ -265,7 +265,7 @@ def goals_on_day(team_ids, window: Window,
       cost follows the section asked for.
     """
     rows = db.session.execute(_goals_statement(), window.values(team_ids)
-                              | {"followup_grace_days": settings.followup_grace_days}).all()
+                              | {GRACE_DAYS.key: settings.followup_grace_days}).all()
     return {
         "followups": _by_team_and_group(
             rows, lambda r: Parts(num=r.up_to_date, den=r.active)),
@@ -355,11 +355,9 @@ def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
 def _caseloads_statement() -> sa.Select:
     users = users_in_teams()
     contact, covering = _contacts_at_end_of_day()
-    # A CTE: read twice (the staff, and the staff whose whole caseload is counted), and
-    # as a subquery it was worked out twice.
     in_scope = (sa.select(users.c.team_id, contact.staff_id).distinct()
                 .join(users, users.c.user_id == contact.service_user_id)
-                .where(covering, active_on(users, DAY)).cte("in_scope"))
+                .where(covering, active_on(users, DAY)).subquery("in_scope"))
     return sa.select(in_scope.c.team_id, in_scope.c.staff_id,
                      caseload_of(in_scope.c.staff_id, END_OF_DAY, DAY).label("caseload"))
 

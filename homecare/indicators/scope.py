@@ -55,8 +55,9 @@ class Window:
 
     def values(self, team_ids) -> dict:
         """The values of ``TEAMS``, ``DAY`` and the rest for this window and these teams."""
-        return {"teams": list(team_ids), "day": self.day, "first_day": self.first_day,
-                "starts": self.starts, "ends": self.ends, "end_of_day": self.end_of_day}
+        return {TEAMS.key: list(team_ids), DAY.key: self.day, FIRST_DAY.key: self.first_day,
+                STARTS.key: self.starts, ENDS.key: self.ends,
+                END_OF_DAY.key: self.end_of_day}
 
 
 def users_in_teams():

@@ -37,6 +37,16 @@ DUE_BY = sa.bindparam("intake_due_by", type_=sa.Date())
 WHAT_MATTERS_DAYS = sa.bindparam("intake_what_matters_days", type_=sa.Integer())
 
 
+def _start_key(i: int) -> str:
+    """The parameter for the window's ``i``-th start date."""
+    return f"intake_start_{i}"
+
+
+def _deadline_key(i: int) -> str:
+    """The parameter for the contact deadline of a user starting on that date."""
+    return f"intake_deadline_{i}"
+
+
 def _starting_in(users):
     return sa.and_(users.c.service_start >= FIRST_DAY, users.c.service_start <= DAY)
 
@@ -46,20 +56,20 @@ def _contact_deadline(start_column, window_days: int) -> sa.ColumnElement:
     in W: the window holds at most ``window_days`` start dates, each mapped to its exact
     instant (local midnight moves with summer time, which SQL cannot see). The dates and
     instants are parameters (``intake_values``)."""
-    return sa.case(*[(start_column == sa.bindparam(f"intake_start_{i}", type_=sa.Date()),
-                      sa.bindparam(f"intake_deadline_{i}", type_=UTCDateTime()))
+    return sa.case(*[(start_column == sa.bindparam(_start_key(i), type_=sa.Date()),
+                      sa.bindparam(_deadline_key(i), type_=UTCDateTime()))
                      for i in range(window_days)])
 
 
 def intake_values(window: Window, settings: ControlSettings) -> dict:
     """The values of the intake parameters for this window and these settings."""
     latest = max(settings.intake_contact_days, settings.intake_what_matters_days)
-    values = {"intake_due_by": window.day - timedelta(days=latest),
-              "intake_what_matters_days": settings.intake_what_matters_days}
+    values = {DUE_BY.key: window.day - timedelta(days=latest),
+              WHAT_MATTERS_DAYS.key: settings.intake_what_matters_days}
     for i in range(window.days):
         start = window.first_day + timedelta(days=i)
-        values[f"intake_start_{i}"] = start
-        values[f"intake_deadline_{i}"] = start_of_local_day(
+        values[_start_key(i)] = start
+        values[_deadline_key(i)] = start_of_local_day(
             start + timedelta(days=settings.intake_contact_days + 1))
     return values
 
