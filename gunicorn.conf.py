@@ -6,6 +6,9 @@ One process per core, two threads each. The work is Python on the CPU between sh
 database waits: a second thread fills those waits, and more processes or threads than
 that only take turns on the same cores. Measured on 2 cores with 32 clients writing
 (``make bench``): 2 x 2 served 224 visit PUTs a second where 4 x 4 served 140.
+A thread computing indicators uses a second database connection while it does (their
+statements run in two lanes side by side, ``core.database.side_by_side``): at most four
+per process, within SQLAlchemy's pool of five.
 
 A process holds no more connections than it has threads, and closes each after its
 answer: the next request goes to whichever process is free, in the order the clients

@@ -1,9 +1,9 @@
 """The indicators' SQL, grouped by team: the database does the counting.
 
-Every function takes the scope's teams, the window and the settings. Indicator families
-that read the same rows share one statement (one pass over the scope's users, goals,
-check-ins or visits) and return ``{family: {team_id: Parts}}``; the others return
-``{team_id: Parts}``. The number of statements is fixed; the data only makes them return
+Every function takes the connection to read on, the scope's teams, the window and the
+settings, and returns ``{family: {team_id: Parts}}``. Indicator families that read the
+same rows share one statement (one pass over the scope's users, goals, check-ins or
+visits). The number of statements is fixed; the data only makes them return
 more or larger numbers. Each statement is built once, on the parameters of
 ``indicators.scope``, and bound to the call's values.
 """
@@ -19,7 +19,6 @@ from sqlalchemy.orm import aliased
 from homecare.core.model_base import UTCDateTime
 from homecare.core.sqlfunc import add_days
 from homecare.decisions.models import Decision
-from homecare.extensions import db
 from homecare.flags.rules import (
     active_goals_on,
     caseload_of,
@@ -120,7 +119,7 @@ def _per_user_to_team(per_user, users, *columns):
             .join(users, users.c.user_id == per_user.c.user_id))
 
 
-def contact_continuity(team_ids, window: Window,
+def contact_continuity(connection, team_ids, window: Window,
                        settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """``contact_share`` and ``contact_rule`` from one pass over the main visits in W.
 
@@ -133,7 +132,7 @@ def contact_continuity(team_ids, window: Window,
     indicators read the same rows, so they share the query; both are split by the
     user's ``needs_proxy``.
     """
-    rows = db.session.execute(_contact_statement(), window.values(team_ids)
+    rows = connection.execute(_contact_statement(), window.values(team_ids)
                               | {EVERY_N.key: settings.contact_every_n}).all()
     return {
         "contact_share": _by_team_and_group(
@@ -168,7 +167,8 @@ def _contact_statement() -> sa.Select:
             .group_by(users.c.team_id, users.c.needs_proxy))
 
 
-def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> dict[int, Parts]:
+def distinct_staff_14d(connection, team_ids, window: Window,
+                       settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """Per user with a completed visit in the 14 days to D: how many different staff.
 
     The distinct (user, staff) pairs are counted per user (a hashable DISTINCT, where
@@ -176,9 +176,10 @@ def distinct_staff_14d(team_ids, window: Window, settings: ControlSettings) -> d
     each number of faces, per team (a small histogram); the median is taken from it.
     """
     fortnight = Window(window.day, FORTNIGHT_DAYS)
-    rows = db.session.execute(_faces_statement(), window.values(team_ids)
+    rows = connection.execute(_faces_statement(), window.values(team_ids)
                               | {FORTNIGHT_STARTS.key: fortnight.starts})
-    return _by_team(rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))
+    return {"distinct_staff_14d": _by_team(
+        rows, lambda r: Parts(den=r.users, values=[r.staff] * r.users))}
 
 
 @functools.cache
@@ -195,7 +196,7 @@ def _faces_statement() -> sa.Select:
             .group_by(faces.c.team_id, faces.c.staff))
 
 
-def users_on_day(team_ids, window: Window,
+def users_on_day(connection, team_ids, window: Window,
                  settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """The indicators counted over the scope's users, from one pass over them.
 
@@ -207,7 +208,7 @@ def users_on_day(team_ids, window: Window,
       D) whose review date has passed.
     - ``intake_on_time``: see ``homecare.intake.indicators``.
     """
-    rows = db.session.execute(_users_statement(window.days), window.values(team_ids)
+    rows = connection.execute(_users_statement(window.days), window.values(team_ids)
                               | intake_values(window, settings)).all()
     return {
         "what_matters_coverage": _by_team_and_group(
@@ -254,7 +255,7 @@ def _users_statement(window_days: int) -> sa.Select:
             .group_by(users.c.team_id, users.c.needs_proxy))
 
 
-def goals_on_day(team_ids, window: Window,
+def goals_on_day(connection, team_ids, window: Window,
                  settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """The goal indicators from one pass over the scope's goals, split by ``needs_proxy``.
 
@@ -264,7 +265,7 @@ def goals_on_day(team_ids, window: Window,
       looked up per goal (a backward scan of the check-ins index on goal and date), so the
       cost follows the section asked for.
     """
-    rows = db.session.execute(_goals_statement(), window.values(team_ids)
+    rows = connection.execute(_goals_statement(), window.values(team_ids)
                               | {GRACE_DAYS.key: settings.followup_grace_days}).all()
     return {
         "followups": _by_team_and_group(
@@ -305,7 +306,7 @@ def _goals_statement() -> sa.Select:
             .group_by(goals.c.team_id, goals.c.needs_proxy))
 
 
-def check_ins_in_window(team_ids, window: Window,
+def check_ins_in_window(connection, team_ids, window: Window,
                         settings: ControlSettings) -> dict[str, dict[int, Parts]]:
     """The check-in indicators from one pass over the check-ins dated in W.
 
@@ -314,7 +315,7 @@ def check_ins_in_window(team_ids, window: Window,
       and the yes/partly/no counts of each question (split by ``needs_proxy``).
     """
     keys = [f"{q}_{a}" for q in QUESTIONS for a in ANSWERS]
-    rows = db.session.execute(_check_ins_statement(), window.values(team_ids)).all()
+    rows = connection.execute(_check_ins_statement(), window.values(team_ids)).all()
     return {
         "followups_done": _by_team(rows, lambda r: Parts(num=r.den, den=r.den)),
         "user_voice": _by_team_and_group(
@@ -341,14 +342,14 @@ def _contacts_at_end_of_day():
     return contact, contact.covers(END_OF_DAY)
 
 
-def caseloads(team_ids, window: Window, settings) -> dict[int, Parts]:
+def caseloads(connection, team_ids, window: Window, settings) -> dict[str, dict[int, Parts]]:
     """Staff who are responsible contact of a scope user active on D, each with their
     whole caseload of users active on D (the cap is about the person, not the team)."""
-    rows = db.session.execute(_caseloads_statement(), window.values(team_ids))
+    rows = connection.execute(_caseloads_statement(), window.values(team_ids))
     loads: dict[int, dict[int, int]] = defaultdict(dict)
     for row in rows:
         loads[row.team_id][row.staff_id] = row.caseload
-    return {team_id: Parts(staff=staff) for team_id, staff in loads.items()}
+    return {"caseloads": {team_id: Parts(staff=staff) for team_id, staff in loads.items()}}
 
 
 @functools.cache
@@ -362,11 +363,11 @@ def _caseloads_statement() -> sa.Select:
                      caseload_of(in_scope.c.staff_id, END_OF_DAY, DAY).label("caseload"))
 
 
-#: The queries, each run once per scope. A shared query answers several indicator
-#: families from one pass over the same rows: ``{family: {team_id: Parts}}``.
-SHARED_QUERIES = (contact_continuity, users_on_day, goals_on_day, check_ins_in_window)
-QUERIES = {
-    "distinct_staff_14d": distinct_staff_14d,
-    "caseloads": caseloads,
-    "referral_to_start": referral_to_start,
-}
+#: The queries, each run once per scope. Each answers one or more indicator families as
+#: ``{family: {team_id: Parts}}``; a shared query answers several from one pass over the
+#: same rows. On PostgreSQL the two lanes run side by side (``compute``), so they are
+#: split for about equal time: for section 1 at Oslo scale, 23.9 and 24.4 ms of SQL.
+LANES = (
+    (distinct_staff_14d, contact_continuity, check_ins_in_window),
+    (users_on_day, goals_on_day, caseloads, referral_to_start),
+)

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from homecare.core.model_base import UTCDateTime
 from homecare.core.sqlfunc import add_days
 from homecare.core.timeutil import start_of_local_day
-from homecare.extensions import db
 from homecare.flags.settings import ControlSettings
 from homecare.indicators.parts import Parts
 from homecare.indicators.scope import DAY, FIRST_DAY, Window, users_in_teams
@@ -106,13 +105,14 @@ def _referral_statement() -> sa.Select:
             .group_by(users.c.team_id, Referral.received_on, users.c.service_start))
 
 
-def referral_to_start(team_ids, window: Window, settings) -> dict[int, Parts]:
+def referral_to_start(connection, team_ids, window: Window,
+                      settings) -> dict[str, dict[int, Parts]]:
     """Per user starting in W through a referral, the days from referral to start (the
     database counts users per pair of dates; the median is taken from that)."""
-    rows = db.session.execute(_referral_statement(), window.values(team_ids))
+    rows = connection.execute(_referral_statement(), window.values(team_ids))
     result: dict[int, Parts] = {}
     for row in rows:
         days = (row.service_start - row.received_on).days
         result[row.team_id] = result.get(row.team_id, Parts()) + Parts(
             den=row.users, values=[days] * row.users)
-    return result
+    return {"referral_to_start": result}
