@@ -20,7 +20,7 @@ from homecare.indicators.parts import (
     one_decimal,
     percentage,
 )
-from homecare.indicators.queries import LANES, QUESTIONS
+from homecare.indicators.queries import ANSWERS, LANES, QUESTIONS, answer_key
 from homecare.indicators.scope import Window
 
 
@@ -64,7 +64,7 @@ def _followups_done(done: Parts, active: Parts) -> Result:
 
 
 def _user_voice(parts: Parts) -> Result:
-    per_question = {q: {a: parts.extra.get(f"{q}_{a}", 0) for a in ("yes", "partly", "no")}
+    per_question = {q: {str(a): parts.extra.get(answer_key(q, a), 0) for a in ANSWERS}
                     for q in QUESTIONS}
     return _split_ratio(parts, {"answers": per_question})
 

@@ -54,6 +54,16 @@ from homecare.what_matters.models import WhatMattersConversation
 
 QUESTIONS = ("got_expected_help", "could_influence", "satisfied")
 ANSWERS = (Answer.YES, Answer.PARTLY, Answer.NO)
+
+
+def answer_key(question: str, answer: str) -> str:
+    """The name under which the check-ins statement counts one answer to one question,
+    and ``user_voice`` keeps it (e.g. ``satisfied_partly``)."""
+    return f"{question}_{answer}"
+
+
+#: Every answer count the check-ins statement returns.
+ANSWER_KEYS = tuple(answer_key(q, a) for q in QUESTIONS for a in ANSWERS)
 #: The section's N of the contact rule.
 EVERY_N = sa.bindparam("contact_every_n", type_=sa.Integer())
 #: The section's days of grace before a follow-up counts as late.
@@ -314,12 +324,12 @@ def check_ins_in_window(connection, team_ids, window: Window,
     - ``user_voice``: those where the user was asked at least one of the three questions,
       and the yes/partly/no counts of each question (split by ``needs_proxy``).
     """
-    keys = [f"{q}_{a}" for q in QUESTIONS for a in ANSWERS]
     rows = connection.execute(_check_ins_statement(), window.values(team_ids)).all()
     return {
         "followups_done": _by_team(rows, lambda r: Parts(num=r.den, den=r.den)),
         "user_voice": _by_team_and_group(
-            rows, lambda r: Parts(num=r.num, den=r.den, extra={k: getattr(r, k) for k in keys})),
+            rows, lambda r: Parts(num=r.num, den=r.den,
+                                  extra={k: getattr(r, k) for k in ANSWER_KEYS})),
     }
 
 
@@ -327,7 +337,7 @@ def check_ins_in_window(connection, team_ids, window: Window,
 def _check_ins_statement() -> sa.Select:
     users = users_in_teams()
     asked = sa.or_(*(getattr(CheckIn, q) != Answer.NOT_ASKED for q in QUESTIONS))
-    answers = [_count_if(getattr(CheckIn, q) == a).label(f"{q}_{a}")
+    answers = [_count_if(getattr(CheckIn, q) == a).label(answer_key(q, a))
                for q in QUESTIONS for a in ANSWERS]
     return (sa.select(users.c.team_id, users.c.needs_proxy, _count_if(asked).label("num"),
                       sa.func.count().label("den"), *answers)
