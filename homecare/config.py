@@ -49,6 +49,11 @@ def _postgres_driver(url: str) -> str:
     return url
 
 
+#: The largest request body read (bytes); a larger one answers 413 before it is read or
+#: parsed. The longest thing a page or an endpoint takes is a 4,000-character text; the
+#: tablet's batch of queued records has a larger limit of its own (``sync.api``).
+MAX_REQUEST_BYTES = 1024 * 1024
+
 #: A production secret key shorter than this (in bytes) could be guessed offline.
 MIN_SECRET_KEY_BYTES = 32
 
@@ -148,6 +153,7 @@ class Settings:
             # How many proxies in front set X-Forwarded-For (0: trust no such header).
             "HOMECARE_PROXY_COUNT": self.proxy_count,
             "HOMECARE_HSTS": production,
+            "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from homecare.core.timeutil import local_today, utcnow
 from homecare.extensions import db
 from homecare.goals.models import Goal
+from homecare.service_users.models import ServiceUser
 from homecare.visits.services import create_visit
 from tests.helpers import csrf_token_from, sign_in
 
@@ -134,3 +136,87 @@ def test_ids_beyond_the_database_range_in_pages_are_refused_not_500(client, org)
     sign_in(leader, "leader.a")
     assert leader.get(f"/sections/{org.section_a.id}/dashboard?team={too_big}"
                       ).status_code == 404
+
+
+# --- Issue 33: national ids in other scripts, numbers too long, bodies too large -------
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _user_body(org, national_id: str) -> dict:
+    return {"national_id": national_id, "full_name": "Ola Nordmann",
+            "address": "Sandakerveien 5, 0477 Oslo", "team_id": org.team_a1.id,
+            "service_type": "long_term", "service_start": str(local_today())}
+
+
+def test_a_national_id_in_another_digit_script_is_refused_everywhere(api_as, org):
+    # N5: Arabic-Indic digits with ASCII check digits passed validation and the duplicate
+    # check, and made a second person; N6: superscript digits passed isdigit() and int()
+    # failed with a 500.
+    coordinator = api_as(org.coordinator_a1)
+    number = org.user_a1.national_id
+    for spelled in (number[:9].translate(ARABIC_INDIC) + number[9:],
+                    "¹" * 11, number.translate(SUPERSCRIPT)):
+        created = coordinator.post("/service-users", json=_user_body(org, spelled))
+        assert created.status_code == 422, (spelled, created.json)
+        assert "national_id" in created.json["errors"]["json"]
+        etag = coordinator.get(f"/service-users/{org.user_a1.id}").headers["ETag"]
+        changed = coordinator.patch(f"/service-users/{org.user_a1.id}",
+                                    json={"national_id": spelled}, headers={"If-Match": etag})
+        assert changed.status_code == 422, (spelled, changed.json)
+        searched = coordinator.post("/service-users/search", json={"national_id": spelled})
+        assert searched.status_code == 422
+        by_header = coordinator.get("/service-users", headers={"X-National-Id": spelled})
+        assert by_header.status_code == 422
+    assert db.session.get(ServiceUser, org.user_a1.id).national_id == number
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceUser).where(
+        ServiceUser.full_name == "Ola Nordmann")) == 0
+
+
+def _json_routes(app) -> list[tuple[str, str]]:
+    """Every (method, path) of the JSON API that takes a body, with its ids filled in."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        path = re.sub(r"<uuid:[^>]+>", "00000000-0000-0000-0000-000000000001", rule.rule)
+        path = re.sub(r"<[^>]+>", "1", path)
+        routes += [(method, path) for method in sorted(rule.methods & {"POST", "PUT", "PATCH"})]
+    return routes
+
+
+def test_an_integer_of_5000_digits_is_a_400_on_every_json_endpoint(app, api_as, org):
+    # N6: Python refuses to convert an integer of over 4,300 digits; the error reached
+    # the caller as a 500, even on the unauthenticated POST /tokens.
+    body = '{"page_size": ' + "1" * 5000 + "}"
+    routes = _json_routes(app)
+    assert ("POST", "/api/v1/tokens") in routes and len(routes) > 10
+    for who in (None, org.coordinator_a1):
+        client = api_as(who)
+        for method, path in routes:
+            answer = client._call(method, path.removeprefix("/api/v1"), data=body,
+                                  content_type="application/json",
+                                  headers={"If-Match": '"1"'})
+            assert answer.status_code < 500, (method, path, answer.status_code)
+    answer = api_as().post("/tokens", data=body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json["message"] == "Et tall i forespørselen har for mange sifre."
+
+
+def test_a_body_over_the_limit_is_refused_unread_with_413(client, api_as, org):
+    # L2: 40 MB of JSON to /tokens was read and hashed, and a 38 MB /sync answered 200.
+    big = '{"username": "x", "password": "' + "a" * (2 * 1024 * 1024) + '"}'
+    tokens = api_as().post("/tokens", data=big, content_type="application/json")
+    assert tokens.status_code == 413
+    assert tokens.json["message"] == "Det som ble sendt, er for stort. Send mindre om gangen."
+    staff = api_as(org.staff_a1)
+    huge = '{"operations": [], "pad": "' + "a" * (40 * 1024 * 1024) + '"}'
+    assert staff.post("/sync", data=huge, content_type="application/json").status_code == 413
+    # A full day's queue fits: 2 MB reaches the schema, which answers for its content.
+    large = '{"operations": [], "pad": "' + "a" * (2 * 1024 * 1024) + '"}'
+    assert staff.post("/sync", data=large, content_type="application/json").status_code == 422
+    sign_in(client, "staff.a1")
+    page = f"/users/{org.user_a1.id}/goals/new"
+    form = client.post(page, data={"description": "x" * (2 * 1024 * 1024)})
+    assert form.status_code == 413 and "for stort" in form.text

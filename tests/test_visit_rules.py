@@ -5,10 +5,11 @@ are final, except a completed visit's times and note, which its staff member or 
 coordinator may correct for a few days, keeping what they said before.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from homecare.core.timeutil import to_local, utcnow
 from homecare.extensions import db
@@ -187,6 +188,46 @@ def test_after_the_correction_days_a_completed_visit_is_final_in_both(api_as, cl
     sign_in(client, "staff.a1")
     assert client.get(f"/visits/{visit.id}/complete").status_code == 409
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VisitCorrection)) == 0
+
+
+def test_correcting_the_end_to_now_does_not_restart_the_correction_window(api_as, org):
+    # Issue 33, L3: the window was counted from the current end, so moving the end to
+    # "now" gave three more days, again and again.
+    visit = a_visit(org, status="completed", ended_days_ago=CORRECTION_DAYS - 1)
+    now = utcnow().replace(microsecond=0)
+    moved = patch(api_as, org.staff_a1, visit, {"actual_end": now.isoformat()})
+    assert moved.status_code == 200
+    with time_machine.travel(now + timedelta(days=2), tick=False):
+        again = patch(api_as, org.staff_a1, visit, {"note": "Etter vinduet"})
+    assert again.status_code == 409
+    assert db.session.get(Visit, visit.id).note != "Etter vinduet"
+
+
+def test_a_completed_visit_before_the_service_started_is_refused(api_as, org):
+    # Issue 33, L3: a completed visit dated 1900 was accepted.
+    start = datetime(1900, 1, 1, 9, tzinfo=utcnow().tzinfo)
+    answer = api_as(org.staff_a1).post("/visits", json={
+        "service_user_id": str(org.user_a1.id), "staff_id": org.staff_a1.id, "kind": "main",
+        "planned_start": start.isoformat(), "planned_minutes": 30, "status": "completed",
+        "actual_start": start.isoformat(),
+        "actual_end": (start + timedelta(minutes=30)).isoformat()})
+    assert answer.status_code == 422
+    message = answer.json["errors"]["json"]["actual_start"][0]
+    assert "før brukerens tjeneste startet" in message
+    assert org.user_a1.service_start.strftime("(%d.%m.%Y)") in message
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == 0
+
+
+def test_if_match_star_is_refused_where_a_version_is_required(api_as, org):
+    # Issue 33, L4: «If-Match: *» matched any version and skipped the lost-update check.
+    visit = a_visit(org)
+    answer = api_as(org.staff_a1).patch(f"/visits/{visit.id}", json={"note": "x"},
+                                        headers={"If-Match": "*"})
+    assert answer.status_code == 428
+    both = api_as(org.staff_a1).patch(f"/visits/{visit.id}", json={"note": "x"},
+                                      headers={"If-Match": '"1", *'})
+    assert both.status_code == 428
+    assert db.session.get(Visit, visit.id).note is None
 
 
 # --- Concurrency --------------------------------------------------------------------

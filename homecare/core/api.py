@@ -15,11 +15,35 @@ import flask_smorest
 import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
-from webargs.core import missing, parse_json
+from flask_smorest import abort
+from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from homecare.core.api_setup import API_PREFIX, ErrorSchema  # noqa: F401 - re-exported
 from homecare.extensions import db
+
+#: The most digits a number in a JSON body may have. Ids, ratings and minutes need a few;
+#: Python refuses to convert an integer of over 4,300 digits (a ValueError, not a JSON
+#: error), which would otherwise reach the caller as a 500.
+MAX_NUMBER_DIGITS = 30
+
+
+class NumberTooLong(ValueError):
+    """A JSON number with more than ``MAX_NUMBER_DIGITS`` characters."""
+
+
+def _bounded(convert: Callable[[str], object]) -> Callable[[str], object]:
+    def parse(text: str) -> object:
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise NumberTooLong(text[:10])
+        return convert(text)
+    return parse
+
+
+def load_json(data: bytes | str) -> object:
+    """A JSON document whose numbers are bounded before they are converted."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return json.loads(text, parse_int=_bounded(int), parse_float=_bounded(float))
 
 
 class SafeJsonParser(FlaskParser):
@@ -27,7 +51,8 @@ class SafeJsonParser(FlaskParser):
 
     A body nested deeper than Python's recursion limit, or holding a lone UTF-16
     surrogate (``"\\ud800"``, which no UTF-8 database or page can store), is refused as
-    invalid JSON (400) instead of failing later with a 500.
+    invalid JSON (400) instead of failing later with a 500; so is a number too long to be
+    anything the API takes (``MAX_NUMBER_DIGITS``).
     """
 
     def _raw_load_json(self, req):
@@ -36,9 +61,13 @@ class SafeJsonParser(FlaskParser):
         data = req.get_data(cache=True)
         # The error carries a document: webargs reads an empty one as "no body".
         try:
-            parsed = parse_json(data)
+            parsed = load_json(data)
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError("not UTF-8", "\\x", 0) from error
         except RecursionError as error:
             raise json.JSONDecodeError("nested too deeply", "[", 0) from error
+        except NumberTooLong:
+            abort(400, message=_("A number in the request has too many digits."))
         try:
             json.dumps(parsed, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as error:
@@ -126,15 +155,15 @@ IF_MATCH_PARAMETER = {
 def require_if_match(record) -> None:
     """Refuse an update unless ``If-Match`` names the record's current version.
 
-    428 when the header is missing, 412 when it names another version. The version check
-    in the database (``version_id_col``) catches a change made between here and the write.
+    428 when the header is missing or is ``*`` (which matches any version, and so would
+    skip the very check it is there for), 412 when it names another version. The version
+    check in the database (``version_id_col``) catches a change made between here and the
+    write.
     """
-    from flask_smorest import abort
-
     header = request.headers.get("If-Match")
-    if header is None:
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in (header or "").split(",")]
+    if header is None or "*" in tags:
         abort(428, message=_("Send the If-Match header with the version you last read."))
-    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
-    if "*" not in tags and str(record.version) not in tags:
+    if str(record.version) not in tags:
         abort(412, message=_("The record was changed by someone else. Read it again, then "
                              "make your change."))

@@ -33,6 +33,7 @@ def _messages() -> dict[int, str]:
         409: _("This conflicts with what is already recorded."),
         412: _("The record was changed by someone else. Read it again, then make your "
                "change."),
+        413: _("What was sent is too large. Send less at a time."),
         422: _("Some of the information is not valid."),
         428: _("Send the If-Match header with the version you last read."),
         429: _("Too many attempts. Please wait a little and try again."),

@@ -10,12 +10,16 @@ is configured to accept them (demo data and tests).
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 
 _K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+#: Eleven ASCII digits. ``str.isdigit`` also accepts other scripts' digits (Arabic-Indic,
+#: superscripts), which would make a second spelling of the same person or fail ``int``.
+_ELEVEN_DIGITS = re.compile(r"[0-9]{11}", re.ASCII)
 _K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
@@ -80,6 +84,12 @@ def normalised(raw: object) -> str:
     return "".join(str(raw or "").split())
 
 
+def is_well_formed(raw: object) -> bool:
+    """Whether ``raw`` is eleven ASCII digits once spaces are removed (the shape, not the
+    check digits): what a search by national id may look up."""
+    return _ELEVEN_DIGITS.fullmatch(normalised(raw)) is not None
+
+
 def masked(value: str) -> str:
     """Only the birth-date part (the first six digits); the personal number hidden."""
     return value[:6] + "*****"
@@ -93,7 +103,7 @@ def parse_national_id(raw: str, *, allow_synthetic: bool, today: date | None = N
     those are not allowed.
     """
     value = normalised(raw)
-    if len(value) != 11 or not value.isdigit():
+    if not is_well_formed(value):
         raise InvalidNationalId(_("A national identity number has exactly 11 digits."))
     day, month, year2 = int(value[0:2]), int(value[2:4]), int(value[4:6])
     kind = IdKind.BIRTH_NUMBER

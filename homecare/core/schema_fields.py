@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from homecare.core.national_id import is_well_formed
 from homecare.core.text import is_blank
 from homecare.core.timeutil import in_service_range, out_of_range_message
 
@@ -97,3 +98,14 @@ def Text(max_length: int, **kwargs) -> fields.String:
 def Choice(enum_class: type[enum.Enum], **kwargs) -> fields.Enum:
     """One of an enum's values (as strings)."""
     return fields.Enum(enum_class, by_value=True, **kwargs)
+
+
+def _national_id_shape(value: str) -> None:
+    if not is_well_formed(value):
+        raise ma.ValidationError(str(_l("A national identity number has exactly 11 digits.")))
+
+
+def NationalIdText(**kwargs) -> fields.String:
+    """A national identity number as sent: eleven ASCII digits (spaces allowed); the check
+    digits and birth date are checked where a person is registered."""
+    return fields.String(validate=_national_id_shape, **kwargs)

@@ -11,6 +11,7 @@ from homecare.core.schema_fields import (
     Date,
     Id,
     Int,
+    NationalIdText,
     QueryInt,
     QuerySchema,
     Text,
@@ -93,13 +94,13 @@ class ServiceUserQuerySchema(QuerySchema):
 
 
 class NationalIdSearchSchema(BaseSchema):
-    national_id = fields.String(required=True)
+    national_id = NationalIdText(required=True)
 
 
 class NationalIdHeaderSchema(QuerySchema):
     """``X-National-Id``: find the user with this national id (it never goes in a URL)."""
 
-    national_id = fields.String(data_key="X-National-Id")
+    national_id = NationalIdText(data_key="X-National-Id")
 
 
 class ContactAssignmentSchema(BaseSchema):

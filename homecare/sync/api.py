@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask.views import MethodView
 
 from homecare.core.api import API_PREFIX, Blueprint
 from homecare.policy.access import ensure_works_in_a_team
 from homecare.policy.lookup import actor
 from homecare.sync.schemas import SyncResultSchema, SyncSchema
-from homecare.sync.service import apply_all
+from homecare.sync.service import MAX_OPERATIONS, apply_all
 
 blueprint = Blueprint("sync", __name__, url_prefix=f"{API_PREFIX}/sync",
                       description="Queued offline records, sent together.")
+
+#: The largest batch read (bytes): room for ``MAX_OPERATIONS`` records each carrying the
+#: longest text (4,000 characters, at most 3 bytes each in UTF-8) and its fields.
+SYNC_MAX_BYTES = MAX_OPERATIONS * (4000 * 3 + 2048)
+
+
+@blueprint.before_request
+def _room_for_a_full_batch() -> None:
+    """A whole day's queue is larger than any other request (``MAX_CONTENT_LENGTH``)."""
+    request.max_content_length = SYNC_MAX_BYTES
 
 
 @blueprint.route("")

@@ -77,6 +77,10 @@ class Visit(CareRecordMixin, VersionedMixin, db.Model):
     actual_end: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    #: Until when a completed visit's times and note may be corrected, counted from its
+    #: end as first recorded and set once, so that a correction cannot extend it (null
+    #: for visits completed before it was kept: counted from the current end).
+    correctable_until: Mapped[datetime | None]
 
     service_user: Mapped[ServiceUser] = relationship()
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from homecare.core.database import save
 from homecare.core.errors import Conflict, DomainError, Forbidden
-from homecare.core.timeutil import utcnow
+from homecare.core.i18n import day_text
+from homecare.core.timeutil import local_date_of, utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Role, Staff
@@ -68,7 +69,19 @@ def _check_visit(errors: FieldErrors, visit: Visit) -> None:
             errors.add("actual_end", _("A completed visit needs the time it ended."))
         if end is not None and end > utcnow():
             errors.add("actual_end", _("A completed visit cannot end in the future."))
+        service_start = visit.service_user.service_start
+        if start is not None and local_date_of(start) < service_start:
+            errors.add("actual_start", _(
+                "A visit cannot have taken place before the user's service started "
+                "(%(day)s).", day=day_text(service_start)))
     errors.text("note", visit.note, max_length=4000, required=False)
+
+
+def correctable_until(visit: Visit) -> datetime:
+    """The end of a completed visit's correction window: ``CORRECTION_DAYS`` after its end
+    as first recorded (kept at the first completion, so that a correction moving the end
+    does not move the window)."""
+    return visit.correctable_until or visit.actual_end + timedelta(days=CORRECTION_DAYS)
 
 
 def build_visit(*, user: ServiceUser, staff: Staff, created_by: Staff, kind: VisitKind | str,
@@ -92,7 +105,16 @@ def build_visit(*, user: ServiceUser, staff: Staff, created_by: Staff, kind: Vis
                   created_by_id=created_by.id)
     _check_visit(errors, visit)
     errors.raise_if_any()
+    _fix_correction_window(visit, visit.actual_end)
     return visit
+
+
+def _fix_correction_window(visit: Visit, first_end: datetime | None) -> None:
+    """Keep the correction window of a completed visit that has none yet (one being
+    completed, or one completed before the window was kept): ``CORRECTION_DAYS`` after
+    ``first_end``, its end as first recorded."""
+    if visit.status is VisitStatus.COMPLETED and visit.correctable_until is None:
+        visit.correctable_until = first_end + timedelta(days=CORRECTION_DAYS)
 
 
 def create_visit(**fields) -> Visit:
@@ -124,7 +146,7 @@ def change_refusal(actor: Staff, visit: Visit, changes: dict) -> DomainError | N
     if visit.status is VisitStatus.COMPLETED:
         if PLAN_FIELDS & changes.keys():
             return Conflict(_("Only a planned visit can be moved or given to someone else."))
-        if utcnow() - visit.actual_end > timedelta(days=CORRECTION_DAYS):
+        if utcnow() > correctable_until(visit):
             return Conflict(_("A visit can be corrected for %(days)d days after it ended.",
                               days=CORRECTION_DAYS))
     if not coordinator and PLAN_FIELDS & changes.keys():
@@ -175,6 +197,7 @@ def _apply(visit: Visit, **changes) -> Visit:
                                   _("Unknown visit status."))
     errors.raise_if_any()
     before = {field: getattr(visit, field) for field in changes}
+    first_end = visit.actual_end if visit.status is VisitStatus.COMPLETED else None
     for field, value in changes.items():
         setattr(visit, field, value)
     _check_visit(errors, visit)
@@ -182,5 +205,6 @@ def _apply(visit: Visit, **changes) -> Visit:
         for field, value in before.items():
             setattr(visit, field, value)
         errors.raise_if_any()
+    _fix_correction_window(visit, first_end or visit.actual_end)
     db.session.flush()
     return visit
