@@ -8,6 +8,7 @@ is only a warning, since many Norwegian names are ordinary words too ("Per", "Li
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -27,29 +28,32 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class NamesFound:
-    """Full names found in a text, and single words that are also someone's name."""
+    """Who a text names: the users whose full name it holds, and whether a word of it is
+    also someone's name. Nothing here is ever shown back: the author is told that the
+    text names someone, not whom (the text is about numbers, and the same check must
+    not become a way to look names up)."""
 
-    full: list[str]
-    parts: list[str]
+    named: list[uuid.UUID]
+    has_name_word: bool
 
 
-def _team_names(team: Team) -> list[list[str]]:
-    """The words of each name of a user who belongs or belonged to ``team``."""
-    names = db.session.scalars(
-        sa.select(ServiceUser.full_name).distinct()
+def _team_names(team: Team) -> list[tuple[uuid.UUID, list[str]]]:
+    """Each user who belongs or belonged to ``team``, with the words of their name."""
+    rows = db.session.execute(
+        sa.select(ServiceUser.id, ServiceUser.full_name).distinct()
         .join(TeamPeriod, TeamPeriod.service_user_id == ServiceUser.id)
         .where(TeamPeriod.team_id == team.id, ServiceUser.deleted_at.is_(None)))
-    return [parts for parts in (words(name) for name in names) if parts]
+    return [(user_id, parts) for user_id, name in rows if (parts := words(name))]
 
 
 def names_in(text: str, team: Team) -> NamesFound:
-    """The names of ``team``'s users (now or before) that ``text`` contains."""
+    """Which of ``team``'s users (now or before) ``text`` names."""
     said = words(text)
     pairs = set(pairwise(said))
-    full, parts = [], []
-    for name in _team_names(team):
+    named, name_word = [], False
+    for user_id, name in _team_names(team):
         if len(name) >= 2 and ((name[0], name[-1]) in pairs or
                                any(said[i:i + len(name)] == name for i in range(len(said)))):
-            full.append(" ".join(name))
-        parts += [part for part in name if len(part) > 1 and part in said]
-    return NamesFound(sorted(set(full)), sorted(set(parts)))
+            named.append(user_id)
+        name_word = name_word or any(len(part) > 1 and part in said for part in name)
+    return NamesFound(sorted(set(named)), name_word)

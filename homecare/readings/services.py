@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from homecare.core.audit import record_refusal
 from homecare.core.database import save
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
@@ -22,18 +23,28 @@ from homecare.readings.models import MAX_READING_LENGTH, IndicatorReading
 from homecare.readings.names import names_in
 
 
-def _check_names(errors: FieldErrors, text: str, team: Team, no_names: bool) -> None:
-    """Refuse a user's full name; warn about a word that is also a name unless the author
-    has said that no one is named."""
+def _check_names(errors: FieldErrors, text: str, team: Team, author: Staff,
+                 no_names: bool) -> None:
+    """Refuse a comment by a team member that holds a user's full name; warn about a word
+    that is also a name unless the author has said that no one is named. The messages
+    never repeat the name, and each refusal is logged against the user it named.
+
+    Only the team's own members are checked: they know their users. A section leader
+    sees aggregates only, and answers to their text must not tell them whether a name
+    belongs to one of the team's users.
+    """
+    if team.id not in author.team_ids:
+        return
     found = names_in(text, team)
-    for name in found.full:
-        errors.add("text", _("«%(name)s» is the name of someone the team cares for. The "
-                             "section leader reads these comments: write about the "
-                             "numbers, not about one person.", name=name))
-    if found.parts and not found.full and not no_names:
-        errors.add("no_names", _("«%(words)s» is also the name of someone the team cares "
-                                 "for. If no one is named, say so and save again.",
-                                 words="», «".join(found.parts)))
+    for user_id in found.named:
+        record_refusal("indicator_readings", team.id, user_id, "comment naming the user")
+    if found.named:
+        errors.add("text", _("The text names someone the team cares for. The section "
+                             "leader reads these comments: write about the numbers, not "
+                             "about one person."))
+    elif found.has_name_word and not no_names:
+        errors.add("no_names", _("A word in the text is also the name of someone the team "
+                                 "cares for. If no one is named, say so and save again."))
 
 
 def _answered(errors: FieldErrors, team: Team, answers_id: int | None,
@@ -69,7 +80,7 @@ def write_reading(*, team: Team, author: Staff, indicator: str, text: str, today
         week = week_of(today)
     errors.text("text", text, max_length=MAX_READING_LENGTH)
     if not errors:
-        _check_names(errors, text, team, no_names)
+        _check_names(errors, text, team, author, no_names)
     errors.raise_if_any()
     return save(IndicatorReading(team_id=team.id, indicator=indicator, week=week,
                                  text=text.strip(), author_id=author.id,
