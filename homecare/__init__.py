@@ -105,13 +105,14 @@ def api_blueprints() -> list:
     from homecare.org.api import blueprint as organisation
     from homecare.readings.api import blueprint as readings
     from homecare.service_users.api import blueprint as service_users
+    from homecare.service_users.transfers_api import blueprint as transfers
     from homecare.sync.api import blueprint as sync
     from homecare.visits.api import blueprint as visits
     from homecare.what_matters.api import blueprint as what_matters
     from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators, readings, referrals, worklist, sync]
+            indicators, readings, referrals, worklist, sync, transfers]
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -169,6 +169,7 @@ def test_a_national_id_in_another_digit_script_is_refused_everywhere(api_as, org
         assert searched.status_code == 422
         by_header = coordinator.get("/service-users", headers={"X-National-Id": spelled})
         assert by_header.status_code == 422
+    db.session.expire_all()
     assert db.session.get(ServiceUser, org.user_a1.id).national_id == number
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceUser).where(
         ServiceUser.full_name == "Ola Nordmann")) == 0

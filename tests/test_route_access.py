@@ -19,6 +19,7 @@ from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal, record_check_in
 from homecare.intake.services import record_referral
 from homecare.readings.services import write_reading
+from homecare.service_users.transfers import request_transfer
 from homecare.visits.services import create_visit
 from homecare.what_matters.services import record_conversation
 from tests.factories import PASSWORD, synthetic_national_id
@@ -80,6 +81,10 @@ def care_records(org):
         "referral": record_referral(team=org.team_a1, created_by=org.coordinator_a1,
                                     received_on=today, source="gp", person_name="Ola Henvist",
                                     need="Sårstell", today=today),
+        # Team B1 asks for user_a1 (its coordinator registered the same national id).
+        "transfer": request_transfer(org.user_a1, to_team=org.team_b1,
+                                     requested_by=org.staff_b1, typed_name="Ola A1",
+                                     wanted_from=today),
     }
 
 
@@ -191,6 +196,9 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                              plan),
         ("care.cancel_visit", "POST"): Route(f"/visits/{rec['visit'].id}/cancel",
                                              by_role(302, 403, 403, 302, 403, 404)),
+        ("care.answer_transfer", "POST"): Route(
+            f"/transfers/{rec['transfer'].id}/answer", by_role(302, 403, 403, 302, 403, 403),
+            {"decision": "decline", "reason": "Brukeren vil bli hos oss."}),
         ("care.new_decision", "GET"): Route(f"/users/{org.user_a1.id}/decisions/new",
                                             by_role(302, 403, 403, 200, 403, 404)),
         ("care.new_decision", "POST"): Route(
@@ -372,6 +380,17 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             "/api/v1/decisions", by_role(401, 403, 403, 201, 403, 422), decision),
         ("decisions.DecisionById", "GET"): Route(f"/api/v1/decisions/{rec['decision'].id}",
                                                  care_read),
+        # Coordinators only: the user's own team answers; staff_b1's team asked, but
+        # staff do not coordinate (coordinator_a1 is the one who may decide).
+        ("transfers.TransferRequests", "GET"): Route(
+            "/api/v1/transfer-requests", by_role(401, 403, 403, 200, 403, 403)),
+        ("transfers.TransferRequestById", "GET"): Route(
+            f"/api/v1/transfer-requests/{rec['transfer'].id}",
+            by_role(401, 403, 403, 200, 403, 403)),
+        ("transfers.TransferRequestById", "PATCH"): Route(
+            f"/api/v1/transfer-requests/{rec['transfer'].id}",
+            by_role(401, 403, 403, 200, 403, 403),
+            {"status": "declined", "reason": "Brukeren vil bli hos oss."}, IF_MATCH),
         ("decisions.DecisionById", "PATCH"): Route(
             f"/api/v1/decisions/{rec['decision'].id}", by_role(401, 403, 403, 200, 403, 404),
             {"status": "revoked"}, IF_MATCH),

@@ -200,6 +200,7 @@ def test_correcting_the_end_to_now_does_not_restart_the_correction_window(api_as
     with time_machine.travel(now + timedelta(days=2), tick=False):
         again = patch(api_as, org.staff_a1, visit, {"note": "Etter vinduet"})
     assert again.status_code == 409
+    db.session.expire_all()
     assert db.session.get(Visit, visit.id).note != "Etter vinduet"
 
 
@@ -227,6 +228,7 @@ def test_if_match_star_is_refused_where_a_version_is_required(api_as, org):
     both = api_as(org.staff_a1).patch(f"/visits/{visit.id}", json={"note": "x"},
                                       headers={"If-Match": '"1", *'})
     assert both.status_code == 428
+    db.session.expire_all()
     assert db.session.get(Visit, visit.id).note is None
 
 

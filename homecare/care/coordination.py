@@ -26,8 +26,13 @@ from homecare.org.services import team_members
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.readings.services import readings_this_week
-from homecare.service_users.models import ServiceUser
+from homecare.service_users.models import ServiceUser, TransferRequest
 from homecare.service_users.services import assign_responsible_contact
+from homecare.service_users.transfers import (
+    decide_transfer,
+    incoming_requests,
+    outgoing_requests,
+)
 from homecare.worklist.service import prompts_for
 
 
@@ -43,10 +48,30 @@ def board(team_id):
     record_referral_reads([row.referral for row in intake if row.referral],
                           "team board: intake")
     record_reads([row.user.id for row in intake if row.user], "team board: intake")
+    incoming = incoming_requests([team.id])
+    record_reads([t.service_user_id for t in incoming], "team board: transfer requests")
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
                            prompts=prompts, readings=readings_this_week(team, local_today()),
-                           intake=intake, today=local_today(),
+                           intake=intake, today=local_today(), incoming=incoming,
+                           outgoing=outgoing_requests([team.id], local_today()),
                            flag=flag, teams=actor().teams, flags=list(Flag))
+
+
+def answer_transfer(transfer_id):
+    """The user's team answers a request from another team to take the user over: move
+    the user there, or decline with a reason (back to the board either way)."""
+    transfer = load(TransferRequest, transfer_id, Action.COORDINATE)
+    board_of = transfer.service_user.team_id
+    accept = request.form.get("decision") == "accept"
+    try:
+        decide_transfer(transfer, actor(), accept=accept, reason=request.form.get("reason"))
+    except ValidationFailed:
+        db.session.rollback()
+        flash(_("Say why the request is declined: the team that asked reads it."), "error")
+    else:
+        flash(_("The user is moved to %(team)s.", team=transfer.to_team.name) if accept
+              else _("The request is declined."), "success")
+    return redirect(url_for("care.board", team_id=board_of))
 
 
 def choose_contact(user_id):

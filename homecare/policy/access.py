@@ -24,7 +24,7 @@ from homecare.core.audit import record_refusal
 from homecare.core.errors import Forbidden, NotFound
 from homecare.intake.models import Referral
 from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
-from homecare.service_users.models import ServiceUser
+from homecare.service_users.models import ServiceUser, TransferRequest
 from homecare.visits.models import Visit
 
 
@@ -107,6 +107,22 @@ def _(target: Referral, actor: Staff, action: Action) -> Verdict:
     if action is Action.VIEW:
         return Verdict.ALLOWED
     return _allowed(action is Action.COORDINATE and actor.role is Role.COORDINATOR)
+
+
+@_decide.register
+def _(target: TransferRequest, actor: Staff, action: Action) -> Verdict:
+    # The user's own team answers a request; the team that asked reads what it asked
+    # (``transfers``: never the user's record). Coordination, so coordinators only.
+    if actor.role not in TEAM_ROLES:
+        return Verdict.FORBIDDEN
+    owns = target.service_user.team_id in actor.team_ids and \
+        target.service_user.deleted_at is None
+    asked = target.to_team_id in actor.team_ids
+    if not (owns or asked):
+        return Verdict.HIDDEN
+    if actor.role is not Role.COORDINATOR:
+        return Verdict.FORBIDDEN
+    return _allowed(action is Action.VIEW or (action is Action.COORDINATE and owns))
 
 
 @_decide.register
@@ -205,7 +221,7 @@ def _refused_user(target: object) -> uuid.UUID | None:
     """The service user whose record a refused target is, or None for other targets."""
     if isinstance(target, ServiceUser):
         return target.id
-    if isinstance(target, Visit):
+    if isinstance(target, Visit | TransferRequest):
         return target.service_user_id
     return None
 
@@ -264,6 +280,21 @@ def visible_service_users(actor: Staff | None) -> sa.ColumnElement[bool]:
     return sa.and_(
         ServiceUser.team_id.in_(sorted(actor.team_ids)), ServiceUser.deleted_at.is_(None)
     )
+
+
+def visible_transfer_requests(actor: Staff | None) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting exactly the transfer requests ``actor`` may view (the SQL
+    twin of ``permits(actor, VIEW, request)``): coordinators, for the users of their
+    teams and for their teams' own requests; Forbidden for everyone else."""
+    if not _signed_in(actor):
+        return sa.false()
+    if actor.role is not Role.COORDINATOR:
+        raise Forbidden()
+    teams = sorted(actor.team_ids)
+    if not teams:
+        return sa.false()
+    return sa.or_(TransferRequest.to_team_id.in_(teams), TransferRequest.service_user.has(
+        sa.and_(ServiceUser.team_id.in_(teams), ServiceUser.deleted_at.is_(None))))
 
 
 def visible_referrals(actor: Staff | None) -> sa.ColumnElement[bool]:

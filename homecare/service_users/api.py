@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask import jsonify
 from flask.views import MethodView
 from flask_babel import gettext as _
 
@@ -26,24 +27,30 @@ from homecare.flags.service import annotate_service_users
 from homecare.org.models import Staff, Team
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.lookup import actor, load, referenced
-from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.service_users.models import (
+    ResponsibleContactAssignment,
+    ServiceUser,
+    TransferRequest,
+)
 from homecare.service_users.schemas import (
     AccessLogEntrySchema,
     ContactAssignmentSchema,
     ContactHistorySchema,
     NationalIdHeaderSchema,
     NationalIdSearchSchema,
+    RegistrationWaitsSchema,
     ServiceUserListSchema,
     ServiceUserPatchSchema,
     ServiceUserQuerySchema,
     ServiceUserSchema,
+    TransferRequestSchema,
 )
 from homecare.service_users.services import (
     assign_responsible_contact,
     move_to_team,
-    register_service_user,
     update_service_user,
 )
+from homecare.service_users.transfers import register_or_request_transfer
 
 blueprint = Blueprint("service_users", __name__, url_prefix=f"{API_PREFIX}/service-users",
                       description="People receiving care, in the caller's own teams.")
@@ -58,6 +65,16 @@ def _team(team_id: int) -> Team:
 _NATIONAL_ID = re.compile(r"^\s*\d(?:\s*\d){10}\s*$")
 #: At most this many users are answered for one national id (there is one, or none).
 _SEARCH_LIMIT = 10
+
+
+def registration_waits(transfer: TransferRequest):
+    """The 202 answer to a registration that became a transfer request: the same words
+    whoever holds the person and whatever they decide."""
+    body = {"code": 202, "status": "Accepted", "message": _(
+        "The registration must be checked with other coordinators before it can be "
+        "completed. You will find the answer under transfer requests on your team's "
+        "board."), "transfer_request": TransferRequestSchema().dump(transfer)}
+    return jsonify(body), 202
 
 
 def _listed(users) -> list:
@@ -100,12 +117,23 @@ class ServiceUsers(MethodView):
 
     @blueprint.arguments(ServiceUserSchema)
     @blueprint.response(201, ServiceUserSchema)
+    @blueprint.alt_response(202, schema=RegistrationWaitsSchema,
+                            description="The registration waits for a check by other "
+                                        "coordinators (a transfer request).")
     @blueprint.errors(401, 403, 422)
     def post(self, data):
-        """Register a user in a team (coordinators of that team)."""
+        """Register a user in a team (coordinators of that team).
+
+        A national id already held by a team the caller may not see is not refused (that
+        would tell whether the person receives care elsewhere): the answer is 202 with a
+        transfer request to the coordinators responsible, who move the user or decline
+        (``/transfer-requests``). A person in the caller's own teams is a 422.
+        """
         data["team"] = _team(data.pop("team_id"))
-        user = register_service_user(**data)
-        return annotate_service_users([user])[0], etag_headers(user)
+        registered = register_or_request_transfer(actor(), **data)
+        if isinstance(registered, TransferRequest):
+            return registration_waits(registered)
+        return annotate_service_users([registered])[0], etag_headers(registered)
 
 
 @blueprint.route("/search")

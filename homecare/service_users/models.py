@@ -195,3 +195,46 @@ class ResponsibleContactAssignment(PeriodMixin, CareRecordMixin, db.Model):
     service_user: Mapped[ServiceUser] = relationship(back_populates="contact_assignments")
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
 
+
+
+class TransferStatus(enum.StrEnum):
+    """Where a transfer request stands."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class TransferRequest(CareRecordMixin, VersionedMixin, db.Model):
+    """A team's request to take over a person another team already serves.
+
+    Made when a coordinator registers someone whose national id is registered in a team
+    they may not see: they are told neither that the person exists nor where, and the
+    case is not lost either. The user's own team decides (moving the user, or declining
+    with a reason); the requesting team sees only what it typed and the answer.
+    """
+
+    __tablename__ = "transfer_requests"
+    __table_args__ = (
+        sa.Index("ix_transfer_requests_user_status", "service_user_id", "status"),
+        sa.Index("ix_transfer_requests_to_team_status", "to_team_id", "status"),
+    )
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    #: The team asking to take the user over.
+    to_team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    #: The name as the requesting coordinator typed it: all their team is shown of it.
+    typed_name: Mapped[str] = mapped_column(sa.String(200))
+    #: The day the requesting team wanted services to start.
+    wanted_from: Mapped[date]
+    status: Mapped[TransferStatus] = mapped_column(
+        str_enum(TransferStatus, "transfer_status"), default=TransferStatus.OPEN)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    decided_at: Mapped[datetime | None]
+    #: Why it was declined, for the requesting team.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    service_user: Mapped[ServiceUser] = relationship()
+    to_team: Mapped[Team] = relationship()
+    requested_by: Mapped[Staff] = relationship(foreign_keys=[requested_by_id])

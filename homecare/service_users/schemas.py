@@ -1,7 +1,7 @@
 """Schemas for service users, responsible contacts and the access log."""
 
 from flask_login import current_user
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from homecare.core.national_id import masked
 from homecare.core.schema_fields import (
@@ -18,7 +18,7 @@ from homecare.core.schema_fields import (
     Timestamp,
 )
 from homecare.org.models import PHONE_LENGTH
-from homecare.policy.access import sees_national_ids
+from homecare.policy.access import Action, permits, sees_national_ids
 from homecare.service_users.models import ServiceType
 
 
@@ -121,3 +121,45 @@ class AccessLogEntrySchema(BaseSchema):
     role = fields.String(allow_none=True, attribute="actor_role")
     action = fields.String()
     what = fields.String()
+
+
+class TransferRequestSchema(BaseSchema):
+    """A request to take over a person another team serves. The team that asked sees what
+    it typed and the answer; the user's own team sees the user too (``service_user_id``
+    is null for anyone who may not see the user)."""
+
+    id = fields.UUID(dump_only=True)
+    typed_name = fields.String(dump_only=True)
+    to_team_id = Int(dump_only=True)
+    wanted_from = Date(dump_only=True)
+    status = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    requested_at = Timestamp(dump_only=True, attribute="created_at")
+    decided_at = Timestamp(dump_only=True, allow_none=True)
+    version = Int(dump_only=True)
+    service_user_id = fields.Method("_user_id", dump_only=True, allow_none=True)
+
+    def _user_id(self, transfer) -> str | None:
+        shown = permits(current_user, Action.VIEW, transfer.service_user)
+        return str(transfer.service_user_id) if shown else None
+
+
+class TransferQuerySchema(QuerySchema):
+    #: ``incoming``: requests for users of the caller's teams; ``outgoing``: the caller's
+    #: teams' own requests (default: both).
+    direction = fields.String(validate=validate.OneOf(("incoming", "outgoing")))
+
+
+class TransferDecisionSchema(BaseSchema):
+    status = fields.String(required=True, validate=validate.OneOf(("accepted", "declined")))
+    #: Why it is declined (required then), for the team that asked.
+    reason = Text(1000)
+
+
+class RegistrationWaitsSchema(BaseSchema):
+    """The answer to a registration that waits for another team's check (202)."""
+
+    code = Int()
+    status = fields.String()
+    message = fields.String()
+    transfer_request = fields.Nested(TransferRequestSchema)

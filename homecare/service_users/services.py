@@ -10,9 +10,10 @@ from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
+from homecare.core.audit import record_refusal
 from homecare.core.database import save
 from homecare.core.errors import ValidationFailed
-from homecare.core.national_id import InvalidNationalId, parse_national_id
+from homecare.core.national_id import InvalidNationalId, NationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
 from homecare.core.validation import FieldErrors
 from homecare.extensions import db
@@ -28,22 +29,32 @@ from homecare.service_users.models import (
 )
 
 
-def _check_national_id(errors: FieldErrors, raw: str, *, exclude: ServiceUser | None = None):
+class AlreadyRegistered(Exception):
+    """The national id is held by ``user``: who may be told so is the caller's to decide
+    (``transfers.register_or_request_transfer``)."""
+
+    def __init__(self, user: ServiceUser) -> None:
+        super().__init__("national id already registered")
+        self.user = user
+
+
+def _check_national_id(errors: FieldErrors, raw: str) -> NationalId | None:
     try:
-        parsed = parse_national_id(
+        return parse_national_id(
             raw, allow_synthetic=current_app.config["HOMECARE_ALLOW_SYNTHETIC_IDS"],
             today=local_today(),
         )
     except InvalidNationalId as exc:
         errors.add("national_id", str(exc))
         return None
-    taken = sa.select(ServiceUser.id).where(ServiceUser.national_id == parsed.value)
-    if exclude is not None:
-        taken = taken.where(ServiceUser.id != exclude.id)
-    if db.session.scalar(taken):
-        errors.add("national_id", _("A service user with this national identity number is "
-                                    "already registered."))
-    return parsed
+
+
+def _holder(national_id: str, *, other_than: ServiceUser | None = None) -> ServiceUser | None:
+    """The user who holds ``national_id`` already (deleted ones too: the id stays theirs)."""
+    query = sa.select(ServiceUser).where(ServiceUser.national_id == national_id)
+    if other_than is not None:
+        query = query.where(ServiceUser.id != other_than.id)
+    return db.session.scalar(query)
 
 
 def _check_next_of_kin(errors: FieldErrors, people: Iterable[Mapping]) -> list[NextOfKin]:
@@ -66,7 +77,8 @@ def register_service_user(*, national_id: str, full_name: str, address: str, tea
     """Register a person receiving care in a team, with the first period of team history.
 
     The birth date comes from the validated national id; every problem with the input is
-    reported at once and nothing is written unless all of it is valid.
+    reported at once and nothing is written unless all of it is valid. A national id
+    held already raises AlreadyRegistered (once the rest is valid).
     """
     errors = FieldErrors()
     parsed = _check_national_id(errors, national_id)
@@ -78,6 +90,9 @@ def register_service_user(*, national_id: str, full_name: str, address: str, tea
         errors.add("service_end", _("The service cannot end before it starts."))
     kin = _check_next_of_kin(errors, next_of_kin)
     errors.raise_if_any()
+    holder = _holder(parsed.value)
+    if holder is not None:
+        raise AlreadyRegistered(holder)
     user = ServiceUser(
         national_id=parsed.value, birth_date=parsed.birth_date, full_name=full_name.strip(),
         address=address.strip(), team=team, service_type=service_type,
@@ -108,7 +123,15 @@ def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
     errors = FieldErrors()
     parsed = None
     if "national_id" in changes and changes["national_id"] != user.national_id:
-        parsed = _check_national_id(errors, changes["national_id"], exclude=user)
+        parsed = _check_national_id(errors, changes["national_id"])
+        holder = _holder(parsed.value, other_than=user) if parsed else None
+        if holder is not None:
+            # Held by someone: whose, the caller may not know. The attempt is logged on
+            # the holder's record, so that trying numbers leaves a trace.
+            record_refusal("service_users", holder.id, holder.id, "national id given to "
+                           "another user")
+            errors.add("national_id", _("This national identity number cannot be given to "
+                                        "this user. Check it for a typo."))
     for field, limit in (("full_name", 200), ("address", 300)):
         if field in changes:
             errors.text(field, changes[field], max_length=limit)
