@@ -202,3 +202,57 @@ def test_a_visit_makes_a_read_usual(client, api_as, org):
     sign_in(client, "admin")
     unusual = client.get("/admin/access-review").text.split("<h2>")[1]
     assert org.staff_a1.full_name not in unusual
+
+
+# Issue 33, N4 and L1: a list filtered to one user is a look at that user -------------
+
+ONE_USERS_LISTS = ("visits", "goals", "decisions")
+
+
+def test_a_list_filtered_to_one_user_is_a_read_of_that_user(client, api_as, org):
+    # N4: these lists gave one user's whole record, logged only as "list: …", which the
+    # administrator's review ignored.
+    staff = api_as(org.staff_a1)
+    for listed in ONE_USERS_LISTS:
+        assert staff.get(f"/{listed}?service_user_id={org.user_a1.id}").status_code == 200
+        assert _reads_of(org.user_a1, listed) == 1, listed
+    found = staff.get(f"/service-users?q={org.user_a1.full_name.split()[0]}")
+    assert org.user_a1.id in {uuid.UUID(u["id"]) for u in found.json}
+    assert _reads_of(org.user_a1, "search") == 1
+    staff.post("/service-users/search", json={"national_id": org.user_a1.national_id})
+    assert _reads_of(org.user_a1, "search") == 2
+    # The administrator's review counts them as records opened, and the user's report
+    # shows them.
+    sign_in(client, "admin")
+    unusual = client.get("/admin/access-review").text.split("<h2>")[1]
+    assert org.staff_a1.full_name in unusual and str(org.user_a1.id) in unusual
+    coordinator = client.application.test_client()
+    sign_in(coordinator, "coord.a1")
+    report = coordinator.get(f"/users/{org.user_a1.id}/access-report").text
+    assert org.staff_a1.full_name in report
+
+
+def test_a_list_naming_another_teams_user_is_404_and_logged(api_as, org):
+    # L1: /visits?service_user_id=<another team's user> answered 200 with an empty list.
+    staff = api_as(org.staff_a1)
+    for listed in ONE_USERS_LISTS:
+        assert staff.get(f"/{listed}?service_user_id={org.user_b1.id}").status_code == 404
+    refused = _entries(service_user_id=org.user_b1.id, action="refused")
+    assert len(refused) == len(ONE_USERS_LISTS)
+    assert {e.actor_id for e in refused} == {org.staff_a1.id}
+
+
+def test_another_teams_referral_by_address_or_change_is_logged(api_as, org):
+    # L1: a referral of another team, by URL or PATCH, answered 404 and left no trace.
+    from homecare.intake.services import record_referral
+
+    referral = record_referral(team=org.team_b1, created_by=org.staff_b1,
+                               received_on=local_today(), source="gp", person_name="Per B",
+                               need="Sårstell", today=local_today())
+    staff = api_as(org.staff_a1)
+    assert staff.get(f"/referrals/{referral.id}").status_code == 404
+    assert staff.patch(f"/referrals/{referral.id}", json={"closed_reason": "x"},
+                       headers={"If-Match": '"1"'}).status_code == 404
+    refused = _entries(entity="referrals", action="refused")
+    assert [(e.entity_id, e.actor_id) for e in refused] == [(str(referral.id),
+                                                             org.staff_a1.id)] * 2

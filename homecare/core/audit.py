@@ -330,9 +330,14 @@ def _refuse_rewrite(_mapper, _connection, _target) -> None:
 LIST_READ_PREFIX = "list: "
 
 
-def record_reads(service_user_ids, what: str) -> None:
+def record_reads(service_user_ids, what: str, *, listed: bool = True) -> None:
     """Log one read per user shown in a list (one INSERT for the whole page); the detail
-    starts with ``LIST_READ_PREFIX`` so that a review can tell lists from opened records."""
+    starts with ``LIST_READ_PREFIX`` so that a review can tell lists from opened records.
+
+    ``listed=False`` is for users someone looked for (a search by name or national id):
+    each is a read of that person's record, as if opened, and is reviewed as one.
+    """
+    prefix = LIST_READ_PREFIX if listed else ""
     keep_even_if_refused(AuditEntry.__table__, [
-        _row(AuditAction.READ, "service_users", user_id, user_id, LIST_READ_PREFIX + what)
+        _row(AuditAction.READ, "service_users", user_id, user_id, prefix + what)
         for user_id in dict.fromkeys(service_user_ids)])

@@ -23,7 +23,7 @@ from homecare.decisions.services import record_decision, update_decision
 from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.policy.access import Action, visible_service_users
-from homecare.policy.lookup import actor, load, read_one, referenced
+from homecare.policy.lookup import actor, filtered_to_user, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("decisions", __name__, url_prefix=f"{API_PREFIX}/decisions",
@@ -51,11 +51,12 @@ class Decisions(MethodView):
                  .where(visible_service_users(actor()))
                  .options(selectinload(Decision.participants))
                  .order_by(Decision.decided_on.desc(), Decision.id))
-        if "service_user_id" in args:
-            user = load(ServiceUser, args["service_user_id"])
+        user = filtered_to_user(args, "decisions")
+        if user is not None:
             query = query.where(Decision.service_user_id == user.id)
         decisions = paginate_select(query, pagination_parameters)
-        record_reads([d.service_user_id for d in decisions], "decisions")
+        if user is None:
+            record_reads([d.service_user_id for d in decisions], "decisions")
         return decisions
 
     @blueprint.arguments(DecisionSchema)

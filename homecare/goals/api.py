@@ -22,7 +22,7 @@ from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySche
 from homecare.goals.services import build_check_in, create_goal, update_goal
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.idempotency import Creation
-from homecare.policy.lookup import actor, load, read_one, referenced
+from homecare.policy.lookup import actor, filtered_to_user, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -47,13 +47,14 @@ class Goals(MethodView):
         """Goals of the caller's users; filter by user and status."""
         query = (sa.select(Goal).join(Goal.service_user)
                  .where(visible_service_users(actor())).order_by(Goal.start_date, Goal.id))
-        if "service_user_id" in args:
-            user = load(ServiceUser, args["service_user_id"])
+        user = filtered_to_user(args, "goals")
+        if user is not None:
             query = query.where(Goal.service_user_id == user.id)
         if "status" in args:
             query = query.where(Goal.status == args["status"])
         goals = paginate_select(query, pagination_parameters)
-        record_reads([g.service_user_id for g in goals], "goals")
+        if user is None:
+            record_reads([g.service_user_id for g in goals], "goals")
         return annotate_goals(goals)
 
     @blueprint.arguments(GoalSchema)

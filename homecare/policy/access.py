@@ -13,7 +13,6 @@ for a caller who may know the record exists but whose role does not allow the ac
 from __future__ import annotations
 
 import enum
-import uuid
 from dataclasses import dataclass
 from functools import singledispatch
 
@@ -22,6 +21,7 @@ from flask import has_request_context, request
 
 from homecare.core.audit import record_refusal
 from homecare.core.errors import Forbidden, NotFound
+from homecare.core.model_base import CareRecordMixin
 from homecare.intake.models import Referral
 from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
 from homecare.service_users.models import ServiceUser, TransferRequest
@@ -217,24 +217,16 @@ def permits(actor: Staff | None, action: Action, target: object) -> Verdict:
     return _decide(target, actor, action)
 
 
-def _refused_user(target: object) -> uuid.UUID | None:
-    """The service user whose record a refused target is, or None for other targets."""
-    if isinstance(target, ServiceUser):
-        return target.id
-    if isinstance(target, Visit | TransferRequest):
-        return target.service_user_id
-    return None
-
-
 def judge(actor: Staff | None, action: Action, target: object) -> Verdict:
-    """``permits``, and a refused attempt on a service user's record goes to the access
-    log (innsynslogg), so that probing other teams' records leaves a trace. The one entry
+    """``permits``, and a refused attempt on a care record goes to the access log
+    (innsynslogg), against the user it concerns where there is one (a referral may not
+    have one yet), so that probing other teams' records leaves a trace. The one entry
     for checks a request makes on a named record (``ensure``, ``lookup.referenced``)."""
     verdict = permits(actor, action, target)
-    user_id = _refused_user(target) if verdict is not Verdict.ALLOWED else None
-    if user_id is not None:
+    if verdict is not Verdict.ALLOWED and isinstance(target, CareRecordMixin):
         where = f" {request.method} {request.path}" if has_request_context() else ""
-        record_refusal(target.__tablename__, target.id, user_id, f"{action.value}{where}")
+        record_refusal(target.__tablename__, target.id,
+                       getattr(target, "service_user_id", None), f"{action.value}{where}")
     return verdict
 
 

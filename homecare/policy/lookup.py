@@ -38,6 +38,22 @@ def load(model, record_id, action: Action = Action.VIEW, *, through=None):
     return record
 
 
+def filtered_to_user(args: dict, what: str):
+    """The user a list is filtered to (``service_user_id`` in ``args``), or None.
+
+    Such a list is one person's record, so it goes through the policy like opening it:
+    another team's user answers 404 (the attempt logged), never an empty list; and it is
+    logged as a read of that user (``what``), not as a list.
+    """
+    from homecare.service_users.models import ServiceUser
+
+    if args.get("service_user_id") is None:
+        return None
+    user = load(ServiceUser, args["service_user_id"])
+    record_read(user.id, what)
+    return user
+
+
 def read_one(model, record_id, *, through: str | None = None, what: str | None = None):
     """A care record the caller may view, with the read logged against its user (``what``
     defaults to the record's table): the one way an API shows a single record.

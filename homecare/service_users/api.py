@@ -77,8 +77,12 @@ def registration_waits(transfer: TransferRequest):
     return jsonify(body), 202
 
 
-def _listed(users) -> list:
-    record_reads([u.id for u in users], "list")
+def _listed(users, *, searched: bool) -> list:
+    """Users as a list shows them; everyone a search found was looked for, and so read."""
+    if searched:
+        record_reads([u.id for u in users], "search", listed=False)
+    else:
+        record_reads([u.id for u in users], "list")
     return annotate_service_users(users)
 
 
@@ -113,7 +117,8 @@ class ServiceUsers(MethodView):
         ``X-National-Id`` header — never in the URL. A list shows no next of kin, and
         the national id masked except to coordinators."""
         query = _filtered(args, headers.get("national_id"))
-        return _listed(paginate_select(query, pagination_parameters))
+        searched = bool(args.get("q", "").strip()) or "national_id" in headers
+        return _listed(paginate_select(query, pagination_parameters), searched=searched)
 
     @blueprint.arguments(ServiceUserSchema)
     @blueprint.response(201, ServiceUserSchema)
@@ -146,7 +151,7 @@ class ServiceUserSearch(MethodView):
         stays out of URLs and server logs. Answers a list (empty when none)."""
         users = list(db.session.scalars(
             _filtered({}, data["national_id"]).limit(_SEARCH_LIMIT)))
-        return _listed(users)
+        return _listed(users, searched=True)
 
 
 @blueprint.route("/<uuid:user_id>")

@@ -26,6 +26,7 @@ from homecare.policy.idempotency import Creation
 from homecare.policy.lookup import (
     actor,
     by_ids,
+    filtered_to_user,
     load,
     named_staff,
     read_one,
@@ -117,8 +118,9 @@ def _filtered(args: dict) -> sa.Select:
         query = query.where(ServiceUser.team_id == args["team_id"])
     if "staff_id" in args:
         query = query.where(Visit.staff_id == args["staff_id"])
-    if "service_user_id" in args:
-        query = query.where(Visit.service_user_id == args["service_user_id"])
+    user = filtered_to_user(args, "visits")
+    if user is not None:
+        query = query.where(Visit.service_user_id == user.id)
     if "from_" in args:
         query = query.where(Visit.planned_start >= start_of_local_day(args["from_"]))
     if "to" in args:
@@ -136,9 +138,11 @@ class Visits(MethodView):
     @blueprint.paginate()
     @blueprint.errors(401, 403)
     def get(self, args, pagination_parameters):
-        """Visits of the caller's users, by planned start; ``from``/``to`` are local dates."""
+        """Visits of the caller's users, by planned start; ``from``/``to`` are local dates.
+        Filtered to one user, the list is a read of that user (404 for another team's)."""
         visits = paginate_select(_filtered(args), pagination_parameters)
-        record_reads([v.service_user_id for v in visits], "visits")
+        if "service_user_id" not in args:
+            record_reads([v.service_user_id for v in visits], "visits")
         return visits
 
     @blueprint.arguments(VisitSchema)
