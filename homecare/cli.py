@@ -40,13 +40,16 @@ def init_command() -> None:
 @click.option("--profession", type=click.Choice([p.value for p in Profession]), default=None)
 @click.option("--team", "team_ids", type=int, multiple=True, help="Team id (repeatable).")
 @click.option("--section", "section_id", type=int, default=None, help="Section id (leaders).")
+@click.option("--temporary", is_flag=True,
+              help="The person chooses their own password at the first sign-in.")
 @with_appcontext
-def create_user_command(username, password, role, full_name, profession, team_ids, section_id):
+def create_user_command(username, password, role, full_name, profession, team_ids, section_id,
+                        temporary):
     """Create a staff account (prompts for what is not given as a flag)."""
     try:
         staff = create_staff(username=username, password=password, full_name=full_name,
                              role=role, profession=profession, team_ids=team_ids,
-                             section_id=section_id)
+                             section_id=section_id, temporary_password=temporary)
     except ValidationFailed as error:
         db.session.rollback()
         _fail_on_validation(error)

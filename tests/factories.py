@@ -33,6 +33,7 @@ def make_staff(role: Role = Role.STAFF, *, teams: list[Team] = (), section: Sect
     """A staff account with the shared test password."""
     username = username or f"{role.value.replace('_', '')}{next(_serial)}"
     return create_staff(username=username, password=PASSWORD, full_name=f"Test {username}",
+                        temporary_password=False,
                         role=role, profession=profession if role in (Role.STAFF,
                                                                       Role.COORDINATOR) else None,
                         team_ids=[t.id for t in teams], section_id=section.id if section else None)

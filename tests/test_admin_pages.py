@@ -32,6 +32,26 @@ def test_an_admin_creates_an_account_and_a_refusal_keeps_the_form(client, org):
     assert "Nina Nyansatt" not in client.get("/admin/staff?q=ingen-slik").text
 
 
+def test_an_account_an_admin_creates_chooses_its_own_password_first(client, api_as, org):
+    # Issue 33, L8: an administrator's new account kept the password the administrator
+    # chose (a reset already made the person choose their own).
+    sign_in(client, "admin")
+    post_form(client, "/admin/staff/new", {
+        "username": "nina.nyansatt", "full_name": "Nina Nyansatt",
+        "password": "et-langt-passord", "role": "staff", "profession": "nurse",
+        "section_id": "None", "team_ids": [str(org.team_a1.id)]})
+    api_as(org.admin).post("/staff", json={
+        "username": "ola.nyansatt", "password": "et-annet-langt-passord",
+        "full_name": "Ola Nyansatt", "role": "staff", "team_ids": [org.team_a1.id]})
+    for username, password in (("nina.nyansatt", "et-langt-passord"),
+                               ("ola.nyansatt", "et-annet-langt-passord")):
+        nurse = client.application.test_client()
+        assert sign_in(nurse, username, password).headers["Location"] == "/account/password"
+        assert nurse.get("/today").headers["Location"] == "/account/password"
+        token = api_as().post("/tokens", json={"username": username, "password": password})
+        assert token.status_code == 403, token.json
+
+
 def test_an_admin_changes_role_and_teams_and_deactivates(client, org):
     sign_in(client, "admin")
     path = f"/admin/staff/{org.staff_a1.id}"

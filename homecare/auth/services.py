@@ -54,14 +54,16 @@ def sign_in(username: str, password: str) -> Staff | None:
     """Check credentials from the sign-in page or the API, throttled and recorded.
 
     Raises TooManyAttempts while the account or the caller's address is locked — then the
-    password is not even checked. Every attempt is kept for the administrator's review.
+    password is not even checked. Every attempt is kept for the administrator's review,
+    and counted before its password is checked (``throttle.begin``), so that attempts
+    sent at once cannot all be checked.
     """
-    wait = throttle.retry_after(username)
-    if wait is not None:
-        throttle.record(username, throttle.Outcome.THROTTLED)
-        raise TooManyAttempts(wait)
+    attempt = throttle.begin(username)
+    if attempt is None:
+        raise TooManyAttempts(throttle.retry_after(username) or 1)
     staff = authenticate(username, password)
-    throttle.record(username, throttle.Outcome.SUCCEEDED if staff else throttle.Outcome.FAILED)
+    if staff is not None:
+        throttle.succeeded(attempt)
     return staff
 
 

@@ -91,6 +91,44 @@ def retry_after(username: str) -> int | None:
     return max(1, math.ceil((max(ends) - now).total_seconds()))
 
 
+def _serialise_checks(username: str) -> None:
+    """On PostgreSQL, hold this account's and this address's turn until the transaction
+    ends (advisory locks, always taken in this order so that two attempts cannot wait on
+    each other). SQLite takes one request at a time already (``core.database``)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for kind, key in ((1, username), (2, _address())):
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(kind, sa.func.hashtext(key))))
+
+
+def begin(username: str) -> int | None:
+    """Start an attempt: return its id, counted as a failure until ``succeeded`` says
+    otherwise; or None, when the account or address is locked (kept as THROTTLED).
+
+    Deciding and counting happen in one turn per account and address, committed before
+    the password is checked: 24 wrong passwords sent at once had each been checked,
+    since none was counted until its check ended. Now the sixth waits for the fifth to be
+    counted, and finds the account locked. An attempt whose check never ends (a crash)
+    stays counted as failed.
+    """
+    _serialise_checks(normalised(username))
+    if retry_after(username) is not None:
+        db.session.commit()  # the turn ends here too
+        record(username, Outcome.THROTTLED)
+        return None
+    attempt = db.session.scalar(sa.insert(SignInAttempt).values(
+        at=utcnow(), username=normalised(username), client_address=_address(),
+        outcome=Outcome.FAILED).returning(SignInAttempt.id))
+    db.session.commit()
+    return attempt
+
+
+def succeeded(attempt: int) -> None:
+    """The attempt's password was right (saved with the request's other changes)."""
+    db.session.execute(sa.update(SignInAttempt).where(SignInAttempt.id == attempt)
+                       .values(outcome=Outcome.SUCCEEDED))
+
+
 def record(username: str, outcome: Outcome) -> None:
     """Keep the attempt, even though a failed sign-in's request is rolled back."""
     keep_even_if_refused(SignInAttempt.__table__, [{

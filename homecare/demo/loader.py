@@ -96,9 +96,10 @@ class _Demo:
     def organisation(self) -> tuple[Section, list[Team], Staff]:
         section = create_section(SECTION_NAME)
         admin = create_staff(username="admin", password=DEMO_PASSWORD, full_name="Ada Admin",
-                             role=Role.ADMIN)
+                             role=Role.ADMIN, temporary_password=False)
         create_staff(username="leder", password=DEMO_PASSWORD, full_name="Liv Leder",
-                     role=Role.SECTION_LEADER, section_id=section.id)
+                     role=Role.SECTION_LEADER, section_id=section.id,
+                     temporary_password=False)
         teams = []
         for number, (name, slug, size) in enumerate(TEAMS):
             team = create_team(name, section, phone=f"23 42 {70 + number} 00")
@@ -119,7 +120,7 @@ class _Demo:
             username, role = "sykepleier.bjolsen", Role.STAFF
         else:
             username, role = _ascii(f"{first}.{last}"), Role.STAFF
-        return create_staff(username=username, password=DEMO_PASSWORD,
+        return create_staff(username=username, password=DEMO_PASSWORD, temporary_password=False,
                             full_name=f"{first} {last}", role=role, profession=profession,
                             team_ids=[team.id])
 

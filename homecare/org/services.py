@@ -87,8 +87,13 @@ def _load_teams(errors: FieldErrors, team_ids: Iterable[int]) -> list[Team]:
 
 def create_staff(*, username: str, password: str, full_name: str, role: Role | str,
                  profession: Profession | str | None = None, team_ids: Iterable[int] = (),
-                 section_id: int | None = None) -> Staff:
-    """A new staff account, checked for a free username, a strong password and placement."""
+                 section_id: int | None = None, temporary_password: bool = True) -> Staff:
+    """A new staff account, checked for a free username, a strong password and placement.
+
+    A password set by someone else is temporary (``temporary_password``): the person
+    chooses their own at the first sign-in, as after a reset. Only an account whose
+    owner set it (the operator's own, on the command line) and the demo's keep it.
+    """
     errors = FieldErrors()
     username = (username or "").strip().lower()
     errors.require(bool(USERNAME_PATTERN.match(username)), "username",
@@ -111,6 +116,7 @@ def create_staff(*, username: str, password: str, full_name: str, role: Role | s
     staff = Staff(username=username, full_name=full_name.strip(), role=role,
                   profession=profession, section=section, teams=teams)
     staff.set_password(password)
+    staff.must_change_password = temporary_password
     return save(staff)
 
 
