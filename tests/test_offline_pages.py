@@ -1,5 +1,6 @@
 """The tablet app's server side: the manifest, the worker, the session facts."""
 
+from tests.factories import make_user
 from tests.helpers import sign_in
 
 
@@ -31,20 +32,63 @@ def test_a_page_tells_the_script_who_is_signed_in_and_the_batch_limit(client, or
     assert facts["staff_id"] == org.staff_a1.id and facts["csrf_token"]
 
 
-def test_a_page_the_tablet_keeps_for_later_is_logged_as_kept_not_opened(client, org):
+def _visit_today(org, user, staff):
+    from datetime import timedelta
+
+    from homecare.core.timeutil import utcnow
+    from homecare.visits.services import create_visit
+
+    return create_visit(user=user, staff=staff, created_by=org.coordinator_a1, kind="main",
+                        planned_start=utcnow() + timedelta(minutes=30), planned_minutes=30)
+
+
+def _keep_ticket(client) -> str:
+    """The ticket today's page gives its worker for keeping the day's pages."""
+    import re
+
+    return re.search(r'data-keep-day="([^"]+)"', client.get("/today").text).group(1)
+
+
+def _user_reads(user) -> list[str]:
     import sqlalchemy as sa
 
-    from homecare.core.audit import KEPT_HEADER, KEPT_SUFFIX, AuditAction, AuditEntry
+    from homecare.core.audit import AuditAction, AuditEntry
     from homecare.extensions import db
 
+    return db.session.scalars(sa.select(AuditEntry.detail).where(
+        AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == user.id,
+        AuditEntry.detail.not_like("list:%")).order_by(AuditEntry.id)).all()
+
+
+def test_a_page_the_tablet_keeps_for_later_is_logged_as_kept_not_opened(client, org):
+    from homecare.core.audit import KEPT_HEADER, KEPT_SUFFIX
+
+    _visit_today(org, org.user_a1, org.staff_a1)
     sign_in(client, "staff.a1")
     page = f"/users/{org.user_a1.id}"
-    assert client.get(page, headers={KEPT_HEADER: "day"}).status_code == 200
+    assert client.get(page, headers={KEPT_HEADER: _keep_ticket(client)}).status_code == 200
     assert client.get(page).status_code == 200
-    reads = db.session.scalars(sa.select(AuditEntry.detail).where(
-        AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == org.user_a1.id)
-        .order_by(AuditEntry.id)).all()
-    assert reads == ["user page" + KEPT_SUFFIX, "user page"]
+    assert _user_reads(org.user_a1) == ["user page" + KEPT_SUFFIX, "user page"]
+
+
+def test_the_keep_marker_marks_only_the_days_users_for_whom_it_was_signed(client, org):
+    # Issue 33, L7: any client could send «X-Homecare-Keep: 1» and make a deliberate read
+    # appear as "(kept on tablet)" in the user's access log and report.
+    from homecare.core.audit import KEPT_HEADER, KEPT_SUFFIX
+
+    _visit_today(org, org.user_a1, org.staff_a1)
+    not_on_the_day = make_user(org.team_a1, full_name="Kari Utenfor")
+    colleague = client.application.test_client()
+    sign_in(colleague, "coord.a1")
+    _visit_today(org, org.user_a1, org.coordinator_a1)
+    others_ticket = _keep_ticket(colleague)
+    sign_in(client, "staff.a1")
+    mine = _keep_ticket(client)
+    for ticket in ("1", "day", mine[:-3] + "abc", others_ticket):
+        client.get(f"/users/{org.user_a1.id}", headers={KEPT_HEADER: ticket})
+    client.get(f"/users/{not_on_the_day.id}", headers={KEPT_HEADER: mine})
+    assert KEPT_SUFFIX not in "".join(_user_reads(org.user_a1))
+    assert _user_reads(not_on_the_day) == ["user page"]
 
 
 def test_a_form_sent_again_under_its_id_is_stored_once(client, org):
@@ -96,11 +140,13 @@ def test_a_page_kept_for_later_leaves_the_saved_message_for_the_page_opened_next
     from homecare.core.timeutil import local_today
     from tests.helpers import csrf_token_from
 
+    _visit_today(org, org.user_a1, org.staff_a1)
     sign_in(client, "staff.a1")
+    ticket = _keep_ticket(client)
     path, page = f"/users/{org.user_a1.id}/what-matters/new", f"/users/{org.user_a1.id}"
     assert client.post(path, headers={"X-Homecare-Form": "yes"}, data={
         "conversation_date": str(local_today()), "present": "user",
         "in_own_words": "Å stelle hagen", "record_id": str(uuid.uuid4()),
         "csrf_token": csrf_token_from(client.get(path).text)}).status_code == 204
-    assert "Lagret." not in client.get(page, headers={KEPT_HEADER: "day"}).text
+    assert "Lagret." not in client.get(page, headers={KEPT_HEADER: ticket}).text
     assert "Lagret." in client.get(page).text

@@ -14,13 +14,14 @@ from homecare.care.labels import (
 )
 from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.services import user_page
+from homecare.core.audit import keep_ticket
 from homecare.core.timeutil import local_today
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
 from homecare.service_users.models import ServiceUser
 from homecare.visits.services import RECORDING, may_change
-from homecare.worklist.service import worklist_for
+from homecare.worklist.service import users_shown, worklist_for
 
 
 def labels() -> dict:
@@ -36,7 +37,9 @@ def today():
     Leaders and administrators get 403 from the access policy inside the worklist.
     """
     day = local_today()
-    return render_template("care/today.html", day=day, work=worklist_for(actor(), day),
+    work = worklist_for(actor(), day)
+    return render_template("care/today.html", day=day, work=work,
+                           keep_ticket=keep_ticket(actor().id, users_shown(work)),
                            team_kinds=[kind.value for kind in TEAM_KINDS])
 
 

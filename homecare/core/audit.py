@@ -21,8 +21,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
@@ -114,14 +115,52 @@ def _row(action: AuditAction, entity: str, entity_id, service_user_id, detail) -
 
 #: Sent by the tablet's service worker when it fetches a page to keep for use without
 #: signal, rather than because someone opened it; such reads are marked ``KEPT_SUFFIX``.
+#: Its value is a ticket the server signed (``keep_ticket``) for the person and the users
+#: on their day: anyone may send the header, but it marks only reads of those users, by
+#: that person, for a day, so that a deliberate read of anyone else cannot be disguised.
 KEPT_HEADER = "X-Homecare-Keep"
 KEPT_SUFFIX = " (kept on tablet)"
+#: How long a keep ticket is honoured.
+KEEP_TICKET_SECONDS = 24 * 60 * 60
 
 
-def kept_for_later() -> bool:
-    """Whether this request is the tablet keeping a page for later (``KEPT_HEADER``),
-    not a person opening it."""
-    return has_request_context() and bool(request.headers.get(KEPT_HEADER))
+def _keep_tickets() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="homecare keep day")
+
+
+def keep_ticket(staff_id: int, service_user_ids) -> str:
+    """The ``KEPT_HEADER`` value that lets the tablet keep these users' pages for this
+    person (embedded in today's page, for its worker)."""
+    users = sorted({str(user_id) for user_id in service_user_ids})
+    return _keep_tickets().dumps({"staff": staff_id, "users": users})
+
+
+def _ticket_users() -> frozenset[str] | None:
+    """The users this request's keep ticket covers, if it carries a valid one for the
+    signed-in person (read once per request)."""
+    if "keep_ticket_users" not in g:
+        users = None
+        value = request.headers.get(KEPT_HEADER)
+        actor = current_actor()
+        if value and actor is not None:
+            try:
+                ticket = _keep_tickets().loads(value, max_age=KEEP_TICKET_SECONDS)
+            except BadData:
+                ticket = None
+            if isinstance(ticket, dict) and ticket.get("staff") == actor.id:
+                users = frozenset(ticket.get("users") or ())
+        g.keep_ticket_users = users
+    return g.keep_ticket_users
+
+
+def kept_for_later(service_user_id: uuid.UUID | None = None) -> bool:
+    """Whether this request is the tablet keeping a page for later, not a person opening
+    it: it carries a valid keep ticket (``KEPT_HEADER``) for the signed-in person, which
+    covers ``service_user_id`` when one is named."""
+    if not has_request_context():
+        return False
+    users = _ticket_users()
+    return users is not None and (service_user_id is None or str(service_user_id) in users)
 
 
 def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_users",
@@ -131,9 +170,10 @@ def record_read(service_user_id: uuid.UUID, what: str, entity: str = "service_us
     Call it wherever a user's data is shown; ``what`` names the part (e.g. ``record``,
     ``goals``), never its content. The row is kept even when the request fails after the
     page was drawn (a form shown again with its errors has shown the record too). A page
-    the tablet kept for later, unopened, is marked so (``KEPT_HEADER``).
+    the tablet kept for later, unopened, is marked so (``KEPT_HEADER``, for the users on
+    the person's day only).
     """
-    if kept_for_later():
+    if kept_for_later(service_user_id):
         what += KEPT_SUFFIX
     keep_even_if_refused(AuditEntry.__table__, [
         _row(AuditAction.READ, entity, entity_id or service_user_id, service_user_id, what)])

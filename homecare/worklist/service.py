@@ -154,10 +154,14 @@ def worklist_for(actor: Staff, day: date) -> dict:
             "checkins_due": _checkins_due(prompts),
             "what_matters_missing": _what_matters_missing(actor, day),
             "team_flags": _team_flags(actor, day), "intake_late": _intake_late(actor, day)}
+    record_reads(users_shown(body), "worklist")
+    return body
+
+
+def users_shown(worklist: dict) -> list:
+    """The ids of every user a worklist shows (``worklist_for``'s answer)."""
     shown = [item["service_user"]["id"] for part in ("visits", "prompts",
                                                      "what_matters_missing", "team_flags")
-             for item in body[part]]
-    shown += [item["service_user_id"] for item in body["intake_late"]
-              if item["service_user_id"] is not None]
-    record_reads(shown, "worklist")
-    return body
+             for item in worklist[part]]
+    return shown + [item["service_user_id"] for item in worklist["intake_late"]
+                    if item["service_user_id"] is not None]

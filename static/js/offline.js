@@ -394,13 +394,16 @@
 
   // -- keeping today's work ------------------------------------------------------------
 
+  // The server signed a ticket for the users on today's page: the worker sends it with
+  // each page it keeps, so that those reads are logged as kept, not opened.
   function keepDay() {
-    if (!document.querySelector("[data-keep-day]") || !navigator.onLine) {
+    const day = document.querySelector("[data-keep-day]");
+    if (!day || !navigator.onLine) {
       return;
     }
     const links = [...document.querySelectorAll('main a[href^="/users/"], main a[href^="/visits/"]')]
       .map((link) => link.getAttribute("href"));
-    tellWorker({ type: "keep-day", userPages: [...new Set(links)] })
+    tellWorker({ type: "keep-day", userPages: [...new Set(links)], ticket: day.dataset.keepDay })
       .then(() => { document.documentElement.dataset.dayKept = "yes"; });
   }
 

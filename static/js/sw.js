@@ -89,16 +89,17 @@ function ended(session) {
 // Opening a page with signal always fetches it afresh.
 const KEEP_FRESH_MS = 10 * 60 * 1000;
 
-// The fetch says why it is made: the access log tells a page kept for later from one
-// a person opened (core.audit.KEPT_HEADER).
-async function keep(url) {
+// The fetch says why it is made, with the ticket the server signed for today's users:
+// the access log tells a page kept for later from one a person opened
+// (core.audit.KEPT_HEADER).
+async function keep(url, ticket) {
   const cache = await caches.open(PAGE_CACHE);
   const kept = await cache.match(pageKey(url));
   if (kept && Date.now() - Number(kept.headers.get(KEPT_AT)) < KEEP_FRESH_MS) {
     return kept.text();
   }
   const response = await fetch(url, { credentials: "same-origin",
-                                      headers: { "X-Homecare-Keep": "day" } });
+                                      headers: { "X-Homecare-Keep": ticket || "" } });
   if (!response.ok || response.redirected) {
     return null;
   }
@@ -116,20 +117,20 @@ async function store(cache, path, response) {
 }
 
 // Keep /today's users' pages and their forms; drop the pages of users no longer on it.
-async function keepDay(userPages) {
+async function keepDay(userPages, ticket) {
   const wanted = new Set(["/today"]);
   const forms = new Set();
-  await keep("/today").catch(() => null);
+  await keep("/today", ticket).catch(() => null);
   for (const url of userPages) {
     wanted.add(pageKey(url));
-    const html = await keep(url).catch(() => null);
+    const html = await keep(url, ticket).catch(() => null);
     for (const match of (html || "").matchAll(FORM_LINKS)) {
       forms.add(match[0]);
     }
   }
   for (const form of forms) {
     wanted.add(form);
-    await keep(form).catch(() => null);
+    await keep(form, ticket).catch(() => null);
   }
   const cache = await caches.open(PAGE_CACHE);
   for (const request of await cache.keys()) {
@@ -153,7 +154,7 @@ self.addEventListener("message", (event) => {
                              lastContact: Date.now() });
       }
     } else if (message.type === "keep-day") {
-      await keepDay(message.userPages);
+      await keepDay(message.userPages, message.ticket);
     } else if (message.type === "forget") {
       await forgetPages();
     } else if (message.type === "sign-out-later") {
