@@ -329,16 +329,19 @@ def people(database: str) -> dict:
 
 
 def sql_floor(database: str, teams: list[int], runs: int) -> dict:
-    """One indexed aggregate over the section's completed visits in the 28-day window."""
-    today = datetime.now(UTC).date()
-    since = datetime.combine(today - timedelta(days=27), datetime.min.time(), UTC)
+    """One indexed aggregate over the section's completed visits in the 28-day window a
+    leader's dashboard shows (the latest whole four-week period)."""
+    sys.path.insert(0, str(ROOT))
+    from homecare.config import POSTGRES_OPTIONS
+    from homecare.indicators.periods import period_end_on_or_before
+
+    last = period_end_on_or_before(datetime.now(UTC).date())
+    since = datetime.combine(last - timedelta(days=27), datetime.min.time(), UTC)
     until = since + timedelta(days=28)
     query = """SELECT count(*), count(DISTINCT v.service_user_id) FROM visits v
                JOIN service_users u ON u.id = v.service_user_id
                WHERE u.team_id = ANY(%s) AND v.status = 'completed'
                  AND v.actual_start >= %s AND v.actual_start < %s"""
-    sys.path.insert(0, str(ROOT))
-    from homecare.config import POSTGRES_OPTIONS
 
     # Never a prepared statement: a generic plan would make the floor a poor one. The
     # session settings are the app's, so that both sides run on the same terms.

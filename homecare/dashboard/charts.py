@@ -29,6 +29,8 @@ class Chart:
     gaps: list[tuple[float, float]] = field(default_factory=list)
     y_ticks: list[tuple[float, float]] = field(default_factory=list)
     x_labels: list[tuple[float, date, str]] = field(default_factory=list)
+    #: Points a leader sees: one per four-week period, not per week.
+    by_period: bool = False
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -48,8 +50,10 @@ def _top_of_scale(kind: Kind, values: list[float]) -> float:
     return float(max(1, math.ceil(highest * 1.2)))  # a whole number above the highest
 
 
-def trend_chart(points: list[dict], weeks: list[date], kind: Kind) -> Chart:
-    """Chart one scope's weekly points over ``weeks`` (the Mondays on the axis).
+def trend_chart(points: list[dict], weeks: list[date], kind: Kind, *,
+                by_period: bool = False) -> Chart:
+    """Chart one scope's points over ``weeks`` (the Mondays on the axis: every week, or
+    ``by_period`` the end of each four-week period).
 
     Values of kind POINTS (a difference) can be negative: the axis then runs from
     ``-top`` to ``top`` so that zero sits in the middle.
@@ -58,7 +62,7 @@ def trend_chart(points: list[dict], weeks: list[date], kind: Kind) -> Chart:
     values = [p["value"] for p in points if not p["suppressed"] and p["value"] is not None]
     top = _top_of_scale(kind, values)
     bottom = -top if kind is Kind.POINTS else 0.0
-    chart = Chart(weeks=weeks, y_max=top, points_by_week=by_week)
+    chart = Chart(weeks=weeks, y_max=top, points_by_week=by_week, by_period=by_period)
     span_x = chart.plot_right - LEFT
     step = span_x / max(1, len(weeks) - 1)
 

@@ -10,15 +10,22 @@ import sqlalchemy as sa
 from homecare.dashboard.charts import Chart, trend_chart
 from homecare.extensions import db
 from homecare.indicators.definitions import BY_ID, DEFAULT_DASHBOARD, Indicator
-from homecare.indicators.service import indicators_for, section_trends
+from homecare.indicators.periods import PERIOD_DAYS
+from homecare.indicators.service import (
+    indicators_for,
+    section_trends,
+    suppressed_for,
+    trend_dates,
+)
 from homecare.indicators.settings import settings_row
-from homecare.indicators.snapshots import weekly_dates
+from homecare.indicators.snapshots import week_of
 from homecare.org.models import Section, Staff, Team
 from homecare.policy.access import Action, ReadingsOf, permits
 from homecare.readings.services import Thread, threads_for
 
 WINDOW_DAYS = 28
-TREND_WEEKS = 12
+#: How many points a trend shows: weeks for the team, four-week periods for leaders.
+TREND_POINTS = 12
 
 
 @dataclass(frozen=True)
@@ -75,29 +82,34 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
     chosen = chosen_indicators(section)
     # A team's view asks for the team alone: its members may see it, not the section.
     asked = {"team_id": team.id} if team else {"section_id": section.id}
-    live = indicators_for(actor, **asked, day=day, window_days=WINDOW_DAYS)
+    # Leaders see the latest whole four-week period, and a trend of such periods.
+    aggregates_only = suppressed_for(actor)
+    live = indicators_for(actor, **asked, day=None if aggregates_only else day,
+                          window_days=WINDOW_DAYS, today=day)
     figures = {f["id"]: f for f in live["indicators"]}
     by_team = {entry["team_id"]: {f["id"]: f for f in entry["indicators"]}
                for entry in live["teams"]}
     teams = section_teams(section)
-    trends = section_trends(actor, section, [i.id for i in chosen], weeks=TREND_WEEKS,
-                            today=day)
-    weeks = weekly_dates(day, TREND_WEEKS)
+    dates = trend_dates(actor, day, TREND_POINTS * (PERIOD_DAYS // 7 if aggregates_only
+                                                    else 1))
+    trends = section_trends(actor, section, [i.id for i in chosen], dates=dates)
     scope = ("team", team.id) if team else ("section", section.id)
     readers = [t for t in ([team] if team else teams)
                if permits(actor, Action.VIEW, ReadingsOf(t))]
-    threads = threads_for([t.id for t in readers], weeks=TREND_WEEKS, today=day)
+    threads = threads_for([t.id for t in readers], weeks=TREND_POINTS, today=day)
+    this_week = week_of(day)
     cards = []
     for indicator in chosen:
         trend = trends.get((*scope, indicator.id), [])
         cards.append(Card(
             indicator=indicator,
             figure=figures.get(indicator.id, {}),
-            trend=trend, chart=trend_chart(trend, weeks, indicator.kind),
+            trend=trend, chart=trend_chart(trend, dates, indicator.kind,
+                                           by_period=aggregates_only),
             teams=[] if team else [TeamFigure(t, by_team.get(t.id, {}).get(indicator.id, {}))
                                    for t in teams],
             threads=[(t, thread) for t in readers
-                     for thread in threads.get((t.id, indicator.id, weeks[-1]), [])],
+                     for thread in threads.get((t.id, indicator.id, this_week), [])],
             weekly_threads={week: threads.get((team.id, indicator.id, week), [])
-                            for week in weeks} if team in readers else {}))
-    return Dashboard(section, team, teams, day, WINDOW_DAYS, cards)
+                            for week in dates} if team in readers else {}))
+    return Dashboard(section, team, teams, live["date"], WINDOW_DAYS, cards)

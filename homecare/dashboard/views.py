@@ -119,7 +119,7 @@ def dashboard_csv(section_id):
                 writer.writerow([scope, _text_cell(name), card.indicator.id,
                                  _text_cell(str(card.indicator.name)), day.isoformat(),
                                  "" if value is None else value,
-                                 "" if part.get("suppressed") else part.get("n", ""),
+                                 "" if part.get("n") is None else part["n"],
                                  str(bool(part.get("suppressed"))).lower(), group])
     filename = f"dashboard-{board.section.id}-{board.day.isoformat()}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={

@@ -35,12 +35,15 @@ class Indicators(MethodView):
     @blueprint.errors(401, 403, 404, 422)
     def get(self, args):
         """Every indicator for a team (its members, its section's leader), a section (its
-        leader, administrators) or all sections (administrators); small numbers are
-        hidden from leaders and administrators."""
+        leader, administrators) or all sections (administrators).
+
+        Leaders and administrators see whole four-week periods (28 days, ending on a
+        period's last day: the default is the latest; another day or window is a 422
+        naming the nearest), with small numbers hidden as docs/suppression.md says.
+        """
         return indicators_for(actor(), team_id=args.get("team_id"),
-                              section_id=args.get("section_id"),
-                              day=args.get("date") or local_today(),
-                              window_days=args["window_days"])
+                              section_id=args.get("section_id"), day=args.get("date"),
+                              window_days=args["window_days"], today=local_today())
 
 
 @blueprint.route("/indicators/trend")
@@ -49,7 +52,8 @@ class Trend(MethodView):
     @blueprint.response(200, TrendPointSchema(many=True))
     @blueprint.errors(401, 403, 404, 422)
     def get(self, args):
-        """One indicator's weekly snapshots for a team or section, oldest first."""
+        """One indicator's weekly snapshots for a team or section, oldest first: for
+        leaders and administrators, those that end a four-week period (``weeks`` back)."""
         return trend_for(actor(), team_id=args.get("team_id"),
                          section_id=args.get("section_id"), indicator=args["indicator"],
                          weeks=args["weeks"], today=local_today())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,15 +14,18 @@ from homecare.indicators.compute import combine, compute, compute_many
 from homecare.indicators.definitions import DEFAULT_DASHBOARD
 from homecare.indicators.models import IndicatorSnapshot
 from homecare.indicators.parts import Result
+from homecare.indicators.periods import PERIOD_DAYS, leaders_window, period_ends
 from homecare.indicators.presenting import present
 from homecare.indicators.settings import settings_row, thresholds
-from homecare.indicators.suppression import show, show_siblings
+from homecare.indicators.snapshots import weekly_dates
+from homecare.indicators.suppression import show_all, show_city
 from homecare.org.models import Role, Section, Staff, Team
 from homecare.policy.access import ORGANISATION, Action, ensure
 
 
-def _suppresses(actor: Staff) -> bool:
-    """Leaders and administrators see aggregates with small numbers hidden."""
+def suppressed_for(actor: Staff) -> bool:
+    """Leaders and administrators see aggregates with small numbers hidden, for whole
+    four-week periods."""
     return actor.role in (Role.SECTION_LEADER, Role.ADMIN)
 
 
@@ -57,20 +60,28 @@ def _for_section(section: Section, day: date, window_days: int):
 
 
 def indicators_for(actor: Staff, *, team_id=None, section_id=None, day: date,
-                   window_days: int) -> dict:
-    """The indicators of a team, a section (with its teams) or all sections (admins)."""
+                   window_days: int, today: date | None = None) -> dict:
+    """The indicators of a team, a section (with its teams) or all sections (admins).
+
+    Leaders and administrators see figures for whole four-week periods only
+    (``periods.leaders_window``: ``day`` must end one, or is None for the latest), with
+    small numbers hidden as ``suppression`` says, the same in every view.
+    """
     team, section = _resolve(actor, team_id, section_id)
-    suppress = _suppresses(actor)
+    suppress = suppressed_for(actor)
+    if suppress:
+        day, window_days = leaders_window(day, window_days, today or day), PERIOD_DAYS
+    elif day is None:
+        day = today
     body = {"date": day, "window_days": window_days, "teams": [], "sections": []}
     if section is None:
         return body | _all_sections(day, window_days)
     computed, row = _for_section(section, day, window_days)
     dashboard = list(row.dashboard_indicators or DEFAULT_DASHBOARD)
-    teams = show_siblings(computed.teams, suppress=suppress)
+    total, teams = show_all(computed.total, computed.teams, suppress=suppress)
     if team is not None:
         return body | {"scope": {"type": "team", "id": team.id},
                        "indicators": present(teams[team.id], dashboard)}
-    total = {i: show(r, suppress=suppress) for i, r in computed.total.items()}
     return body | {
         "scope": {"type": "section", "id": section.id},
         "indicators": present(total, dashboard),
@@ -90,12 +101,16 @@ def _all_sections(day: date, window_days: int) -> dict:
                            day, window_days)
     computed = {sid: (results[sid], row) for sid, row in rows.items()}
     total = combine([(c, thresholds(row)) for c, row in computed.values()])
-    per_section = show_siblings({sid: c.total for sid, (c, _row) in computed.items()},
-                                suppress=True)
+    city: dict = {}
+    per_section: dict = {sid: {} for sid in computed}
+    for indicator, result in total.items():
+        city[indicator], shown = show_city(indicator, result, {
+            sid: c.total[indicator] for sid, (c, _row) in computed.items()})
+        for sid, value in shown.items():
+            per_section[sid][indicator] = value
     dashboard = list(DEFAULT_DASHBOARD)
     return {"scope": {"type": "all", "id": None},
-            "indicators": present({i: show(r, suppress=True) for i, r in total.items()},
-                                  dashboard),
+            "indicators": present(city, dashboard),
             "sections": [{"section_id": sid, "indicators": present(shown, dashboard)}
                          for sid, shown in per_section.items()]}
 
@@ -104,44 +119,57 @@ def _point(day: date, shown) -> dict:
     return {"date": day, "value": shown.value, "n": shown.n, "suppressed": shown.suppressed}
 
 
-def section_trends(actor: Staff, section: Section, indicators: list[str], *, weeks: int,
-                   today: date) -> dict[tuple, list[dict]]:
-    """Stored weekly values of several indicators for a section and each of its teams.
+def trend_dates(actor: Staff, today: date, weeks: int) -> list[date]:
+    """The dates of a trend's points in the last ``weeks`` weeks up to ``today``: every
+    weekly snapshot, or for leaders and administrators those that end a four-week period
+    (``periods``)."""
+    if suppressed_for(actor):
+        return period_ends(today, max(1, weeks * 7 // PERIOD_DAYS))
+    return weekly_dates(today, weeks)
+
+
+def section_trends(actor: Staff, section: Section, indicators: list[str], *,
+                   dates: list[date]) -> dict[tuple, list[dict]]:
+    """Stored values of several indicators for a section and each of its teams on
+    ``dates`` (``trend_dates``).
 
     ``{(scope_type, scope_id, indicator): [points, oldest first]}`` from one query, each
-    week suppressed for the viewer as the live values are (siblings compared per week).
+    date suppressed for the viewer as the live values are (``show_scope``).
     The caller has checked that the actor may view the section.
     """
-    since = today - timedelta(weeks=weeks)
     rows = db.session.scalars(
         sa.select(IndicatorSnapshot).where(
             IndicatorSnapshot.section_id == section.id,
             IndicatorSnapshot.indicator.in_(indicators),
-            IndicatorSnapshot.date > since, IndicatorSnapshot.date <= today)
+            IndicatorSnapshot.date.in_(dates))
         .order_by(IndicatorSnapshot.date))
     by_date: dict = defaultdict(lambda: defaultdict(dict))
     for row in rows:
         by_date[row.date][(row.scope_type, row.scope_id)][row.indicator] = Result(
             row.value, row.n, row.extras)
-    suppress = _suppresses(actor)
+    suppress = suppressed_for(actor)
     trends: dict[tuple, list[dict]] = defaultdict(list)
     for day, scopes in sorted(by_date.items()):
         teams = {key: results for key, results in scopes.items() if key[0] == "team"}
-        shown = show_siblings(teams, suppress=suppress)
+        total, shown = show_all(scopes.get(("section", section.id), {}), teams,
+                                suppress=suppress)
+        shown[("section", section.id)] = total
         for (scope_type, scope_id), results in scopes.items():
-            for indicator, result in results.items():
-                value = (show(result, suppress=suppress) if scope_type == "section"
-                         else shown[(scope_type, scope_id)][indicator])
-                trends[(scope_type, scope_id, indicator)].append(_point(day, value))
+            for indicator in results:
+                trends[(scope_type, scope_id, indicator)].append(
+                    _point(day, shown[(scope_type, scope_id)][indicator]))
     return trends
 
 
 def trend_for(actor: Staff, *, team_id=None, section_id=None, indicator: str, weeks: int,
               today: date) -> list[dict]:
-    """Stored weekly values of one indicator, oldest first, suppressed for the viewer."""
+    """Stored values of one indicator over the last ``weeks`` weeks, oldest first,
+    suppressed for the viewer: weekly, or for leaders and administrators at the end of
+    each four-week period."""
     team, section = _resolve(actor, team_id, section_id)
     if section is None:
         raise ValidationFailed.single("section_id", _("Ask for a team or a section."))
     key = ("team", team.id) if team is not None else ("section", section.id)
-    return section_trends(actor, section, [indicator], weeks=weeks, today=today).get(
+    dates = trend_dates(actor, today, weeks)
+    return section_trends(actor, section, [indicator], dates=dates).get(
         (*key, indicator), [])

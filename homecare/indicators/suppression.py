@@ -1,41 +1,56 @@
-"""Small-number suppression for section leaders and administrators (INDICATORS.md).
+"""Small-number suppression for section leaders and administrators: one design, the same
+in every view (docs/suppression.md lists the attacks it withstands).
 
-Every number such a viewer sees passes here: values, ``n``, the counts inside extras
-(answers per question, overdue reviews), trends and the CSV, which are built from these.
+Every number such a viewer sees passes here: values, ``n``, the counts inside extras,
+trends and the CSV, which are built from these. Numbers come in *blocks* that are hidden
+together because they add up to something the viewer sees:
 
-- **Primary:** a result over fewer than five units is hidden whole — value, ``n`` and
-  extras — and a count inside extras under five is hidden on its own.
-- **Secondary:** siblings (the teams of a section, the sections of the city) add up to
-  a total that is shown. Wherever exactly one sibling's cell is hidden, it could be
-  found by subtracting the others from the total, so the visible sibling with the
-  smallest count in that cell is hidden too; repeated until no cell stands hidden alone.
-  This holds for every cell: ``n`` (stricter than INDICATORS.md, which asks it of count
-  indicators only: a hidden team's ``n`` is itself a count) and each count in extras.
-- **Equity split:** each group (users with a proxy, the others) is a cell counted by its
-  ``n``; a hidden group hides its value and the gap. The two groups add up to the
-  result's ``n``, so where one is hidden the other is hidden too.
+- ``WHOLE``: a result's ``n``; hiding it hides the result whole (value, ``n``, extras).
+- ``VALUE``: a count indicator's value (users without a contact, contacts over the cap).
+- ``("answers", question)``: the yes / partly / no counts of one question. They add up to
+  the number of check-ins where the user was asked, which the value times ``n`` gives away, so
+  one of them hidden alone would be that number minus the other two.
+- ``EQUITY``: the two equity groups, which add up to ``n``.
+- ``REVIEWS``: the decisions whose review is overdue.
+
+A block's *mass* is how many units it holds (``n``, the count, the answers, both groups).
+
+- **Primary** (``show``): a block holding a count under ``K_ANONYMITY`` is hidden; ``n``
+  under it hides the result whole.
+- **Secondary** (``show_scope``): siblings (the teams of a section) add up to their
+  parent. Wherever the parent shows a block, the siblings that hide it must be none, or
+  at least two holding at least ``K_ANONYMITY`` units together; until that holds, the
+  visible sibling with the least mass hides it too. The parent itself is shown as in
+  any other view (primary only).
+- **The city** (``show_city``): the sections add up to the city, and each section is
+  shown as in its own view. A block that any section hides is hidden in the city total
+  instead of in another section, so that no view shows a section differently.
+
+Windows are the other half of the design (``periods``): a leader sees windowed figures
+only for fixed four-week periods, which no combination of other periods gives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
-from homecare.indicators.definitions import K_ANONYMITY
+from homecare.indicators.definitions import BY_ID, K_ANONYMITY, Kind
 from homecare.indicators.parts import PLAIN, PROXY, Result
 
-#: Extras that are counts of people's records.
-COUNT_EXTRAS = ("reviews_overdue", "answers")
 #: The extra holding the equity split, and its two groups (each a cell counted by ``n``).
-EQUITY = "equity"
 EQUITY_GROUPS = (PROXY, PLAIN)
-#: The cell that stands for the whole result (its ``n``).
 WHOLE = ("n",)
+VALUE = ("value",)
+EQUITY = ("equity",)
+REVIEWS = ("reviews_overdue",)
+ANSWERS = "answers"
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A result as one viewer may see it; a suppressed one shows no value, ``n`` or extras."""
+    """A result as one viewer may see it; a suppressed one shows no value, ``n`` or extras
+    (``suppressed`` with ``n`` shown: its value alone is hidden)."""
 
     value: float | int | None
     n: int | None
@@ -43,136 +58,145 @@ class Shown:
     extras: dict = field(default_factory=dict)
 
 
-def count_cells(extras: dict) -> Iterator[tuple[tuple, int | None]]:
-    """Each count inside extras with its path, e.g. ``("answers", "satisfied", "no")``."""
-    for key, value in extras.items():
-        if key == EQUITY and value is not None:
-            for group in EQUITY_GROUPS:
-                yield (key, group), value[group]["n"]
-        elif key == "answers":
-            for question, counts in (value or {}).items():
-                for answer, count in counts.items():
-                    yield (key, question, answer), count
-        elif key in COUNT_EXTRAS:
-            yield (key,), value
+def blocks(indicator: str, result: Result) -> list[tuple]:
+    """The blocks of one result, ``WHOLE`` first."""
+    found = [WHOLE]
+    if BY_ID[indicator].kind is Kind.COUNT:
+        found.append(VALUE)
+    extras = result.extras
+    found += [(ANSWERS, question) for question in extras.get(ANSWERS) or {}]
+    if extras.get("equity") is not None:
+        found.append(EQUITY)
+    if "reviews_overdue" in extras:
+        found.append(REVIEWS)
+    return found
 
 
-def _without_cell(extras: dict, path: tuple) -> dict:
-    """``extras`` with the count at ``path`` hidden (an equity group: its value, its
-    ``n`` and the gap)."""
-    if len(path) == 1:
-        return {**extras, path[0]: None}
-    if path[0] == EQUITY:
-        return {**extras, EQUITY: {**extras[EQUITY], path[1]: {"value": None, "n": None},
-                                   "gap": None}}
-    key, question, answer = path
-    answers = {q: dict(counts) for q, counts in extras[key].items()}
-    answers[question][answer] = None
-    return {**extras, key: answers}
+def counts(result: Result, block: tuple) -> list[int]:
+    """The true counts a block holds."""
+    if block == WHOLE:
+        return [result.n]
+    if block == VALUE:
+        return [int(result.value or 0)]
+    if block == EQUITY:
+        return [result.extras["equity"][group]["n"] for group in EQUITY_GROUPS]
+    if block == REVIEWS:
+        return [result.extras["reviews_overdue"] or 0]
+    return list(result.extras[ANSWERS][block[1]].values())
 
 
-def _hide_lone_group(extras: dict) -> tuple[dict, bool]:
-    """Where one equity group is hidden, hide the other: it and the result's ``n`` would
-    give it away. Returns the extras and whether anything changed."""
-    split = extras.get(EQUITY)
-    if split is None:
-        return extras, False
-    hidden = [group for group in EQUITY_GROUPS if split[group]["n"] is None]
-    if len(hidden) != 1:
-        return extras, False
-    other = next(group for group in EQUITY_GROUPS if group not in hidden)
-    return _without_cell(extras, (EQUITY, other)), True
+def mass(result: Result, block: tuple) -> int:
+    """How many units a block holds."""
+    return sum(counts(result, block))
 
 
-def _hidden(result: Result) -> Shown:
-    return Shown(None, None, True, {key: None for key in result.extras})
+def is_hidden(shown: Shown, block: tuple) -> bool:
+    """Whether the viewer is denied the block."""
+    extras = shown.extras
+    if block == WHOLE:
+        return shown.n is None
+    if block == VALUE:
+        return shown.value is None
+    if block == EQUITY:
+        return extras.get("equity") is None or extras["equity"][PROXY]["n"] is None
+    if block == REVIEWS:
+        return extras.get("reviews_overdue") is None
+    row = (extras.get(ANSWERS) or {}).get(block[1])
+    return row is None or all(count is None for count in row.values())
 
 
-def show(result: Result, *, suppress: bool) -> Shown:
-    """One value, primary suppression only (for a scope with no siblings)."""
+def hide(shown: Shown, block: tuple) -> Shown:
+    """``shown`` with the block hidden (hiding ``WHOLE`` hides every block)."""
+    extras = shown.extras
+    if block == WHOLE:
+        return Shown(None, None, True, dict.fromkeys(extras))
+    if is_hidden(shown, block):
+        return shown
+    if block == VALUE:
+        return replace(shown, value=None, suppressed=True)
+    if block == EQUITY:
+        hidden_group = {"value": None, "n": None}
+        return replace(shown, extras={**extras, "equity": {
+            PROXY: hidden_group, PLAIN: dict(hidden_group), "gap": None}})
+    if block == REVIEWS:
+        return replace(shown, extras={**extras, "reviews_overdue": None})
+    answers = {question: dict(found) for question, found in extras[ANSWERS].items()}
+    answers[block[1]] = dict.fromkeys(answers[block[1]])
+    return replace(shown, extras={**extras, ANSWERS: answers})
+
+
+def show(indicator: str, result: Result, *, suppress: bool = True) -> Shown:
+    """One result with the primary rule: every block holding a count under K hidden."""
+    shown = Shown(result.value, result.n, False, dict(result.extras))
     if not suppress:
-        return Shown(result.value, result.n, False, dict(result.extras))
-    if result.n < K_ANONYMITY:
-        return _hidden(result)
-    extras = dict(result.extras)
-    for path, count in count_cells(result.extras):
-        if count is not None and count < K_ANONYMITY:
-            extras = _without_cell(extras, path)
-    extras, _changed = _hide_lone_group(extras)
-    return Shown(result.value, result.n, False, extras)
+        return shown
+    for block in blocks(indicator, result):
+        if any(count < K_ANONYMITY for count in counts(result, block)):
+            shown = hide(shown, block)
+    return shown
 
 
-def _count_at(n: int | None, extras: dict, path: tuple) -> int | None:
-    """The count a cell holds: ``n`` for the whole result, else the one at ``path`` in
-    extras (None where it is hidden, or where a hidden result's extras are)."""
-    if path == WHOLE:
-        return n
-    value = extras.get(path[0])
-    for step in path[1:]:
-        value = value.get(step) if isinstance(value, dict) else None
-    # An equity group is counted by its n.
-    return value.get("n") if isinstance(value, dict) else value
-
-
-def _cell(shown: Shown, path: tuple) -> int | None:
-    """The count a viewer sees at ``path`` (None when hidden)."""
-    return _count_at(shown.n, shown.extras, path)
-
-
-def _raw(result: Result, path: tuple) -> int:
-    """The true count at ``path``, for choosing the smallest sibling to hide."""
-    return _count_at(result.n, result.extras, path) or 0
-
-
-def _hide_one_more(results: dict[Hashable, Result], shown: dict[Hashable, Shown],
-                   path: tuple) -> bool:
-    """If exactly one sibling hides ``path``, hide it in the visible sibling with the
-    smallest count there; whether anything was hidden."""
-    visible = [key for key in results if _cell(shown[key], path) is not None]
-    if len(results) - len(visible) != 1 or not visible:
+def _complete(block: tuple, children: dict[Hashable, Result],
+              shown: dict[Hashable, Shown]) -> bool:
+    """Make the siblings hiding ``block`` none, or two or more holding K units or more,
+    by hiding it in the visible sibling with the least mass; whether anything changed."""
+    hiding = [key for key in children if is_hidden(shown[key], block)]
+    if not hiding or (len(hiding) >= 2 and sum(
+            mass(children[key], block) for key in hiding) >= K_ANONYMITY):
         return False
-    key = min(visible, key=lambda k: (_raw(results[k], path), str(k)))
-    shown[key] = (_hidden(results[key]) if path == WHOLE
-                  else replace(shown[key], extras=_without_cell(shown[key].extras, path)))
+    visible = [key for key in children if key not in hiding]
+    if not visible:
+        # The parent then holds as few units as its hidden children: hidden itself.
+        return False
+    key = min(visible, key=lambda k: (mass(children[k], block), str(k)))
+    shown[key] = hide(shown[key], block)
     return True
 
 
-def _hide_lone_groups(shown: dict[Hashable, Shown]) -> bool:
-    """Apply the equity rule within each sibling; whether anything was hidden."""
-    changed = False
-    for key, value in shown.items():
-        extras, hid = _hide_lone_group(value.extras)
-        if hid:
-            shown[key] = replace(value, extras=extras)
-            changed = True
-    return changed
-
-
-def _secondary(results: dict[Hashable, Result], shown: dict[Hashable, Shown]) -> None:
-    """Apply the secondary rule to one indicator across siblings until nothing changes."""
-    in_extras = dict.fromkeys(
-        path for result in results.values() for path, _count in count_cells(result.extras))
-    paths = [WHOLE, *in_extras]
+def show_scope(indicator: str, parent: Result, children: dict[Hashable, Result], *,
+               suppress: bool = True) -> tuple[Shown, dict[Hashable, Shown]]:
+    """A parent (a section) and its children (its teams), for one indicator: primary
+    suppression everywhere, and the secondary rule among the children for every block the
+    parent shows."""
+    parent_shown = show(indicator, parent, suppress=suppress)
+    shown = {key: show(indicator, result, suppress=suppress)
+             for key, result in children.items()}
+    if not suppress:
+        return parent_shown, shown
+    every_block = list(dict.fromkeys(block for result in children.values()
+                                     for block in blocks(indicator, result)))
     changed = True
     while changed:
         changed = False
-        for path in paths:
-            changed |= _hide_one_more(results, shown, path)
-        changed |= _hide_lone_groups(shown)
+        for block in every_block:
+            if not is_hidden(parent_shown, block):
+                changed |= _complete(block, children, shown)
+    return parent_shown, shown
 
 
-def show_siblings(siblings: dict, *, suppress: bool) -> dict:
-    """``{key: {indicator: Result}}`` for sibling scopes → the same with Shown values,
-    with primary suppression and the secondary rule across the siblings."""
-    shown = {key: {i: show(r, suppress=suppress) for i, r in results.items()}
-             for key, results in siblings.items()}
-    if not suppress:
-        return shown
-    indicators = dict.fromkeys(i for results in siblings.values() for i in results)
-    for indicator in indicators:
-        results = {k: r[indicator] for k, r in siblings.items() if indicator in r}
-        per_key = {k: shown[k][indicator] for k in results}
-        _secondary(results, per_key)
-        for key, value in per_key.items():
-            shown[key][indicator] = value
-    return shown
+def show_city(indicator: str, city: Result, sections: dict[Hashable, Result]
+              ) -> tuple[Shown, dict[Hashable, Shown]]:
+    """All sections and their sum: each section as its own view shows it, and the city's
+    total without any block a section hides."""
+    shown = {key: show(indicator, result) for key, result in sections.items()}
+    city_shown = show(indicator, city)
+    for block in blocks(indicator, city):
+        if any(is_hidden(section, block) for section in shown.values()):
+            city_shown = hide(city_shown, block)
+    return city_shown, shown
+
+
+def show_all(parent: dict[str, Result], children: dict[Hashable, dict[str, Result]], *,
+             suppress: bool) -> tuple[dict[str, Shown], dict[Hashable, dict[str, Shown]]]:
+    """``show_scope`` for every indicator: ``{indicator: Result}`` for the parent and
+    ``{key: {indicator: Result}}`` for its children, in the same shapes."""
+    parent_shown: dict[str, Shown] = {}
+    children_shown: dict[Hashable, dict[str, Shown]] = {key: {} for key in children}
+    for indicator, result in parent.items():
+        mine = {key: found[indicator] for key, found in children.items()
+                if indicator in found}
+        parent_shown[indicator], shown = show_scope(indicator, result, mine,
+                                                    suppress=suppress)
+        for key, value in shown.items():
+            children_shown[key][indicator] = value
+    return parent_shown, children_shown

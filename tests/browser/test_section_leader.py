@@ -1,5 +1,5 @@
-"""A section leader opens the dashboard: cards, a trend chart, "fewer than 5" for a small
-team, and changes which indicators the dashboard shows."""
+"""A section leader opens the dashboard: cards, a trend chart of four-week periods, a
+small team's figures hidden, and changes which indicators the dashboard shows."""
 
 import pytest
 
@@ -8,17 +8,17 @@ from tests.browser.conftest import PASSWORD, screenshot
 
 TEXT = {
     "nb": {
-           "dashboard": "Oversikt", "fewer": "færre enn 5",
+           "dashboard": "Oversikt", "fewer": "skjult: små tall",
            "coverage": "Brukere spurt «Hva er viktig for deg?»",
            "settings": "Velg indikatorer og terskler", "done": "Gjennomførte oppfølginger",
            "progress": "Mål med tydelig framgang", "save": "Lagre", "saved": "Lagret.",
-           "figures": "Tallene uke for uke"},
+           "figures": "Tallene for hver periode"},
     "en": {
-           "dashboard": "Dashboard", "fewer": "fewer than 5",
+           "dashboard": "Dashboard", "fewer": "hidden: small numbers",
            "coverage": "Users asked \"What matters to you?\"",
            "settings": "Choose indicators and thresholds", "done": "Follow-up evaluations done",
            "progress": "Goals with meaningful progress", "save": "Save", "saved": "Saved.",
-           "figures": "The weekly figures"},
+           "figures": "The figures of each period"},
 }
 
 

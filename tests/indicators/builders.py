@@ -8,12 +8,14 @@ from homecare.core.timeutil import local_today, local_zone
 from homecare.flags.settings import ControlSettings
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.indicators.compute import compute
+from homecare.indicators.periods import period_end_on_or_before
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit
 from tests.factories import make_user
 
-#: Two days ago, so that everything "after D" is still in the past.
-D = local_today() - timedelta(days=2)
+#: At least two days ago, so that everything "after D" is still in the past; and the end
+#: of a four-week period, the only days a section leader sees (``indicators.periods``).
+D = period_end_on_or_before(local_today() - timedelta(days=2))
 
 
 def day(offset: int):

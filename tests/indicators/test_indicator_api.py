@@ -10,6 +10,7 @@ from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.indicators.definitions import INDICATORS
 from homecare.indicators.models import IndicatorSnapshot
+from homecare.indicators.periods import PERIOD_DAYS, period_end_on_or_before
 from homecare.indicators.snapshots import build_snapshot
 from homecare.org.models import Role
 from homecare.org.services import create_team
@@ -69,7 +70,8 @@ def test_a_leader_never_sees_per_user_values_or_values_over_fewer_than_five(api_
     assert all(i["n"] >= 5 for i in shown)
     suppressed = [i for scope in scopes for i in scope if i["suppressed"]]
     assert suppressed, "nothing was suppressed: the assertion below would check nothing"
-    assert all(i["n"] is None for i in suppressed)
+    # Hidden whole, or (a count under five with its n shown) the value alone.
+    assert all(i["value"] is None and (i["n"] is None or i["n"] >= 5) for i in suppressed)
 
 
 def _answers(team, got_help: list[str], staff):
@@ -78,24 +80,34 @@ def _answers(team, got_help: list[str], staff):
         check_in(goal(someone, staff, -50), staff, -3, answers=(answer, "no", "no"))
 
 
+def _answers_to_the_first_question(team, counts: dict[str, int], staff):
+    for answer, how_many in counts.items():
+        for _ in range(how_many):
+            someone = user(team, start=-60)
+            check_in(goal(someone, staff, -50), staff, -3, answers=(answer, "no", "no"))
+
+
 def test_answer_counts_get_the_secondary_rule_too(api_as, org):
-    """The issue's attack: section 14 «yes», team 1 = 6, team 2 = 5, team 3 hidden ⇒ 3."""
+    """Issue 11's attack: section 14 «yes», team 1 = 6, team 2 = 5, team 3 hidden ⇒ 3. A
+    question's three counts are hidden together (a block), and in two teams at least."""
     team_a3 = create_team("Team A3", org.section_a)
     coordinator_a3 = make_staff(Role.COORDINATOR, teams=[team_a3])
     coordinator_a2 = make_staff(Role.COORDINATOR, teams=[org.team_a2])
-    _answers(org.team_a1, ["yes"] * 6, org.coordinator_a1)
-    _answers(org.team_a2, ["yes"] * 5 + ["partly"] * 2, coordinator_a2)
-    _answers(team_a3, ["yes"] * 3 + ["partly"] * 5, coordinator_a3)
+    _answers_to_the_first_question(org.team_a1, {"yes": 6, "partly": 5, "no": 5},
+                                   org.coordinator_a1)
+    _answers_to_the_first_question(org.team_a2, {"yes": 5, "partly": 5, "no": 5},
+                                   coordinator_a2)
+    _answers_to_the_first_question(team_a3, {"yes": 3, "partly": 5, "no": 5}, coordinator_a3)
     body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}&date={D}").json
     section = by_id(body["indicators"])["user_voice"]["extras"]["answers"]
     teams = {t["team_id"]: by_id(t["indicators"])["user_voice"] for t in body["teams"]}
-    yes = {t: v["extras"]["answers"]["got_expected_help"]["yes"] for t, v in teams.items()}
-    assert section["got_expected_help"]["yes"] == 14
+    first = {t: v["extras"]["answers"]["got_expected_help"] for t, v in teams.items()}
+    assert section["got_expected_help"] == {"yes": 14, "partly": 15, "no": 15}
     assert all(v["n"] >= 5 for v in teams.values())   # every team's result is shown...
-    assert yes == {org.team_a1.id: 6, org.team_a2.id: None, team_a3.id: None}  # ...not 5
-    hidden_alone = [t for t in teams if sum(
-        1 for other in teams if yes[other] is None) == 1]
-    assert not hidden_alone
+    assert first[org.team_a1.id] == {"yes": 6, "partly": 5, "no": 5}
+    hidden = {"yes": None, "partly": None, "no": None}
+    # A3's 3 hidden, and A2's answers with it: A2 has fewer answers (15) than A1 (16).
+    assert first[org.team_a2.id] == first[team_a3.id] == hidden
 
 
 def test_who_may_ask_for_which_scope(api_as, org):
@@ -186,8 +198,10 @@ def test_the_trend_reads_weekly_snapshots_with_suppression(api_as, org):
     points = api_as(org.coordinator_a1).get(path).json
     assert [p["date"] for p in points] == [str(D - timedelta(weeks=w)) for w in (2, 1, 0)]
     assert points[-1] == {"date": str(D), "value": 1, "n": 7, "suppressed": False}
-    leader = api_as(org.leader_a).get(path + "&weeks=1").json
-    assert len(leader) == 1 and leader[0]["suppressed"] is False
+    # A leader's trend has a point per four-week period, and a count under 5 (one user
+    # without a contact) is hidden with its n shown.
+    leader = api_as(org.leader_a).get(path + "&weeks=4").json
+    assert leader == [{"date": str(D), "value": None, "n": 7, "suppressed": True}]
     hidden = api_as(org.leader_a).get(
         f"/indicators/trend?team_id={org.team_a2.id}&indicator=users_without_contact").json
     assert hidden and all(p["suppressed"] and p["value"] is None for p in hidden)
@@ -282,3 +296,24 @@ def test_the_indicator_statements_are_built_once(org, monkeypatch):
     compute.compute([org.team_a1.id], D, 28, ControlSettings(contact_every_n=4))
     compute.compute([org.team_a2.id], D - timedelta(days=3), 28, ControlSettings())
     assert built == []
+
+
+def test_leaders_get_whole_four_week_periods_and_nothing_between(api_as, org):
+    # Issue 33, N2: windows of any length and end let a hidden cell be subtracted out.
+    leader, coordinator = api_as(org.leader_a), api_as(org.coordinator_a1)
+    section = f"/indicators?section_id={org.section_a.id}"
+    latest = leader.get(section).json
+    assert latest["date"] == str(period_end_on_or_before(local_today()))
+    assert latest["window_days"] == PERIOD_DAYS
+    between = leader.get(f"{section}&date={D - timedelta(days=1)}")
+    assert between.status_code == 422
+    message = between.json["errors"]["json"]["date"][0]
+    assert (D - timedelta(days=PERIOD_DAYS)).strftime("%d.%m.%Y") in message
+    assert D.strftime("%d.%m.%Y") in message
+    assert leader.get(f"{section}&date={D}&window_days=56").status_code == 422
+    assert api_as(org.admin).get(f"/indicators?date={D - timedelta(days=3)}"
+                                 ).status_code == 422
+    # The team sees its own numbers for any day and window.
+    own = coordinator.get(f"/indicators?team_id={org.team_a1.id}&date={D - timedelta(days=1)}"
+                          "&window_days=56")
+    assert own.status_code == 200 and own.json["window_days"] == 56
