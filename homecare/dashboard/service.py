@@ -90,9 +90,9 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
     by_team = {entry["team_id"]: {f["id"]: f for f in entry["indicators"]}
                for entry in live["teams"]}
     teams = section_teams(section)
-    dates = trend_dates(actor, day, TREND_POINTS * (PERIOD_DAYS // 7 if aggregates_only
-                                                    else 1))
-    trends = section_trends(actor, section, [i.id for i in chosen], dates=dates)
+    weeks = TREND_POINTS * (PERIOD_DAYS // 7 if aggregates_only else 1)
+    dates = trend_dates(actor, day, weeks)
+    trends = section_trends(actor, section, [i.id for i in chosen], weeks=weeks, today=day)
     scope = ("team", team.id) if team else ("section", section.id)
     readers = [t for t in ([team] if team else teams)
                if permits(actor, Action.VIEW, ReadingsOf(t))]

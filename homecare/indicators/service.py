@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -128,20 +128,25 @@ def trend_dates(actor: Staff, today: date, weeks: int) -> list[date]:
     return weekly_dates(today, weeks)
 
 
-def section_trends(actor: Staff, section: Section, indicators: list[str], *,
-                   dates: list[date]) -> dict[tuple, list[dict]]:
-    """Stored values of several indicators for a section and each of its teams on
-    ``dates`` (``trend_dates``).
+def section_trends(actor: Staff, section: Section, indicators: list[str], *, weeks: int,
+                   today: date) -> dict[tuple, list[dict]]:
+    """Stored values of several indicators for a section and each of its teams over the
+    last ``weeks`` weeks: every snapshot, or for leaders and administrators those on
+    ``trend_dates`` (the ends of four-week periods).
 
     ``{(scope_type, scope_id, indicator): [points, oldest first]}`` from one query, each
     date suppressed for the viewer as the live values are (``show_scope``).
     The caller has checked that the actor may view the section.
     """
+    if suppressed_for(actor):
+        when = IndicatorSnapshot.date.in_(trend_dates(actor, today, weeks))
+    else:
+        when = sa.and_(IndicatorSnapshot.date > today - timedelta(weeks=weeks),
+                       IndicatorSnapshot.date <= today)
     rows = db.session.scalars(
         sa.select(IndicatorSnapshot).where(
             IndicatorSnapshot.section_id == section.id,
-            IndicatorSnapshot.indicator.in_(indicators),
-            IndicatorSnapshot.date.in_(dates))
+            IndicatorSnapshot.indicator.in_(indicators), when)
         .order_by(IndicatorSnapshot.date))
     by_date: dict = defaultdict(lambda: defaultdict(dict))
     for row in rows:
@@ -170,6 +175,5 @@ def trend_for(actor: Staff, *, team_id=None, section_id=None, indicator: str, we
     if section is None:
         raise ValidationFailed.single("section_id", _("Ask for a team or a section."))
     key = ("team", team.id) if team is not None else ("section", section.id)
-    dates = trend_dates(actor, today, weeks)
-    return section_trends(actor, section, [indicator], dates=dates).get(
+    return section_trends(actor, section, [indicator], weeks=weeks, today=today).get(
         (*key, indicator), [])

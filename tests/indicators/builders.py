@@ -13,9 +13,13 @@ from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit
 from tests.factories import make_user
 
-#: At least two days ago, so that everything "after D" is still in the past; and the end
-#: of a four-week period, the only days a section leader sees (``indicators.periods``).
-D = period_end_on_or_before(local_today() - timedelta(days=2))
+#: Two days ago, so that everything "after D" is still in the past.
+D = local_today() - timedelta(days=2)
+#: The end of the four-week period D falls in or after: the days a section leader sees
+#: (``indicators.periods``), 0 to 27 days before D.
+PERIOD_END = period_end_on_or_before(D)
+#: ``PERIOD_END`` as an offset from D, for the builders below.
+AT_PERIOD_END = (PERIOD_END - D).days
 
 
 def day(offset: int):

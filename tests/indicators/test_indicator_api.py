@@ -2,7 +2,7 @@
 
 import json
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -10,12 +10,20 @@ from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.indicators.definitions import INDICATORS
 from homecare.indicators.models import IndicatorSnapshot
-from homecare.indicators.periods import PERIOD_DAYS, period_end_on_or_before
+from homecare.indicators.periods import PERIOD_DAYS, is_period_end, period_end_on_or_before
 from homecare.indicators.snapshots import build_snapshot
 from homecare.org.models import Role
 from homecare.org.services import create_team
 from tests.factories import make_staff
-from tests.indicators.builders import D, check_in, contact, goal, user
+from tests.indicators.builders import (
+    AT_PERIOD_END,
+    PERIOD_END,
+    D,
+    check_in,
+    contact,
+    goal,
+    user,
+)
 
 
 def by_id(indicators):
@@ -23,15 +31,17 @@ def by_id(indicators):
 
 
 def fill(team, how_many, staff=None):
+    """Users who started 30 days before the end of the period a leader sees (and, with
+    ``staff``, got a responsible contact 20 days before it)."""
     for _ in range(how_many):
-        someone = user(team, start=-30)
+        someone = user(team, start=AT_PERIOD_END - 30)
         if staff is not None:
-            contact(someone, staff, -20)
+            contact(someone, staff, AT_PERIOD_END - 20)
 
 
 def test_a_team_with_four_users_is_suppressed_for_leaders_not_coordinators(api_as, org):
     fill(org.team_a1, 3)                              # + user_a1: four users
-    path = f"/indicators?team_id={org.team_a1.id}&date={D}"
+    path = f"/indicators?team_id={org.team_a1.id}&date={PERIOD_END}"
     coordinator = by_id(api_as(org.coordinator_a1).get(path).json["indicators"])
     leader = by_id(api_as(org.leader_a).get(path).json["indicators"])
     assert coordinator["users_without_contact"]["value"] == 4
@@ -45,7 +55,8 @@ def test_secondary_suppression_hides_the_next_smallest_team(api_as, org):
     fill(org.team_a1, 3)                              # 4 users: hidden
     fill(org.team_a2, 5)                              # 6 users: next smallest, hidden too
     fill(team_a3, 8)                                  # 8 users: shown
-    body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}&date={D}").json
+    body = api_as(org.leader_a).get(
+        f"/indicators?section_id={org.section_a.id}&date={PERIOD_END}").json
     teams = {t["team_id"]: by_id(t["indicators"]) for t in body["teams"]}
     counts = {t: teams[t]["users_without_contact"] for t in teams}
     assert counts[org.team_a1.id]["suppressed"] and counts[org.team_a2.id]["suppressed"]
@@ -55,7 +66,8 @@ def test_secondary_suppression_hides_the_next_smallest_team(api_as, org):
     coverage = {t: teams[t]["what_matters_coverage"]["suppressed"] for t in teams}
     assert coverage == {org.team_a1.id: True, org.team_a2.id: True, team_a3.id: False}
     # Asking for the next smallest team alone does not reveal it either.
-    alone = api_as(org.leader_a).get(f"/indicators?team_id={org.team_a2.id}&date={D}").json
+    alone = api_as(org.leader_a).get(
+        f"/indicators?team_id={org.team_a2.id}&date={PERIOD_END}").json
     assert by_id(alone["indicators"])["users_without_contact"]["suppressed"] is True
 
 
@@ -84,7 +96,8 @@ def _answers_to_the_first_question(team, counts: dict[str, int], staff):
     for answer, how_many in counts.items():
         for _ in range(how_many):
             someone = user(team, start=-60)
-            check_in(goal(someone, staff, -50), staff, -3, answers=(answer, "no", "no"))
+            check_in(goal(someone, staff, -50), staff, AT_PERIOD_END - 3,
+                     answers=(answer, "no", "no"))
 
 
 def test_answer_counts_get_the_secondary_rule_too(api_as, org):
@@ -98,7 +111,8 @@ def test_answer_counts_get_the_secondary_rule_too(api_as, org):
     _answers_to_the_first_question(org.team_a2, {"yes": 5, "partly": 5, "no": 5},
                                    coordinator_a2)
     _answers_to_the_first_question(team_a3, {"yes": 3, "partly": 5, "no": 5}, coordinator_a3)
-    body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}&date={D}").json
+    body = api_as(org.leader_a).get(
+        f"/indicators?section_id={org.section_a.id}&date={PERIOD_END}").json
     section = by_id(body["indicators"])["user_voice"]["extras"]["answers"]
     teams = {t["team_id"]: by_id(t["indicators"])["user_voice"] for t in body["teams"]}
     first = {t: v["extras"]["answers"]["got_expected_help"] for t, v in teams.items()}
@@ -200,8 +214,10 @@ def test_the_trend_reads_weekly_snapshots_with_suppression(api_as, org):
     assert points[-1] == {"date": str(D), "value": 1, "n": 7, "suppressed": False}
     # A leader's trend has a point per four-week period, and a count under 5 (one user
     # without a contact) is hidden with its n shown.
-    leader = api_as(org.leader_a).get(path + "&weeks=4").json
-    assert leader == [{"date": str(D), "value": None, "n": 7, "suppressed": True}]
+    build_snapshot(PERIOD_END)
+    leader = api_as(org.leader_a).get(path + "&weeks=8").json
+    assert {"date": str(PERIOD_END), "value": None, "n": 7, "suppressed": True} in leader
+    assert all(is_period_end(date.fromisoformat(p["date"])) for p in leader)
     hidden = api_as(org.leader_a).get(
         f"/indicators/trend?team_id={org.team_a2.id}&indicator=users_without_contact").json
     assert hidden and all(p["suppressed"] and p["value"] is None for p in hidden)
@@ -305,13 +321,14 @@ def test_leaders_get_whole_four_week_periods_and_nothing_between(api_as, org):
     latest = leader.get(section).json
     assert latest["date"] == str(period_end_on_or_before(local_today()))
     assert latest["window_days"] == PERIOD_DAYS
-    between = leader.get(f"{section}&date={D - timedelta(days=1)}")
+    between = leader.get(f"{section}&date={PERIOD_END - timedelta(days=1)}")
     assert between.status_code == 422
     message = between.json["errors"]["json"]["date"][0]
-    assert (D - timedelta(days=PERIOD_DAYS)).strftime("%d.%m.%Y") in message
-    assert D.strftime("%d.%m.%Y") in message
-    assert leader.get(f"{section}&date={D}&window_days=56").status_code == 422
-    assert api_as(org.admin).get(f"/indicators?date={D - timedelta(days=3)}"
+    assert (PERIOD_END - timedelta(days=PERIOD_DAYS)).strftime("%d.%m.%Y") in message
+    assert PERIOD_END.strftime("%d.%m.%Y") in message
+    assert leader.get(f"{section}&date={PERIOD_END}").status_code == 200
+    assert leader.get(f"{section}&date={PERIOD_END}&window_days=56").status_code == 422
+    assert api_as(org.admin).get(f"/indicators?date={PERIOD_END - timedelta(days=3)}"
                                  ).status_code == 422
     # The team sees its own numbers for any day and window.
     own = coordinator.get(f"/indicators?team_id={org.team_a1.id}&date={D - timedelta(days=1)}"
