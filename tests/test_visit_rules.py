@@ -132,12 +132,40 @@ def test_missed_and_cancelled_are_final_in_both(api_as, client, org, final):
 
 def test_the_visits_own_staff_member_marks_it_missed_in_both(api_as, client, org):
     by_api, by_page = a_visit(org), a_visit(org)
-    assert patch(api_as, org.staff_a1, by_api, {"status": "missed"}).status_code == 200
+    no_reason = patch(api_as, org.staff_a1, by_api, {"status": "missed"})
+    assert no_reason.status_code == 422 and "missed_reason" in no_reason.json["errors"]["json"]
+    assert patch(api_as, org.staff_a1, by_api, {"status": "missed",
+                                                "missed_reason": "Ingen hjemme"}
+                 ).status_code == 200
     sign_in(client, "staff.a1")
     page = f"/visits/{by_page.id}/complete"
     assert "Besøket ble ikke gjennomført" in client.get(page).text
-    assert post_button(client, page, f"/visits/{by_page.id}/missed").status_code == 302
+    confirm = f"/visits/{by_page.id}/missed"
+    asked = client.get(confirm).text
+    assert "Hvorfor ble besøket ikke gjennomført?" in asked
+    refused = client.post(confirm, data={"csrf_token": csrf_token_from(asked)})
+    assert refused.status_code == 422 and status_of(by_page) is VisitStatus.PLANNED
+    assert client.post(confirm, data={"missed_reason": "Brukeren var på sykehus.",
+                                      "csrf_token": csrf_token_from(asked)}).status_code == 302
     assert status_of(by_api) is status_of(by_page) is VisitStatus.MISSED
+    reason = db.session.scalar(sa.select(Visit.missed_reason).where(Visit.id == by_page.id))
+    assert reason == "Brukeren var på sykehus."
+
+
+def test_did_not_take_place_can_be_undone_for_a_while_by_the_same_person(api_as, client, org):
+    # Issue 31: «Besøket ble ikke gjennomført» was one tap, final.
+    visit = a_visit(org)
+    patch(api_as, org.staff_a1, visit, {"status": "missed", "missed_reason": "Ingen hjemme"})
+    sign_in(client, "staff.a1")
+    user_page = client.get(f"/users/{org.user_a1.id}").text
+    assert "Angre: det ble gjennomført" in user_page
+    assert patch(api_as, org.coordinator_a1, visit, {"status": "planned"}).status_code == 409
+    with time_machine.travel(utcnow() + timedelta(minutes=31), tick=False):
+        assert patch(api_as, org.staff_a1, visit, {"status": "planned"}).status_code == 409
+    undone = client.post(f"/visits/{visit.id}/missed/undo",
+                         data={"csrf_token": csrf_token_from(user_page)})
+    assert undone.status_code == 302 and status_of(visit) is VisitStatus.PLANNED
+    assert db.session.scalar(sa.select(Visit.missed_reason).where(Visit.id == visit.id)) is None
 
 
 def test_someone_elses_visit_is_neither_completed_nor_missed_by_a_team_member(api_as, client,

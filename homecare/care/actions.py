@@ -8,23 +8,33 @@ from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from homecare.care.forms import (
     CheckInForm,
     CompleteVisitForm,
     GoalForm,
+    MissedVisitForm,
     WhatMattersForm,
 )
 from homecare.core.audit import record_read
-from homecare.core.timeutil import local_today, local_zone, to_local
+from homecare.core.timeutil import local_today, local_zone, to_local, utcnow
 from homecare.goals.api import CHECK_IN_CREATION
 from homecare.goals.models import Goal
-from homecare.goals.services import create_goal
+from homecare.goals.services import create_goal, where_the_user_stood
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
-from homecare.visits.services import RECORDING, change_visit, ensure_may_change, may_change
+from homecare.visits.services import (
+    RECORDING,
+    UNDO_MISSED,
+    change_visit,
+    ensure_may_change,
+    mark_missed,
+    may_change,
+    undo_missed,
+)
 from homecare.web.forms import saved
 from homecare.what_matters.api import CONVERSATION_CREATION
 
@@ -71,14 +81,19 @@ def check_in(user_id, goal_id):
     if user.id != user_id:
         return redirect(url_for("care.check_in", user_id=user.id, goal_id=goal.id))
     form = CheckInForm(date=local_today())
+    form.spoken_for_by_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(kin.id), f"{kin.name} ({kin.relation})") for kin in user.next_of_kin]
     return form_page(form, "care/check_in.html", user, lambda: CHECK_IN_CREATION.put(
         _record_id(form), {
             "goal_id": goal.id, "date": form.date.data,
             "performance": _int(form.performance.data),
             "satisfaction": _int(form.satisfaction.data), "note": form.note.data or None,
             "got_expected_help": form.got_expected_help.data,
-            "could_influence": form.could_influence.data, "satisfied": form.satisfied.data}),
-        goal=goal, title=_("Follow-up"))
+            "could_influence": form.could_influence.data, "satisfied": form.satisfied.data,
+            "answered_by": form.answered_by.data,
+            "spoken_for_by_id": form.spoken_for_by_id.data or None,
+            "not_answered_reason": form.not_answered_reason.data or None}),
+        goal=goal, title=_("Follow-up"), where=where_the_user_stood(goal))
 
 
 def _completion(visit: Visit, started, ended, note) -> dict:
@@ -98,9 +113,10 @@ def complete_visit(visit_id):
     visit = load(Visit, visit_id, Action.RECORD)
     ensure_may_change(actor(), visit, RECORDING)
     correcting = visit.status is VisitStatus.COMPLETED
-    start = to_local(visit.actual_start if correcting else visit.planned_start)
-    end = (to_local(visit.actual_end) if correcting
-           else start + timedelta(minutes=visit.planned_minutes))
+    if correcting:
+        start, end = to_local(visit.actual_start), to_local(visit.actual_end)
+    else:
+        start, end = as_it_went(visit, to_local(utcnow()))
     form = CompleteVisitForm(started=start.time(), ended=end.time(), note=visit.note)
     return form_page(form, "care/complete_visit.html", visit.service_user, lambda: change_visit(
         actor(), visit, **_completion(visit, form.started.data, form.ended.data, form.note.data)),
@@ -110,11 +126,45 @@ def complete_visit(visit_id):
         title=_("Correct the visit") if correcting else _("Complete the visit"))
 
 
+def as_it_went(visit: Visit, now: datetime) -> tuple[datetime, datetime]:
+    """The times to offer when a visit is completed: as planned once the planned end has
+    passed; ending now if the visit is still under way by the plan; and, completed before
+    its planned start (or on another day than planned, today), its planned length up to
+    now. The same rule runs in the browser when a kept form is opened offline
+    (``static/js/visit_times.js``)."""
+    start = to_local(visit.planned_start)
+    end = start + timedelta(minutes=visit.planned_minutes)
+    minute = now.replace(second=0, microsecond=0)
+    if end <= now or start.date() != now.date():
+        return start, end
+    if start <= now:
+        return start, max(minute, start + timedelta(minutes=1))
+    return minute - timedelta(minutes=visit.planned_minutes), minute
+
+
 def visit_missed(visit_id):
-    """Mark a planned visit as not carried out (nobody home, the user declined)."""
+    """Say that a planned visit did not take place (nobody home, the user declined): the
+    reason is asked for, and saving it is the confirmation. The person may undo it for a
+    while from the user's page."""
     visit = load(Visit, visit_id, Action.RECORD)
-    change_visit(actor(), visit, status=VisitStatus.MISSED)
-    flash(_("The visit is marked as not carried out."), "success")
+    ensure_may_change(actor(), visit, {"status": VisitStatus.MISSED})
+    form = MissedVisitForm()
+    if form.validate_on_submit() and saved(
+            form, lambda: mark_missed(actor(), visit, form.missed_reason.data)):
+        flash(_("The visit is marked as not taken place. You can undo it for %(minutes)d "
+                "minutes on the user's page.", minutes=UNDO_MISSED.seconds // 60), "success")
+        return redirect(url_for("care.user", user_id=visit.service_user_id))
+    status = 422 if form.errors else 200
+    record_read(visit.service_user_id, "form: visit missed")
+    return render_template("care/visit_missed.html", form=form, visit=visit,
+                           user=visit.service_user), status
+
+
+def undo_visit_missed(visit_id):
+    """Take back "did not take place" (the person who said it, within ``UNDO_MISSED``)."""
+    visit = load(Visit, visit_id, Action.RECORD)
+    undo_missed(actor(), visit)
+    flash(_("The visit is planned again."), "success")
     return redirect(url_for("care.user", user_id=visit.service_user_id))
 
 

@@ -18,12 +18,13 @@ from wtforms.validators import UUID, InputRequired, Optional
 
 from homecare.care.labels import (
     ANSWER_LABELS,
+    ANSWERED_BY_LABELS,
     CHECK_IN_QUESTIONS,
     KIND_LABELS,
     PRESENT_LABELS,
     WHOSE_GOAL_LABELS,
 )
-from homecare.goals.models import RATING, Answer, ExpressedBy
+from homecare.goals.models import RATING, ExpressedBy
 from homecare.visits.models import PLANNED_MINUTES, VisitKind
 from homecare.web.forms import DayField, MultiCheckboxField, enum_options, options
 
@@ -43,20 +44,31 @@ class RecordIdMixin:
     record_id = HiddenField(validators=[Optional(), UUID(_l("Not a valid id."))])
 
 
+def _answer(question: str) -> RadioField:
+    """One of the user's three questions: nothing chosen until the person chooses
+    (``not asked`` is an answer one chooses too)."""
+    return RadioField(CHECK_IN_QUESTIONS[question], choices=answer_choices(),
+                      validators=[InputRequired(_l("Choose the answer, or «not asked»."))])
+
+
 class CheckInForm(RecordIdMixin, FlaskForm):
-    """A follow-up evaluation of one goal, with the user."""
+    """A follow-up evaluation of one goal, with the user: whose voice it is, the ratings
+    and the three answers. Nothing is chosen for the person."""
 
     date = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    answered_by = RadioField(_l("Who answered?"), choices=enum_options(ANSWERED_BY_LABELS),
+                             validators=[InputRequired(_l("Say who answered."))])
+    spoken_for_by_id = SelectField(_l("Which next of kin"), validate_choice=False,
+                                   validators=[Optional()])
+    not_answered_reason = TextAreaField(_l("Why the user could not answer"),
+                                        validators=[Optional()])
     performance = RadioField(CHECK_IN_QUESTIONS["performance"], choices=RATINGS,
                              validators=[Optional()])
     satisfaction = RadioField(CHECK_IN_QUESTIONS["satisfaction"], choices=RATINGS,
                               validators=[Optional()])
-    got_expected_help = RadioField(CHECK_IN_QUESTIONS["got_expected_help"],
-                                   choices=answer_choices(), default=Answer.NOT_ASKED.value)
-    could_influence = RadioField(CHECK_IN_QUESTIONS["could_influence"],
-                                 choices=answer_choices(), default=Answer.NOT_ASKED.value)
-    satisfied = RadioField(CHECK_IN_QUESTIONS["satisfied"], choices=answer_choices(),
-                           default=Answer.NOT_ASKED.value)
+    got_expected_help = _answer("got_expected_help")
+    could_influence = _answer("could_influence")
+    satisfied = _answer("satisfied")
     note = TextAreaField(_l("Note"), validators=[Optional()])
 
 
@@ -66,6 +78,13 @@ class CompleteVisitForm(FlaskForm):
     started = TimeField(_l("Started"), validators=[InputRequired(_l("Give the time."))])
     ended = TimeField(_l("Ended"), validators=[InputRequired(_l("Give the time."))])
     note = TextAreaField(_l("Note"), validators=[Optional()])
+
+
+class MissedVisitForm(FlaskForm):
+    """Why a planned visit did not take place (saving it is the confirmation)."""
+
+    missed_reason = TextAreaField(_l("Why did the visit not take place?"),
+                                  validators=[InputRequired(_l("Say why."))])
 
 
 class WhatMattersForm(RecordIdMixin, FlaskForm):

@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+from homecare.care.journal import EntryKind
 from homecare.flags.rules import Flag
-from homecare.goals.models import Answer, ExpressedBy
+from homecare.goals.models import Answer, AnsweredBy, ExpressedBy, GoalStatus
 from homecare.visits.models import VisitKind, VisitStatus
 from homecare.what_matters.models import Present
 
@@ -12,6 +13,15 @@ STATUS_LABELS = {VisitStatus.PLANNED: _l("Planned"), VisitStatus.COMPLETED: _l("
                  VisitStatus.MISSED: _l("Missed"), VisitStatus.CANCELLED: _l("Cancelled")}
 ANSWER_LABELS = {Answer.YES: _l("Yes"), Answer.PARTLY: _l("Partly"), Answer.NO: _l("No"),
                  Answer.NOT_ASKED: _l("Not asked")}
+#: Where a goal stands.
+GOAL_STATUS_LABELS = {GoalStatus.PROPOSED: _l("Proposed"), GoalStatus.ACTIVE: _l("Active"),
+                      GoalStatus.ON_HOLD: _l("Paused"), GoalStatus.ACHIEVED: _l("Achieved"),
+                      GoalStatus.NOT_ACHIEVED: _l("Not achieved"),
+                      GoalStatus.CANCELLED: _l("Stopped")}
+#: Whose voice a follow-up records.
+ANSWERED_BY_LABELS = {AnsweredBy.USER: _l("The user"),
+                      AnsweredBy.NEXT_OF_KIN: _l("A next of kin, for the user"),
+                      AnsweredBy.COULD_NOT_ANSWER: _l("The user could not answer")}
 #: Who took part in a what-matters conversation.
 PRESENT_LABELS = {Present.USER: _l("The user"), Present.NEXT_OF_KIN: _l("Next of kin"),
                   Present.OTHER: _l("Others")}
@@ -39,4 +49,11 @@ FLAG_LABELS = {
     Flag.CHECKIN_OVERDUE: _l("Follow-up overdue"),
     Flag.DECISION_MISSING: _l("Team decision missing"),
     Flag.DECISION_REVIEW_OVERDUE: _l("Decision review overdue"),
+}
+
+#: The kinds of record the user's journal shows, as its filter names them.
+JOURNAL_KIND_LABELS = {
+    EntryKind.VISIT: _l("Visits"), EntryKind.CHECK_IN: _l("Follow-ups"),
+    EntryKind.WHAT_MATTERS: _l("What matters"), EntryKind.GOAL: _l("Goals"),
+    EntryKind.DECISION: _l("Team decisions"), EntryKind.CONTACT: _l("Responsible contacts"),
 }

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from homecare.care.journal import JournalPage, journal
 from homecare.core.audit import record_read
-from homecare.core.timeutil import local_today, utcnow
+from homecare.core.timeutil import local_today, start_of_local_day
 from homecare.decisions.models import Decision
 from homecare.extensions import db
 from homecare.flags.rules import active_goals_on
 from homecare.flags.service import annotate_goals, annotate_service_users
-from homecare.goals.models import CheckIn, Goal
+from homecare.goals.models import Goal
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
@@ -30,9 +32,11 @@ class UserPage:
     contact: Staff | None
     what_matters: list[WhatMattersConversation]
     goals: list[Goal]
-    visits: list[Visit]
-    check_ins: list[CheckIn]
+    #: The user's visits today, whoever makes them, by planned time.
+    today: list[Visit]
     decision: Decision | None
+    #: The newest entries of the user's journal.
+    journal: JournalPage
 
 
 def responsible_contact(user: ServiceUser) -> Staff | None:
@@ -67,14 +71,15 @@ def user_page(user: ServiceUser) -> UserPage:
     contact = responsible_contact(user)
     conversations = latest_conversations(user, 3)
     goals = active_goals(user, today)
-    visits = list(db.session.scalars(
-        sa.select(Visit).where(Visit.service_user_id == user.id, Visit.planned_start <= utcnow())
-        .order_by(Visit.planned_start.desc()).limit(RECENT)))
-    check_ins = list(db.session.scalars(
-        sa.select(CheckIn).join(Goal).where(Goal.service_user_id == user.id)
-        .order_by(CheckIn.date.desc(), CheckIn.created_at.desc()).limit(RECENT)))
+    visits_today = list(db.session.scalars(
+        sa.select(Visit).options(joinedload(Visit.staff))
+        .where(Visit.service_user_id == user.id,
+               Visit.planned_start >= start_of_local_day(today),
+               Visit.planned_start < start_of_local_day(today + timedelta(days=1)))
+        .order_by(Visit.planned_start)))
     decision = db.session.scalar(
         sa.select(Decision).where(Decision.service_user_id == user.id)
         .order_by(Decision.valid_from.desc(), Decision.decided_on.desc()).limit(1))
     record_read(user.id, "user page")
-    return UserPage(user, contact, conversations, goals, visits, check_ins, decision)
+    return UserPage(user, contact, conversations, goals, visits_today, decision,
+                    journal(user, size=RECENT))

@@ -5,22 +5,27 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_babel import force_locale
 
+from homecare.care.journal import EntryKind, journal
 from homecare.care.labels import (
     ANSWER_LABELS,
+    ANSWERED_BY_LABELS,
+    CHECK_IN_QUESTIONS,
     EXPRESSED_LABELS,
     FLAG_LABELS,
+    GOAL_STATUS_LABELS,
+    JOURNAL_KIND_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
 )
 from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.services import user_page
-from homecare.core.audit import keep_ticket
+from homecare.core.audit import keep_ticket, record_read
 from homecare.core.timeutil import local_today
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
 from homecare.service_users.models import ServiceUser
-from homecare.visits.services import RECORDING, may_change
+from homecare.visits.services import RECORDING, may_change, may_undo_missed
 from homecare.worklist.service import users_shown, worklist_for
 
 
@@ -28,7 +33,8 @@ def labels() -> dict:
     """Translated value names for the care pages."""
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
             "answer_labels": ANSWER_LABELS, "expressed_labels": EXPRESSED_LABELS,
-            "flag_labels": FLAG_LABELS}
+            "flag_labels": FLAG_LABELS, "answered_by_labels": ANSWERED_BY_LABELS,
+            "check_in_questions": CHECK_IN_QUESTIONS, "goal_status_labels": GOAL_STATUS_LABELS}
 
 
 def today():
@@ -47,9 +53,11 @@ def user(user_id):
     """One user's page: what matters to them, in their own words, at the top."""
     page = user_page(load(ServiceUser, user_id, Action.VIEW))
     me = actor()
-    completable = {v.id for v in page.visits
+    completable = {v.id for v in page.today
                    if permits(me, Action.RECORD, v) and may_change(me, v, RECORDING)}
+    undoable = {v.id for v in page.today if may_undo_missed(me, v)}
     return render_template("care/user.html", page=page, completable=completable,
+                           undoable=undoable,
                            can_coordinate=bool(permits(actor(), Action.COORDINATE, page.user)),
                            back=request.args.get("from"))
 
@@ -64,3 +72,21 @@ def plan(user_id):
     with force_locale(language):
         return render_template("care/own_plan.html", plan=page, language=language,
                                plan_days=PLAN_DAYS)
+
+
+def journal_page(user_id):
+    """The user's journal: every record, newest first, a page at a time, by kind."""
+    user = load(ServiceUser, user_id, Action.VIEW)
+    chosen = _kinds(request.args.getlist("kind"))
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 1000))
+    found = journal(user, kinds=chosen, page=page)
+    record_read(user.id, "journal")
+    return render_template("care/journal.html", user=user, journal=found, chosen=chosen,
+                           chosen_values=[k.value for k in chosen],
+                           kind_choices=list(JOURNAL_KIND_LABELS.items()))
+
+
+def _kinds(asked: list[str]) -> list[EntryKind]:
+    """The kinds a reader asked for, unknown ones left out (none: every kind)."""
+    known = {kind.value: kind for kind in EntryKind}
+    return [known[value] for value in dict.fromkeys(asked) if value in known]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload
@@ -17,7 +19,7 @@ from homecare.core.api import (
 from homecare.core.audit import record_read, record_reads
 from homecare.extensions import db
 from homecare.flags.service import annotate_goals
-from homecare.goals.models import CheckIn, Goal
+from homecare.goals.models import AnsweredBy, CheckIn, Goal
 from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySchema, GoalSchema
 from homecare.goals.services import build_check_in, create_goal, update_goal
 from homecare.policy.access import Action, visible_service_users
@@ -108,9 +110,19 @@ def _named_in_check_ins(bodies: list[dict]) -> list:
 
 
 #: A check-in recorded on a device under an id it chose (``PUT /check-ins/{id}``, sync).
+def _stored_check_in(data: dict) -> dict:
+    """A check-in body as it would be stored (what a repeat is compared with)."""
+    by = data.get("answered_by")
+    kin = data.get("spoken_for_by_id") if by == AnsweredBy.NEXT_OF_KIN else None
+    reason = data.get("not_answered_reason") if by == AnsweredBy.COULD_NOT_ANSWER else None
+    return {**data, "note": data["note"] or None,
+            "not_answered_reason": (reason or "").strip() or None,
+            "spoken_for_by_id": uuid.UUID(str(kin)) if kin else None}
+
+
 CHECK_IN_CREATION = Creation(
     model=CheckIn, through="goal.service_user",
-    stored=lambda data: {**data, "note": data["note"] or None},
+    stored=_stored_check_in,
     build=lambda check_in_id, data: build_check_in(**_check_in_arguments(data, check_in_id)),
     named=_named_in_check_ins)
 

@@ -46,6 +46,15 @@ class Answer(enum.StrEnum):
     NOT_ASKED = "not_asked"
 
 
+class AnsweredBy(enum.StrEnum):
+    """Whose voice a follow-up records: the user's, a next of kin's speaking for them, or
+    nobody's (the user could not answer, and why is written down)."""
+
+    USER = "user"
+    NEXT_OF_KIN = "next_of_kin"
+    COULD_NOT_ANSWER = "could_not_answer"
+
+
 _CLOSED_SQL = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATUSES))
 #: How often a goal is followed up, in days.
 CHECKIN_INTERVAL = Bounds(7, 182, N_("Follow up every %(min)s to %(max)s days."))
@@ -105,6 +114,8 @@ class CheckIn(CareRecordMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(_optional_rating("performance"), name="performance"),
         sa.CheckConstraint(_optional_rating("satisfaction"), name="satisfaction"),
+        sa.CheckConstraint("answered_by IS NULL OR answered_by <> 'could_not_answer' "
+                           "OR not_answered_reason IS NOT NULL", name="reason_given"),
         sa.Index("ix_check_ins_goal_date", "goal_id", "date"),
     )
 
@@ -120,6 +131,15 @@ class CheckIn(CareRecordMixin, db.Model):
     #: «Er du fornøyd med hjelpen?»
     satisfied: Mapped[Answer] = mapped_column(str_enum(Answer, "satisfied"))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    #: Who answered (null on follow-ups recorded before this was asked).
+    answered_by: Mapped[AnsweredBy | None] = mapped_column(str_enum(AnsweredBy, "answered_by"))
+    #: The registered next of kin who spoke for the user, while they are registered.
+    spoken_for_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("next_of_kin.id", ondelete="SET NULL"))
+    #: Their name and relation as they were, kept if the next of kin is later removed.
+    spoken_for_by: Mapped[str | None] = mapped_column(sa.String(320))
+    #: Why the user could not answer (``AnsweredBy.COULD_NOT_ANSWER``).
+    not_answered_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     goal: Mapped[Goal] = relationship()
 

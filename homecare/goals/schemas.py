@@ -11,7 +11,14 @@ from homecare.core.schema_fields import (
     Text,
     Timestamp,
 )
-from homecare.goals.models import CHECKIN_INTERVAL, RATING, Answer, ExpressedBy, GoalStatus
+from homecare.goals.models import (
+    CHECKIN_INTERVAL,
+    RATING,
+    Answer,
+    AnsweredBy,
+    ExpressedBy,
+    GoalStatus,
+)
 
 
 def Rating(**kwargs) -> fields.Integer:
@@ -74,5 +81,13 @@ class CheckInSchema(BaseSchema):
     could_influence = Choice(Answer, required=True)
     #: «Er du fornøyd med hjelpen?»
     satisfied = Choice(Answer, required=True)
+    #: Whose voice: the user's, a registered next of kin's (``spoken_for_by_id``), or
+    #: nobody's (``could_not_answer``, with ``not_answered_reason``). Null: not recorded.
+    answered_by = Choice(AnsweredBy, allow_none=True, load_default=None)
+    spoken_for_by_id = fields.UUID(allow_none=True, load_default=None)
+    #: The next of kin's name and relation as they were when they answered.
+    spoken_for_by = fields.String(dump_only=True, allow_none=True)
+    not_answered_reason = fields.String(allow_none=True, load_default=None,
+                                        validate=validate.Length(max=1000))
     recorded_by = Int(dump_only=True, attribute="recorded_by_id")
     created_at = Timestamp(dump_only=True)

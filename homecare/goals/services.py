@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -17,6 +19,7 @@ from homecare.goals.models import (
     CLOSED_STATUSES,
     RATING,
     Answer,
+    AnsweredBy,
     CheckIn,
     ExpressedBy,
     Goal,
@@ -127,14 +130,47 @@ def record_check_in(**fields) -> CheckIn:
     return save(build_check_in(**fields))
 
 
+def _voice(errors: FieldErrors, goal: Goal, answered_by, spoken_for_by_id,
+           reason: str | None) -> dict:
+    """Who answered, checked: a next of kin must be one registered for the user, and
+    "could not answer" needs the reason."""
+    voice = {"answered_by": None, "spoken_for_by_id": None, "spoken_for_by": None,
+             "not_answered_reason": None}
+    if answered_by is None:
+        return voice   # not asked by an older client; forms always ask
+    answered_by = errors.choice(AnsweredBy, "answered_by", answered_by,
+                                _("Say who answered: the user, one of their next of kin, "
+                                  "or that the user could not answer."))
+    voice["answered_by"] = answered_by
+    if answered_by is AnsweredBy.NEXT_OF_KIN:
+        kin = next((k for k in goal.service_user.next_of_kin
+                    if str(k.id) == str(spoken_for_by_id)), None)
+        if kin is None:
+            errors.add("spoken_for_by_id", _("Choose which of the user's next of kin "
+                                             "answered."))
+        else:
+            voice["spoken_for_by_id"] = kin.id
+            voice["spoken_for_by"] = f"{kin.name} ({kin.relation})"
+    if answered_by is AnsweredBy.COULD_NOT_ANSWER:
+        errors.text("not_answered_reason", reason, max_length=1000)
+        voice["not_answered_reason"] = (reason or "").strip() or None
+    return voice
+
+
 def build_check_in(*, goal: Goal, recorded_by: Staff, date: date,
                    got_expected_help: Answer | str, could_influence: Answer | str,
                    satisfied: Answer | str, performance: int | None = None,
                    satisfaction: int | None = None, note: str | None = None,
+                   answered_by: AnsweredBy | str | None = None,
+                   spoken_for_by_id: uuid.UUID | str | None = None,
+                   not_answered_reason: str | None = None,
                    check_in_id: uuid.UUID | None = None) -> CheckIn:
     """A checked, unsaved follow-up evaluation: the user's new ratings and their own
-    three answers; raises ValidationFailed listing every problem.
+    three answers, and whose voice they are; raises ValidationFailed listing every
+    problem.
 
+    A follow-up with no rating, no answer and no reason why the user could not answer
+    records nothing of the user and is refused: it would only clear "follow-up overdue".
     A closed goal takes no more follow-ups: a tablet that queued one offline while a
     coordinator closed the goal gets it back refused, to correct or discard.
     """
@@ -154,8 +190,40 @@ def build_check_in(*, goal: Goal, recorded_by: Staff, date: date,
         for field, value in (("got_expected_help", got_expected_help),
                              ("could_influence", could_influence), ("satisfied", satisfied))
     }
+    voice = _voice(errors, goal, answered_by, spoken_for_by_id, not_answered_reason)
+    if not errors and performance is None and satisfaction is None \
+            and all(answer is Answer.NOT_ASKED for answer in answers.values()) \
+            and voice["answered_by"] is not AnsweredBy.COULD_NOT_ANSWER:
+        errors.add("check_in", _("Nothing of the user is recorded: give a rating or an "
+                                    "answer, or say that the user could not answer and "
+                                    "why."))
     errors.raise_if_any()
     check_in = CheckIn(id=check_in_id or uuid.uuid4(), goal=goal, date=date,
                        performance=performance, satisfaction=satisfaction, note=note or None,
-                       recorded_by_id=recorded_by.id, **answers)
+                       recorded_by_id=recorded_by.id, **answers, **voice)
     return check_in
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the user stood on a goal: their ratings at the start, and their latest
+    ratings with the day each was given (None where there is none yet)."""
+
+    baseline_performance: int | None
+    baseline_satisfaction: int | None
+    last_performance: tuple[int, date] | None
+    last_satisfaction: tuple[int, date] | None
+
+
+def where_the_user_stood(goal: Goal) -> Standing:
+    """The baseline and the last ratings of a goal, for the follow-up form ("last time
+    you said 3"), in one query."""
+    rows = db.session.execute(
+        sa.select(CheckIn.performance, CheckIn.satisfaction, CheckIn.date)
+        .where(CheckIn.goal_id == goal.id,
+               sa.or_(CheckIn.performance.is_not(None), CheckIn.satisfaction.is_not(None)))
+        .order_by(CheckIn.date.desc(), CheckIn.created_at.desc()).limit(50)).all()
+    performance = next(((r.performance, r.date) for r in rows if r.performance), None)
+    satisfaction = next(((r.satisfaction, r.date) for r in rows if r.satisfaction), None)
+    return Standing(goal.baseline_performance, goal.baseline_satisfaction, performance,
+                    satisfaction)

@@ -35,7 +35,13 @@ from homecare.policy.lookup import (
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
-from homecare.visits.services import build_visit, change_visit, create_visit
+from homecare.visits.services import (
+    build_visit,
+    change_visit,
+    create_visit,
+    mark_missed,
+    undo_missed,
+)
 
 blueprint = Blueprint("visits", __name__, url_prefix=f"{API_PREFIX}/visits",
                       description="Visits: planned, carried out, missed or cancelled.")
@@ -186,11 +192,19 @@ class VisitById(MethodView):
         A planned visit is completed or marked missed by its staff member or a
         coordinator, moved, reassigned or cancelled by a coordinator; completed, missed and
         cancelled are final (409), except that a completed visit's times and note can be
-        corrected for a few days, keeping what they said before.
+        corrected for a few days, keeping what they said before. Marking it missed needs
+        ``missed_reason``; the person who did it may set it back to ``planned`` within 30
+        minutes (a wrong tap, or the door opened after all).
         """
         visit = load(Visit, visit_id, Action.RECORD)
         require_if_match(visit)
-        if "staff_id" in data:  # who may reassign is the visit rules' call, as on the page
-            data["staff"] = _named_staff(data.pop("staff_id"))
-        change_visit(actor(), visit, **data)
+        reason = data.pop("missed_reason", None)
+        if data == {"status": VisitStatus.MISSED} and visit.status is VisitStatus.PLANNED:
+            mark_missed(actor(), visit, reason)
+        elif data == {"status": VisitStatus.PLANNED} and visit.status is VisitStatus.MISSED:
+            undo_missed(actor(), visit)
+        else:
+            if "staff_id" in data:  # who may reassign is the visit rules' call, as on the page
+                data["staff"] = _named_staff(data.pop("staff_id"))
+            change_visit(actor(), visit, **data)
         return visit, etag_headers(visit)

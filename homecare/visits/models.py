@@ -81,6 +81,11 @@ class Visit(CareRecordMixin, VersionedMixin, db.Model):
     #: end as first recorded and set once, so that a correction cannot extend it (null
     #: for visits completed before it was kept: counted from the current end).
     correctable_until: Mapped[datetime | None]
+    #: Why a visit did not take place (given when it is marked missed).
+    missed_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: Who marked it missed, and when: they may undo it for a while (``UNDO_MISSED``).
+    missed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    missed_at: Mapped[datetime | None]
 
     service_user: Mapped[ServiceUser] = relationship()
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])

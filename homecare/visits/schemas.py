@@ -28,6 +28,8 @@ class VisitSchema(BaseSchema):
     actual_start = Timestamp(allow_none=True, load_default=None)
     actual_end = Timestamp(allow_none=True, load_default=None)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
+    #: Why it did not take place (a missed visit).
+    missed_reason = fields.String(dump_only=True, allow_none=True)
     version = Int(dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
@@ -42,6 +44,8 @@ class VisitPatchSchema(BaseSchema):
     actual_start = Timestamp(allow_none=True)
     actual_end = Timestamp(allow_none=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    #: Required with ``status: missed``: why the visit did not take place.
+    missed_reason = fields.String(allow_none=True, validate=validate.Length(max=1000))
 
 
 class VisitCompletionSchema(BaseSchema):

@@ -51,6 +51,9 @@ RECORDING = dict.fromkeys(RECORD_FIELDS) | {"status": VisitStatus.COMPLETED}
 PLANNING = dict.fromkeys(PLAN_FIELDS)
 #: Days after a completed visit ended during which it can still be corrected.
 CORRECTION_DAYS = 3
+#: How long the person who marked a visit missed may undo it (a wrong tap, or the user
+#: opened the door after all).
+UNDO_MISSED = timedelta(minutes=30)
 
 
 def _check_visit(errors: FieldErrors, visit: Visit) -> None:
@@ -206,5 +209,35 @@ def _apply(visit: Visit, **changes) -> Visit:
             setattr(visit, field, value)
         errors.raise_if_any()
     _fix_correction_window(visit, first_end or visit.actual_end)
+    db.session.flush()
+    return visit
+
+
+def mark_missed(actor: Staff, visit: Visit, reason: str | None) -> Visit:
+    """Record that a planned visit did not take place, and why (required): the visit
+    rules of ``change_visit`` apply. The same person may undo it for ``UNDO_MISSED``."""
+    errors = FieldErrors()
+    errors.text("missed_reason", reason, max_length=1000)
+    errors.raise_if_any()
+    change_visit(actor, visit, status=VisitStatus.MISSED)
+    visit.missed_reason, visit.missed_by_id, visit.missed_at = reason.strip(), actor.id, utcnow()
+    db.session.flush()
+    return visit
+
+
+def may_undo_missed(actor: Staff, visit: Visit) -> bool:
+    """Whether ``actor`` may take back marking this visit missed (they did it, lately)."""
+    return (visit.status is VisitStatus.MISSED and visit.missed_by_id == actor.id
+            and visit.missed_at is not None and utcnow() - visit.missed_at <= UNDO_MISSED)
+
+
+def undo_missed(actor: Staff, visit: Visit) -> Visit:
+    """Make a visit marked missed a planned one again; Conflict unless ``may_undo_missed``."""
+    if not may_undo_missed(actor, visit):
+        raise Conflict(_("Only the person who marked the visit as not taken place can undo "
+                         "it, within %(minutes)d minutes.",
+                         minutes=UNDO_MISSED.seconds // 60))
+    visit.status = VisitStatus.PLANNED
+    visit.missed_reason = visit.missed_by_id = visit.missed_at = None
     db.session.flush()
     return visit

@@ -111,7 +111,9 @@
                satisfaction: numberOrNull(data.get("satisfaction")),
                got_expected_help: data.get("got_expected_help"),
                could_influence: data.get("could_influence"), satisfied: data.get("satisfied"),
-               note: orNull(data.get("note")) };
+               note: orNull(data.get("note")), answered_by: orNull(data.get("answered_by")),
+               spoken_for_by_id: orNull(data.get("spoken_for_by_id")),
+               not_answered_reason: orNull(data.get("not_answered_reason")) };
     },
     what_matters(form, data) {
       return { service_user_id: form.dataset.serviceUser,
@@ -191,6 +193,10 @@
         event.preventDefault();
         if (form.getAttribute("aria-busy")) {
           return;   // a second tap while the first is on its way
+        }
+        if (!form.checkValidity()) {
+          form.reportValidity();   // what must be chosen, said here even without signal
+          return;
         }
         form.setAttribute("aria-busy", "true");
         const id = correcting || (chosen && chosen.value);

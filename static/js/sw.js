@@ -16,7 +16,7 @@ const SIGN_OUT_LATER = "/__homecare/sign-out";
 const KEPT_AT = "X-Homecare-Kept-At";
 const STATIC_FILES = [
   "/offline", "/static/css/app.css", "/static/js/offline.js", "/static/vendor/idb.umd.js",
-  "/static/icons/icon.svg", "/static/icons/icon-192.png",
+  "/static/js/visit_times.js", "/static/icons/icon.svg", "/static/icons/icon-192.png",
 ];
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 // The forms a nurse fills in at a visit, found in the kept user pages' links.

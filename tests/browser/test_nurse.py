@@ -10,11 +10,13 @@ from tests.browser.conftest import PASSWORD, screenshot
 TEXT = {
     "nb": {"complete": "Fullfør besøket", "save": "Lagre",
            "saved": "Lagret.", "record": "Registrer oppfølging",
+           "who": "Hvem svarte?", "user": "Brukeren",
            "perf": "Hvor godt mestrer du det nå?", "help": "Fikk du den hjelpen du forventet?",
            "influence": "Fikk du påvirke hjelpen?", "satisfied": "Er du fornøyd med hjelpen?",
            "yes": "Ja", "partly": "Delvis", "due": "Oppfølginger som er forfalt"},
     "en": {"complete": "Complete the visit", "save": "Save",
            "saved": "Saved.", "record": "Record a follow-up",
+           "who": "Who answered?", "user": "The user",
            "perf": "How well do you manage it now?", "help": "Did you get the help you expected?",
            "influence": "Could you influence the help?", "satisfied":
            "Are you satisfied with the help?", "yes": "Yes", "partly": "Partly",
@@ -57,6 +59,7 @@ def test_a_nurse_does_the_paperwork_of_a_visit(live_server, open_page, viewport,
     # The overdue follow-up: the user's own words first, then ratings and their answers.
     page.locator("li", has_text=journey["goal"]).get_by_role("link", name=t["record"]).click()
     assert journey["goal"] in page.inner_text("main")
+    page.locator("fieldset", has_text=t["who"]).get_by_text(t["user"], exact=True).click()
     page.locator("fieldset", has_text=t["perf"]).get_by_text("6", exact=True).click()
     page.locator("fieldset", has_text=t["help"]).get_by_text(t["yes"], exact=True).click()
     page.locator("fieldset", has_text=t["influence"]).get_by_text(t["partly"],

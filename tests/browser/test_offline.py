@@ -59,6 +59,19 @@ def queue_what_matters_offline(page, journey: dict) -> None:
     wait_for_status(page, "1 venter")
 
 
+def answer_follow_up(page, answer: str, rating: str | None = None) -> None:
+    """The user answers for themself: a rating if given, and ``answer`` to each of the
+    three questions (nothing is chosen in advance)."""
+    page.locator("fieldset", has_text="Hvem svarte").get_by_text("Brukeren", exact=True
+                                                                 ).click()
+    if rating:
+        page.locator("fieldset", has_text="Hvor godt mestrer du det nå").get_by_text(
+            rating, exact=True).click()
+    for question in ("Fikk du den hjelpen du forventet", "Fikk du påvirke hjelpen",
+                     "Er du fornøyd med hjelpen"):
+        page.locator("fieldset", has_text=question).get_by_text(answer, exact=True).click()
+
+
 def record_three_things_offline(page, journey: dict) -> None:
     """Complete the morning's visit, record the overdue follow-up and a «what matters»
     conversation, all from pages kept on the tablet."""
@@ -71,10 +84,7 @@ def record_three_things_offline(page, journey: dict) -> None:
 
     page.locator("li", has_text=journey["goal"]).get_by_role(
         "link", name="Registrer oppfølging").click()
-    page.locator("fieldset", has_text="Hvor godt mestrer du det nå").get_by_text(
-        "7", exact=True).click()
-    page.locator("fieldset", has_text="Fikk du den hjelpen du forventet").get_by_text(
-        "Ja", exact=True).click()
+    answer_follow_up(page, "Ja", rating="7")
     page.get_by_role("button", name="Lagre").click()
     wait_for_status(page, "2 venter")
 
@@ -164,8 +174,7 @@ def test_a_follow_up_for_a_goal_closed_meanwhile_comes_back_refused_and_is_shown
     page.get_by_role("link", name=re.compile(journey["name"])).first.click()
     page.locator("li", has_text=journey["goal"]).get_by_role(
         "link", name="Registrer oppfølging").click()
-    page.locator("fieldset", has_text="Fikk du den hjelpen du forventet").get_by_text(
-        "Nei", exact=True).click()
+    answer_follow_up(page, "Nei")
     page.get_by_role("button", name="Lagre").click()
     wait_for_status(page, "1 venter")
 

@@ -57,11 +57,12 @@ def goal(service_user, staff, start, *, interval=28, baseline=None, status=None,
     return made
 
 
-def check_in(of_goal, staff, offset, *, performance=None,
+def check_in(of_goal, staff, offset, *, performance=None, satisfaction=None,
              answers=("yes", "yes", "yes")):
     return record_check_in(goal=of_goal, recorded_by=staff, date=day(offset),
-                           performance=performance, got_expected_help=answers[0],
-                           could_influence=answers[1], satisfied=answers[2])
+                           performance=performance, satisfaction=satisfaction,
+                           got_expected_help=answers[0], could_influence=answers[1],
+                           satisfied=answers[2])
 
 
 def indicators(*teams, window_days=28, **settings):

@@ -36,7 +36,8 @@ def test_followups_up_to_date_and_done(org):
     goal(someone, a1, -40, status="achieved", closed=-5)  # closed inside the window
     goal(someone, a1, -40, status="proposed")         # not active
     check_in(fresh, a1, -19)
-    check_in(fresh, a1, 0, answers=("not_asked",) * 3)  # in W, the user not asked: done
+    # In W, the user rated but not asked for their own evaluation: done all the same.
+    check_in(fresh, a1, 0, performance=5, answers=("not_asked",) * 3)
     teams, _total = indicators(org.team_a1)
     result = teams[org.team_a1.id]["followups_up_to_date"]
     assert (result.value, result.n) == (50.0, 4)      # fresh and recent of four active
@@ -50,7 +51,7 @@ def test_user_voice_counts_check_ins_where_the_user_was_asked(org):
     someone = user(org.team_a1, start=-90)
     followed = goal(someone, a1, -60)
     check_in(followed, a1, -10, answers=("yes", "no", "not_asked"))
-    check_in(followed, a1, -8, answers=("not_asked", "not_asked", "not_asked"))
+    check_in(followed, a1, -8, performance=5, answers=("not_asked",) * 3)
     check_in(followed, a1, -6, answers=("partly", "partly", "yes"))
     check_in(followed, a1, -40, answers=("no", "no", "no"))  # outside the window
     teams, _total = indicators(org.team_a1)

@@ -21,7 +21,7 @@ def _two_groups(org):
     visit(p1, other, -9)                               # share 1/2
     asked(p1, a1, -20)
     g1 = goal(p1, a1, -20, baseline=3)
-    check_in(g1, a1, -15, answers=NOT_ASKED)
+    check_in(g1, a1, -15, satisfaction=5, answers=NOT_ASKED)
     check_in(g1, a1, -5, performance=6)                # asked; +3: progressed
     p2 = user(org.team_a1, start=-90)                  # no contact: share 0
     visit(p2, a1, -8)
