@@ -95,8 +95,9 @@ def test_everything_is_a_bundle_of_every_resource_in_the_users_own_words(
         "QuestionnaireResponse": 2, "CarePlan": 1, "Encounter": 2, "Provenance": 1})
     goal = next(g for g in found["Goal"] if g["id"] == str(record["goal"].id))
     assert goal["description"]["text"] == GOAL_WORDS
-    assert all(e["fullUrl"].endswith(f"/fhir/R4/{e['resource']['resourceType']}/"
-                                     f"{e['resource']['id']}") for e in bundle["entry"])
+    assert all(e["fullUrl"] == f"http://localhost/fhir/R4/{e['resource']['resourceType']}/"
+                                f"{e['resource']['id']}" for e in bundle["entry"]
+               if e["resource"]["resourceType"] != "Provenance")
 
 
 def test_every_resource_round_trips_through_the_librarys_validation(fhir_as, org, record):
@@ -253,6 +254,41 @@ def test_the_export_command_writes_the_bundle_and_logs_it(app, org, record, tmp_
     logged = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.detail == "FHIR export (command line)")).all()
     assert [(e.service_user_id, e.actor_id) for e in logged] == [(org.user_a1.id, None)]
+
+
+def test_l6_the_export_file_is_private_and_always_has_full_urls(app, org, record, tmp_path):
+    target = tmp_path / "copy.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o644)  # a file already there, readable by all, is narrowed too
+    result = app.test_cli_runner().invoke(args=[
+        "fhir", "export", "--user", str(org.user_a1.id), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    fresh = tmp_path / "fresh.json"
+    assert app.test_cli_runner().invoke(args=[
+        "fhir", "export", "--user", str(org.user_a1.id), "--output", str(fresh)]).exit_code == 0
+    assert fresh.stat().st_mode & 0o777 == 0o600
+    entries = json.loads(fresh.read_text(encoding="utf-8"))["entry"]
+    base = app.config["HOMECARE_BASE_URL"] + "/fhir/R4"
+    assert all(e["fullUrl"] == f"{base}/{e['resource']['resourceType']}/{e['resource']['id']}"
+               or e["fullUrl"] == f"urn:uuid:{e['resource']['id']}" for e in entries)
+    assert {e["fullUrl"].split(":")[0] for e in entries} == {"http", "urn"}
+
+
+def test_l5_links_come_from_configuration_never_from_the_host_header(app, org, record):
+    from homecare.auth.tokens import issue_token
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {issue_token(org.staff_a1)[0]}",
+               "Host": "evil.example", "X-Forwarded-Host": "evil.example",
+               "Forwarded": "host=evil.example"}
+    for path in (f"/Patient/{org.user_a1.id}/$everything", f"/Goal?patient={org.user_a1.id}",
+                 f"/CarePlan?patient={org.user_a1.id}"):
+        response = client.get(f"/fhir/R4{path}", headers=headers)
+        assert response.status_code == 200, path
+        assert "evil.example" not in response.get_data(as_text=True)
+        assert "evil.example" not in str(response.headers)
+        assert f"{app.config['HOMECARE_BASE_URL']}/fhir/R4/" in response.get_data(as_text=True)
 
 
 def test_the_export_command_refuses_an_unknown_user(app, org):

@@ -21,6 +21,7 @@ from werkzeug.exceptions import BadRequest
 from homecare.core.audit import record_read
 from homecare.core.error_pages import answer_programs_under
 from homecare.fhir import record
+from homecare.fhir.links import fhir_base
 from homecare.policy.access import Action
 from homecare.policy.lookup import load
 from homecare.service_users.models import ServiceUser
@@ -67,7 +68,7 @@ blueprint.record_once(lambda _state: answer_programs_under(f"{PREFIX}/", operati
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/") + PREFIX
+    return fhir_base()
 
 
 def _patient_of_search() -> ServiceUser:

@@ -9,6 +9,7 @@ has them, else this service's own (``SYSTEM``). The choices are listed in docs/f
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 from fhir.resources.R4B.careplan import CarePlan
@@ -229,7 +230,7 @@ def encounter(visit: Visit) -> Encounter:
 def provenance(targets: list[dict], recorded: datetime) -> Provenance:
     """Which system put the record together, and when."""
     return Provenance(
-        id=f"export-{recorded.strftime('%Y%m%dT%H%M%S%f')}", target=targets,
+        id=str(uuid.uuid4()), target=targets,
         recorded=recorded.isoformat(),
         agent=[{"type": {"coding": [{
             "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",

@@ -112,14 +112,26 @@ def everything(record: UserRecord) -> list[Resource]:
         return [*resources, mapping.provenance(targets, utcnow())]
 
 
-def bundle(resources: list[Resource], kind: str, base_url: str | None) -> Bundle:
+def _full_url(resource: Resource, base_url: str) -> str:
+    """The resource's address; the Provenance of an export is not served, so it is named
+    by its UUID."""
+    if resource.get_resource_type() == "Provenance":
+        return f"urn:uuid:{resource.id}"
+    return f"{base_url}/{resource.get_resource_type()}/{resource.id}"
+
+
+def export_bundle(record: UserRecord, base_url: str) -> Bundle:
+    """The whole record as a ``collection`` Bundle for a file: every entry with its
+    ``fullUrl``."""
+    return bundle(everything(record), "collection", base_url)
+
+
+def bundle(resources: list[Resource], kind: str, base_url: str) -> Bundle:
     """A Bundle of ``kind`` (``collection`` or ``searchset``); each entry's ``fullUrl``
-    is its address under ``base_url`` when the caller knows it."""
+    is its address under ``base_url``."""
     entries = []
     for resource in resources:
-        entry = {"resource": resource}
-        if base_url:
-            entry["fullUrl"] = f"{base_url}/{resource.get_resource_type()}/{resource.id}"
+        entry = {"resource": resource, "fullUrl": _full_url(resource, base_url)}
         if kind == "searchset":
             entry["search"] = {"mode": "match"}
         entries.append(entry)
