@@ -100,6 +100,8 @@ class Server:
 
     def __init__(self, database: str):
         env = {**os.environ, "HOMECARE_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+               # Production needs its public address; the bench serves it on loopback.
+               "HOMECARE_BASE_URL": "https://bench.homecare.invalid",
                "DATABASE_URL": f"{SERVER}/{database}".replace("postgresql://",
                                                                "postgresql+psycopg://")}
         self.process = subprocess.Popen(

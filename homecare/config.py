@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production", "testing")
@@ -75,6 +76,33 @@ def _secret_key(env: str, instance_path: Path) -> str:
     return key
 
 
+#: Where ``make run`` serves: the default public address in development.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+#: Flask's test client asks for this host.
+TESTING_BASE_URL = "http://localhost"
+
+
+def _base_url(env: str) -> str:
+    """The service's public address (``HOMECARE_BASE_URL``), from which every absolute link
+    it hands out is made (FHIR's ``fullUrl`` and paging links): never the request's Host
+    header, which a client chooses. Required in production, and https there."""
+    raw = os.environ.get("HOMECARE_BASE_URL", "").strip()
+    if not raw:
+        if env == "production":
+            raise ConfigurationError(
+                "HOMECARE_BASE_URL must be set in production: the service's public "
+                "address, e.g. https://hjemmetjeneste.example.no.")
+        return DEVELOPMENT_BASE_URL if env == "development" else TESTING_BASE_URL
+    parts = urlsplit(raw)
+    schemes = ("https",) if env == "production" else ("http", "https")
+    if parts.scheme not in schemes or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ConfigurationError(
+            f"HOMECARE_BASE_URL must be an {' or '.join(schemes)} address with a host and "
+            "no query, e.g. https://hjemmetjeneste.example.no.")
+    return raw.rstrip("/")
+
+
 def _whole_number(name: str, default: int, lowest: int, highest: int) -> int:
     """An integer setting from the environment, refused outside [lowest, highest]."""
     raw = os.environ.get(name, "").strip() or str(default)
@@ -100,6 +128,7 @@ class Settings:
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     proxy_count: int = 0
+    base_url: str = DEVELOPMENT_BASE_URL
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -124,6 +153,7 @@ class Settings:
             database_url=_postgres_driver(os.environ.get("DATABASE_URL", "").strip() or default_db),
             timezone=timezone,
             allow_synthetic_ids=_flag(os.environ.get("HOMECARE_ALLOW_SYNTHETIC_IDS")),
+            base_url=_base_url(env),
         )
 
     def flask_config(self) -> dict:
@@ -154,6 +184,8 @@ class Settings:
             "HOMECARE_PROXY_COUNT": self.proxy_count,
             "HOMECARE_HSTS": production,
             "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+            # The public address every absolute link is made from (never the Host header).
+            "HOMECARE_BASE_URL": self.base_url,
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),

@@ -40,10 +40,33 @@ def test_unknown_timezone_is_refused(monkeypatch, tmp_path):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("HOMECARE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("HOMECARE_BASE_URL", "https://hjemmetjeneste.example.no")
     config = Settings.from_environment(tmp_path).flask_config()
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_production_requires_an_https_base_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMECARE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("HOMECARE_BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="HOMECARE_BASE_URL must be set"):
+        Settings.from_environment(tmp_path)
+    for bad in ("http://hjemmetjeneste.example.no", "https://", "hjemmetjeneste.example.no",
+                "https://x.example.no/?a=1", "https://user:pw@x.example.no"):
+        monkeypatch.setenv("HOMECARE_BASE_URL", bad)
+        with pytest.raises(ConfigurationError, match="HOMECARE_BASE_URL"):
+            Settings.from_environment(tmp_path)
+    monkeypatch.setenv("HOMECARE_BASE_URL", "https://hjemmetjeneste.example.no/")
+    assert Settings.from_environment(tmp_path).flask_config()["HOMECARE_BASE_URL"] == \
+        "https://hjemmetjeneste.example.no"
+
+
+def test_development_defaults_the_base_url_to_make_runs_address(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMECARE_ENV", "development")
+    monkeypatch.delenv("HOMECARE_BASE_URL", raising=False)
+    assert Settings.from_environment(tmp_path).base_url == "http://127.0.0.1:5000"
 
 
 def test_create_app_touches_no_database(tmp_path):

@@ -23,8 +23,11 @@ from tests.factories import make_staff, make_user
 
 GOAL_WORDS = "Klare å gå «trappa» opp til 3. etasje & hente posten selv."
 MEDIA_TYPE = "application/fhir+json"
+#: What $everything holds for the record fixture (its user has no next of kin).
 RESOURCE_TYPES = {"Patient", "CareTeam", "Goal", "Observation", "QuestionnaireResponse",
-                  "CarePlan", "Encounter", "Provenance"}
+                  "CarePlan", "Encounter", "Organization", "Practitioner"}
+#: What the export holds besides: a Provenance naming every resource.
+EXPORT_TYPES = RESOURCE_TYPES | {"Provenance"}
 
 
 @pytest.fixture
@@ -87,16 +90,21 @@ def test_everything_is_a_bundle_of_every_resource_in_the_users_own_words(
     response = fhir_as(org.staff_a1)(f"/Patient/{org.user_a1.id}/$everything")
     assert response.status_code == 200 and response.mimetype == MEDIA_TYPE
     bundle = response.json
-    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "searchset"
     found = _resources(bundle)
     assert set(found) == RESOURCE_TYPES
+    # The nurse and the coordinator (teammates) are Practitioners; the team an Organization.
     assert Counter({k: len(v) for k, v in found.items()}) == Counter({
         "Patient": 1, "CareTeam": 1, "Goal": 2, "Observation": 4,
-        "QuestionnaireResponse": 2, "CarePlan": 1, "Encounter": 2, "Provenance": 1})
+        "QuestionnaireResponse": 2, "CarePlan": 1, "Encounter": 2, "Organization": 1,
+        "Practitioner": 2})
+    assert bundle["total"] == 16
     goal = next(g for g in found["Goal"] if g["id"] == str(record["goal"].id))
     assert goal["description"]["text"] == GOAL_WORDS
-    assert all(e["fullUrl"].endswith(f"/fhir/R4/{e['resource']['resourceType']}/"
-                                     f"{e['resource']['id']}") for e in bundle["entry"])
+    assert all(e["fullUrl"] == f"http://localhost/fhir/R4/{e['resource']['resourceType']}/"
+                                f"{e['resource']['id']}" for e in bundle["entry"])
+    assert {e["search"]["mode"] for e in bundle["entry"]
+            if e["resource"]["resourceType"] in ("Organization", "Practitioner")} == {"include"}
 
 
 def test_every_resource_round_trips_through_the_librarys_validation(fhir_as, org, record):
@@ -155,17 +163,14 @@ def test_the_decision_is_a_care_plan_and_the_visits_encounters(fhir_as, org, rec
     encounters = {e["id"]: e for e in found["Encounter"]}
     done, planned = encounters[str(record["done"].id)], encounters[str(record["planned"].id)]
     assert (done["status"], planned["status"]) == ("finished", "planned")
-    assert done["participant"][0]["individual"]["display"] == org.staff_a1.full_name
+    assert done["participant"][0]["individual"] == {
+        "reference": f"Practitioner/{org.staff_a1.id}", "display": org.staff_a1.full_name}
     assert datetime.fromisoformat(done["period"]["end"]) - datetime.fromisoformat(
         done["period"]["start"]) == timedelta(minutes=25)
     team = found["CareTeam"][0]
     assert team["participant"][0]["member"]["display"] == org.staff_a1.full_name
+    assert team["managingOrganization"] == [{"reference": f"Organization/{org.team_a1.id}"}]
     assert "end" not in team["participant"][0]["period"]
-    provenance = found["Provenance"][0]
-    assert provenance["agent"][0]["who"]["display"] == "homecare"
-    assert len(provenance["target"]) == len(bundle_ids := [
-        e for kind, items in found.items() if kind != "Provenance" for e in items])
-    assert bundle_ids
 
 
 def test_the_national_id_is_an_identifier_and_a_synthetic_one_is_marked_test_data(
@@ -183,7 +188,9 @@ def test_the_national_id_is_an_identifier_and_a_synthetic_one_is_marked_test_dat
     assert patient["identifier"] == [{"use": "official",
                                       "system": "urn:oid:2.16.578.1.12.4.1.4.1",
                                       "value": real_id}]
-    assert "meta" not in patient and patient["birthDate"] == "1940-05-17"
+    assert "tag" not in patient["meta"] and patient["birthDate"] == "1940-05-17"
+    assert patient["meta"]["profile"] == ["http://hl7.no/fhir/StructureDefinition/no-basis-Patient"]
+    # A two-word name is a given and a family name.
     assert patient["name"][0] == {"use": "official", "text": "Ekte Nummer",
                                   "family": "Nummer", "given": ["Ekte"]}
 
@@ -201,15 +208,19 @@ def test_searches_answer_the_users_goals_and_care_plans(fhir_as, org, record):
                                   "/Goal?patient={id}", "/CarePlan?patient={id}"])
 def test_the_access_policy_decides_and_refusals_are_operation_outcomes(
         fhir_as, org, record, path):
-    for who, status, code in ((org.staff_b1, 404, "not-found"),
-                              (org.leader_a, 403, "forbidden"),
-                              (org.admin, 403, "forbidden"), (None, 401, "login")):
+    searched = "?" in path
+    for who, status, code in ((org.leader_a, 403, "forbidden"),
+                              (org.admin, 403, "forbidden"), (None, 401, "login"),
+                              *(() if searched else ((org.staff_b1, 404, "not-found"),))):
         response = fhir_as(who)(path.format(id=org.user_a1.id))
         assert response.status_code == status, (who, path)
         assert response.mimetype == MEDIA_TYPE
         assert response.json["resourceType"] == "OperationOutcome"
         assert response.json["issue"][0]["code"] == code
     assert fhir_as(org.coordinator_a1)(path.format(id=org.user_a1.id)).status_code == 200
+    if searched:  # another team's user is found by no search, as if there were none
+        other_team = fhir_as(org.staff_b1)(path.format(id=org.user_a1.id))
+        assert other_team.status_code == 200 and other_team.json["total"] == 0
 
 
 def test_every_read_is_logged_against_the_user(fhir_as, org, record):
@@ -246,13 +257,48 @@ def test_the_export_command_writes_the_bundle_and_logs_it(app, org, record, tmp_
         "--base-url", "https://kommune.example/fhir/R4/"])
     assert result.exit_code == 0, result.output
     bundle = json.loads(target.read_text(encoding="utf-8"))
-    assert set(_resources(bundle)) == RESOURCE_TYPES
+    assert set(_resources(bundle)) == EXPORT_TYPES
     assert bundle["entry"][0]["fullUrl"] == \
         f"https://kommune.example/fhir/R4/Patient/{org.user_a1.id}"
     assert GOAL_WORDS in target.read_text(encoding="utf-8")
     logged = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.detail == "FHIR export (command line)")).all()
     assert [(e.service_user_id, e.actor_id) for e in logged] == [(org.user_a1.id, None)]
+
+
+def test_l6_the_export_file_is_private_and_always_has_full_urls(app, org, record, tmp_path):
+    target = tmp_path / "copy.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o644)  # a file already there, readable by all, is narrowed too
+    result = app.test_cli_runner().invoke(args=[
+        "fhir", "export", "--user", str(org.user_a1.id), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    fresh = tmp_path / "fresh.json"
+    assert app.test_cli_runner().invoke(args=[
+        "fhir", "export", "--user", str(org.user_a1.id), "--output", str(fresh)]).exit_code == 0
+    assert fresh.stat().st_mode & 0o777 == 0o600
+    entries = json.loads(fresh.read_text(encoding="utf-8"))["entry"]
+    base = app.config["HOMECARE_BASE_URL"] + "/fhir/R4"
+    assert all(e["fullUrl"] == f"{base}/{e['resource']['resourceType']}/{e['resource']['id']}"
+               or e["fullUrl"] == f"urn:uuid:{e['resource']['id']}" for e in entries)
+    assert {e["fullUrl"].split(":")[0] for e in entries} == {"http", "urn"}
+
+
+def test_l5_links_come_from_configuration_never_from_the_host_header(app, org, record):
+    from homecare.auth.tokens import issue_token
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {issue_token(org.staff_a1)[0]}",
+               "Host": "evil.example", "X-Forwarded-Host": "evil.example",
+               "Forwarded": "host=evil.example"}
+    for path in (f"/Patient/{org.user_a1.id}/$everything", f"/Goal?patient={org.user_a1.id}",
+                 f"/CarePlan?patient={org.user_a1.id}"):
+        response = client.get(f"/fhir/R4{path}", headers=headers)
+        assert response.status_code == 200, path
+        assert "evil.example" not in response.get_data(as_text=True)
+        assert "evil.example" not in str(response.headers)
+        assert f"{app.config['HOMECARE_BASE_URL']}/fhir/R4/" in response.get_data(as_text=True)
 
 
 def test_the_export_command_refuses_an_unknown_user(app, org):
@@ -276,9 +322,9 @@ def test_a_demo_users_bundle_holds_every_resource_and_their_words_unchanged(app,
         .join(Decision, Decision.service_user_id == ServiceUser.id)
         .order_by(ServiceUser.full_name).limit(1))
     assert user_id is not None, "the demo has a user with follow-ups and a decision"
-    bundle = fhir_as(nurse)(f"/Patient/{user_id}/$everything").json
+    bundle = fhir_as(nurse)(f"/Patient/{user_id}/$everything?_count=500").json
     found = _resources(bundle)
-    assert set(found) == RESOURCE_TYPES, set(found)
+    assert set(found) >= RESOURCE_TYPES, set(found)
     stored = set(db.session.scalars(sa.select(Goal.description)
                                     .where(Goal.service_user_id == user_id)))
     assert {g["description"]["text"] for g in found["Goal"]} == stored

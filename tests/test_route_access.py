@@ -142,13 +142,18 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                     by_role(302, 403, 403, 200, 200, 404)),
         ("care.plan", "GET"): Route(f"/users/{org.user_a1.id}/plan",
                                     by_role(302, 403, 403, 200, 200, 404)),
-        ("fhir.read_patient", "GET"): Route(f"/fhir/R4/Patient/{org.user_a1.id}", care_read),
+        ("fhir.metadata", "GET"): Route("/fhir/R4/metadata", everyone(200)),
+        ("fhir.read", "GET"): Route(f"/fhir/R4/Goal/{rec['goal'].id}", care_read),
+        ("fhir.search_type", "GET"): Route(f"/fhir/R4/Encounter?patient={org.user_a1.id}",
+                                           care_list),
+        # Another team's patient is found by no search: an empty Bundle.
+        ("fhir.search_by_post", "POST"): Route(
+            "/fhir/R4/Patient/_search", care_list,
+            {"identifier": f"urn:oid:2.16.578.1.12.4.1.4.1|{org.user_a1.national_id}"}),
         ("fhir.patient_everything", "GET"): Route(
             f"/fhir/R4/Patient/{org.user_a1.id}/$everything", care_read),
-        ("fhir.search_goals", "GET"): Route(f"/fhir/R4/Goal?patient={org.user_a1.id}",
-                                            care_read),
-        ("fhir.search_care_plans", "GET"): Route(
-            f"/fhir/R4/CarePlan?patient={org.user_a1.id}", care_read),
+        ("fhir.patient_everything", "POST"): Route(
+            f"/fhir/R4/Patient/{org.user_a1.id}/$everything", care_read, {"_count": "5"}),
         ("care.check_in", "GET"): Route(check_in_page, by_role(302, 403, 403, 200, 200, 404)),
         ("care.check_in", "POST"): Route(check_in_page, by_role(302, 403, 403, 302, 302, 404),
                                          {"date": today, "got_expected_help": "yes",

@@ -23,7 +23,8 @@ LONG_KEY = "k" * 48
 def _environment(**extra) -> dict:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("HOMECARE_", "DATABASE_URL", "SECRET_KEY"))}
-    return {**env, "HOMECARE_ENV": "production", "SECRET_KEY": LONG_KEY, **extra}
+    return {**env, "HOMECARE_ENV": "production", "SECRET_KEY": LONG_KEY,
+            "HOMECARE_BASE_URL": "https://hjemmetjeneste.example.no", **extra}
 
 
 def _run(args: list[str], **env) -> subprocess.CompletedProcess:

@@ -29,6 +29,8 @@ class StaffForm(FlaskForm):
     password = PasswordField(_l("Password (at least 10 characters)"))
     role = SelectField(_l("Role"), validate_choice=True)
     profession = SelectField(_l("Profession"), validate_choice=True)
+    #: For authorised health personnel; other systems identify them by it.
+    hpr_number = StringField(_l("HPR number (authorised health personnel)"))
     section_id = SelectField(_l("Section (section leaders)"), coerce=_optional_int,
                              validate_choice=True)
     team_ids = SelectMultipleField(_l("Teams (team members and coordinators)"), coerce=int,
@@ -60,9 +62,11 @@ class NameForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    """A team's name, section and phone number."""
+    """A team's name, section, phone number and organisation number."""
 
     name = StringField(_l("Name"))
     section_id = SelectField(_l("Section"), coerce=int, validate_choice=True)
     #: Printed on each user's own plan, for them and their next of kin.
     phone = StringField(_l("Phone number"))
+    #: Where the team is a unit of its own in Enhetsregisteret.
+    organisation_number = StringField(_l("Organisation number (Enhetsregisteret)"))

@@ -76,7 +76,7 @@ def new_staff():
             username=form.username.data, password=form.password.data,
             full_name=form.full_name.data, role=form.role.data,
             profession=form.profession.data or None, team_ids=form.team_ids.data or [],
-            section_id=form.section_id.data), form,
+            section_id=form.section_id.data, hpr_number=form.hpr_number.data), form,
             _("The account is created."), "admin.staff_list", q=form.username.data)
         if done:
             return done
@@ -102,7 +102,8 @@ def edit_staff(staff_id):
         done = _saved(lambda: update_staff(
             person, full_name=form.full_name.data, role=form.role.data,
             profession=form.profession.data or None, team_ids=form.team_ids.data or [],
-            section_id=form.section_id.data, active=form.active.data), form,
+            section_id=form.section_id.data, active=form.active.data,
+            hpr_number=form.hpr_number.data), form,
             _("Saved."), "admin.edit_staff", staff_id=person.id)
         if done:
             return done
@@ -138,7 +139,7 @@ def organisation():
             done = _saved(
                 (lambda: create_team(team_form.name.data,
                                      db.session.get(Section, team_form.section_id.data),
-                                     team_form.phone.data))
+                                     team_form.phone.data, team_form.organisation_number.data))
                 if adding_team else (lambda: create_section(section_form.name.data)),
                 form, _("Saved."), "admin.organisation")
             if done:
@@ -164,7 +165,8 @@ def edit_section(section_id):
 
 @blueprint.route("/teams/<id:team_id>", methods=["GET", "POST"])
 def edit_team(team_id):
-    """Rename a team or move it to another section."""
+    """Rename a team, move it to another section, or change its phone or organisation
+    number."""
     team = load(Team, team_id, Action.MANAGE)
     sections, _teams = _organisation()
     form = TeamForm(obj=team)
@@ -172,7 +174,8 @@ def edit_team(team_id):
     if form.validate_on_submit():
         done = _saved(lambda: update_team(team, name=form.name.data,
                                           section=db.session.get(Section, form.section_id.data),
-                                          phone=form.phone.data),
+                                          phone=form.phone.data,
+                                          organisation_number=form.organisation_number.data),
                       form, _("Saved."), "admin.organisation")
         if done:
             return done

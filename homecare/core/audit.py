@@ -235,7 +235,8 @@ def _log_changes(session: Session, _flush_context) -> None:
 def _column_values(record, mapper) -> dict:
     """The row the unit of work would insert for a new ``record``: foreign keys taken
     from the records its many-to-one relationships name, and the Python-side column
-    defaults for what is unset, applied to the record too so that it reads as stored."""
+    defaults for what is unset, applied to the record too so that it reads as stored
+    (a column left unset is set to its null, or reading it later would load it)."""
     state = record.__dict__
     for relationship in mapper.relationships:
         target = state.get(relationship.key)
@@ -250,6 +251,8 @@ def _column_values(record, mapper) -> dict:
         if value is None and column.default is not None:
             default = column.default
             value = default.arg(None) if default.is_callable else default.arg
+            setattr(record, attribute.key, value)
+        elif attribute.key not in state:
             setattr(record, attribute.key, value)
         row[column.key] = value
     return row

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from homecare.core.errors import DomainError, ValidationFailed
 from homecare.core.schema_messages import translate
@@ -126,8 +126,11 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
-        return error_response(error.code or 500, data.get("message"), errors,
-                              data.get("headers"))
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110: a 405 says which methods the address does take.
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return error_response(error.code or 500, data.get("message"), errors, headers)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):

@@ -57,6 +57,16 @@ class FieldErrors:
             self.add(field, message)
             return None
 
+    def fields(self) -> set[str]:
+        """The fields with an error so far."""
+        return set(self._errors)
+
+    def merge(self, other: FieldErrors) -> None:
+        """Add every error ``other`` recorded."""
+        for field, messages in other._errors.items():
+            for message in messages:
+                self.add(field, message)
+
     def __bool__(self) -> bool:
         return bool(self._errors)
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from homecare.core.national_id import with_check_digits
+from homecare.core.registries import with_organisation_check_digit
 from homecare.core.timeutil import local_today, local_zone, utcnow
 from homecare.decisions.services import record_decision
 from homecare.demo import texts
@@ -34,6 +35,11 @@ from homecare.visits.services import build_visit
 from homecare.what_matters.services import record_conversation
 
 SECTION_NAME = "Sagene hjemmetjeneste"
+#: Where the demo's users live: Oslo (municipality 0301), district Sagene.
+MUNICIPALITY, DISTRICT = "0301", "Sagene"
+#: Professions registered in Helsepersonellregisteret (HPR) with an authorisation.
+AUTHORISED = {Profession.NURSE, Profession.HEALTH_WORKER, Profession.OCCUPATIONAL_THERAPIST,
+              Profession.PHYSIOTHERAPIST}
 DEMO_PASSWORD = "hva-er-viktig"  # noqa: S105 - the published demo password
 TEAMS = (("Team Bjølsen", "bjolsen", 10), ("Team Iladalen", "iladalen", 8),
          ("Team Sandaker", "sandaker", 12))
@@ -75,6 +81,12 @@ def demo_logins() -> list[DemoLogin]:
     return logins
 
 
+def _organisation_number(number: int) -> str:
+    """A made-up organisation number (valid check digit) for the demo's team ``number``."""
+    return next(value for first in range(10) if (
+        value := with_organisation_check_digit(f"99{number:02d}4{first}12")))
+
+
 def _ascii(text: str) -> str:
     text = text.lower().replace("ø", "o").replace("æ", "ae").replace("å", "a")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -91,6 +103,7 @@ class _Demo:
         self.now = utcnow()
         self.used_ids: set[str] = set()
         self.staff_names: set[str] = set()
+        self.staff_count = 0
 
     # organisation ---------------------------------------------------------------------
     def organisation(self) -> tuple[Section, list[Team], Staff]:
@@ -102,7 +115,8 @@ class _Demo:
                      temporary_password=False)
         teams = []
         for number, (name, slug, size) in enumerate(TEAMS):
-            team = create_team(name, section, phone=f"23 42 {70 + number} 00")
+            team = create_team(name, section, phone=f"23 42 {70 + number} 00",
+                               organisation_number=_organisation_number(number))
             for index, profession in enumerate(TEAM_MAKEUP[:size]):
                 self._member(team, slug, index, profession)
             teams.append(team)
@@ -120,9 +134,11 @@ class _Demo:
             username, role = "sykepleier.bjolsen", Role.STAFF
         else:
             username, role = _ascii(f"{first}.{last}"), Role.STAFF
+        self.staff_count += 1
+        hpr = f"{9_100_000 + self.staff_count * 37}" if profession in AUTHORISED else None
         return create_staff(username=username, password=DEMO_PASSWORD, temporary_password=False,
                             full_name=f"{first} {last}", role=role, profession=profession,
-                            team_ids=[team.id])
+                            team_ids=[team.id], hpr_number=hpr)
 
     # service users ------------------------------------------------------------------
     def national_id(self) -> tuple[str, date]:
@@ -134,6 +150,21 @@ class _Demo:
             if value and value not in self.used_ids:
                 self.used_ids.add(value)
                 return value, born
+
+    def of_gender(self, value: str, female: bool) -> str:
+        """The national id with the same birth date whose individual number tells the
+        gender (its last digit even for women, as the registry assigns them): the next
+        free one with valid check digits (no random draw, so the demo stays as it was)."""
+        start = int(value[6:9])
+        for step in range(500):
+            individual = (start + step) % 500
+            candidate = with_check_digits(f"{value[:6]}{individual:03d}")
+            if candidate and individual % 2 == (0 if female else 1) and (
+                    candidate == value or candidate not in self.used_ids):
+                self.used_ids.discard(value)
+                self.used_ids.add(candidate)
+                return candidate
+        return value
 
     def users(self, team: Team, slug: str) -> list[ServiceUser]:
         users = []
@@ -156,12 +187,18 @@ class _Demo:
                     "relation": self.rng.choice(texts.NEXT_OF_KIN_RELATIONS),
                     "phone": f"9{self.rng.randint(1000000, 9999999)}"}
                    for _ in range(self.rng.choice((0, 1, 1, 1, 2)))]
+            given = self.rng.choice(texts.FIRST_NAMES)
+            family = self.rng.choice(texts.LAST_NAMES)
+            female = given in texts.FEMALE_FIRST_NAMES
             users.append(register_service_user(
-                national_id=national_id,
-                full_name=f"{self.rng.choice(texts.FIRST_NAMES)} "
-                          f"{self.rng.choice(texts.LAST_NAMES)}",
-                address=f"{self.rng.choice(streets)} {self.rng.randint(1, 80)}, "
-                        f"04{self.rng.randint(51, 89)} Oslo",
+                national_id=self.of_gender(national_id, female),
+                given_name=given, family_name=family, gender="female" if female else "male",
+                # One in six carries a middle name (mellomnavn).
+                middle_name=texts.MIDDLE_NAMES[index % len(texts.MIDDLE_NAMES)]
+                if index % 6 == 4 else None,
+                address_line=f"{self.rng.choice(streets)} {self.rng.randint(1, 80)}",
+                postal_code=f"04{self.rng.randint(51, 89)}", city="Oslo",
+                municipality_number=MUNICIPALITY, district=DISTRICT,
                 team=team, service_type=ServiceType.LONG_TERM if long_term
                 else ServiceType.SHORT_TERM,
                 service_start=start, service_end=end,

@@ -14,6 +14,10 @@ LAST_NAMES = [
     "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen", "Ali",
     "Nguyen",
 ]
+#: The women's names of FIRST_NAMES (the others are men's).
+FEMALE_FIRST_NAMES = frozenset({
+    "Kari", "Ingrid", "Astrid", "Solveig", "Randi", "Liv", "Gunn", "Berit", "Marit", "Turid",
+    "Aud", "Reidun", "Sigrid", "Eva", "Anne", "Bodil", "Gerd", "Wenche", "Hilde", "Ruth"})
 STAFF_FIRST_NAMES = [
     "Amina", "Jonas", "Sara", "Mohammed", "Emma", "Henrik", "Fatima", "Lars", "Nora", "Ahmed",
     "Ida", "Sindre", "Maja", "Thomas", "Hanne", "Ali", "Silje", "Martin", "Marte", "Kristian",
@@ -27,6 +31,8 @@ STREETS = {
     "Sandaker": ["Sandakerveien", "Torshovgata", "Åsengata", "Hans Nielsen Hauges gate",
                  "Grefsenveien"],
 }
+#: Middle names (mellomnavn): family names carried between the given and the family name.
+MIDDLE_NAMES = ["Nordby", "Lie", "Aas", "Bakke", "Holm", "Vik", "Fjeld", "Brekke"]
 NEXT_OF_KIN_RELATIONS = ["datter", "sønn", "ektefelle", "samboer", "nevø", "niese", "venninne"]
 
 #: What matters, as people said it, with goals that grew out of each answer.

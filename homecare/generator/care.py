@@ -18,8 +18,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from homecare.core.timeutil import local_zone
 from homecare.demo import texts
-from homecare.generator.people import Ids, StaffMember, UserPlan, World, address
+from homecare.generator.people import (
+    Ids,
+    StaffMember,
+    UserPlan,
+    World,
+    address,
+    district_of,
+    hpr_number,
+    organisation_number,
+)
 from homecare.generator.scale import Scale
+from homecare.service_users.kin import read_relationship
 
 #: Local minutes after midnight of each day's visits (the first is the main visit).
 SLOTS = (8 * 60, 11 * 60 + 30, 15 * 60, 20 * 60)
@@ -98,9 +108,11 @@ def org_rows(world: World, now: datetime, password_hash: str, rng: random.Random
     """Sections, teams, staff and their team memberships."""
     return {
         "sections": [(sid, name, now, now) for sid, name in world.sections],
-        "teams": [(t.id, t.name, t.section_id, now, now) for t in world.teams],
+        "teams": [(t.id, t.name, t.section_id, organisation_number(t.id), now, now)
+                  for t in world.teams],
         "staff": [(s.id, s.username, s.full_name, s.role.value,
-                   s.profession.value if s.profession else None, s.section_id, password_hash,
+                   s.profession.value if s.profession else None, hpr_number(s), s.section_id,
+                   password_hash,
                    True, f"{rng.getrandbits(256):064x}", None, now, now) for s in world.staff],
         "staff_teams": [(s.id, t) for s in world.staff for t in s.team_ids],
     }
@@ -108,9 +120,14 @@ def org_rows(world: World, now: datetime, password_hash: str, rng: random.Random
 
 def _user_rows(world: World, user: UserPlan, plan: Plan, rng: random.Random, ids: Ids,
                now: datetime, out: dict) -> None:
+    given, family = user.full_name.split()
+    line, postal_code, city = address(rng)
+    district = district_of(world.team(user.team_id).section_id)
     out["service_users"].append((
-        user.id, user.national_id, user.full_name, user.born, address(rng), user.team_id,
-        "long_term" if user.long_term else "short_term", user.start, user.end,
+        user.id, user.national_id, user.full_name, given, family,
+        "female" if given in texts.FEMALE_FIRST_NAMES else "male", user.born,
+        f"{line}, {postal_code} {city}", line, postal_code, city, "0301", district,
+        user.team_id, "long_term" if user.long_term else "short_term", user.start, user.end,
         user.needs_proxy, None, now, now, 1))
     for period in plan.periods:
         out["service_user_teams"].append((ids(), user.id, period.team_id, period.start,
@@ -120,9 +137,11 @@ def _user_rows(world: World, user: UserPlan, plan: Plan, rng: random.Random, ids
             out["responsible_contacts"].append((ids(), user.id, staff.id, start, end,
                                                 coordinator.id, now, now))
     if rng.random() < 0.7:
-        out["next_of_kin"].append((ids(), user.id, 0, f"{rng.choice(texts.FIRST_NAMES)} "
-                                   f"{user.full_name.split()[-1]}",
-                                   rng.choice(texts.NEXT_OF_KIN_RELATIONS),
+        name = f"{rng.choice(texts.FIRST_NAMES)} {user.full_name.split()[-1]}"
+        relation = rng.choice(texts.NEXT_OF_KIN_RELATIONS)
+        coded = read_relationship(relation)
+        out["next_of_kin"].append((ids(), user.id, 0, name, relation,
+                                   coded.value if coded else None,
                                    f"9{rng.randint(1000000, 9999999)}", now, now))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from homecare.core.national_id import with_check_digits
+from homecare.core.registries import with_organisation_check_digit
 from homecare.demo import texts
 from homecare.generator.scale import DISTRICTS, Scale
 from homecare.org.models import Profession, Role
@@ -26,6 +27,9 @@ MAKEUP = (Profession.NURSE, Profession.NURSE, Profession.HEALTH_WORKER,
           Profession.NURSE, Profession.OCCUPATIONAL_THERAPIST, Profession.HOME_HELPER,
           Profession.PHYSIOTHERAPIST, Profession.HEALTH_WORKER)
 VISITING = {Profession.NURSE, Profession.HEALTH_WORKER, Profession.HOME_HELPER}
+#: Professions registered in Helsepersonellregisteret with an authorisation.
+AUTHORISED = {Profession.NURSE, Profession.HEALTH_WORKER, Profession.OCCUPATIONAL_THERAPIST,
+              Profession.PHYSIOTHERAPIST}
 STREETS = [street for streets in texts.STREETS.values() for street in streets]
 
 
@@ -200,6 +204,21 @@ def build_world(scale: Scale, today: date) -> World:
     return World(sections, teams, staff, users)
 
 
-def address(rng: random.Random) -> str:
-    """A street address in Oslo."""
-    return f"{rng.choice(STREETS)} {rng.randint(1, 80)}, 0{rng.randint(450, 599)} Oslo"
+def address(rng: random.Random) -> tuple[str, str, str]:
+    """A street address in Oslo: street line, postal code, postal place."""
+    return f"{rng.choice(STREETS)} {rng.randint(1, 80)}", f"0{rng.randint(450, 599)}", "Oslo"
+
+
+def district_of(section_id: int) -> str:
+    """The Oslo district (bydel) a generated section serves (sections are named by them)."""
+    return DISTRICTS[(section_id - 1) % len(DISTRICTS)]
+
+
+def hpr_number(member: StaffMember) -> str | None:
+    """A made-up HPR number for authorised health personnel (unique per account)."""
+    return f"{8_000_000 + member.id}" if member.profession in AUTHORISED else None
+
+
+def organisation_number(team_id: int) -> str | None:
+    """A made-up organisation number with a valid check digit, or none for this team."""
+    return with_organisation_check_digit(f"98{team_id:06d}")

@@ -105,7 +105,8 @@ class Teams(MethodView):
     def post(self, data):
         """Create a team in a section (administrators)."""
         ensure(actor(), Action.MANAGE, ORGANISATION)
-        return create_team(data["name"], _section(data["section_id"]), data["phone"])
+        return create_team(data["name"], _section(data["section_id"]), data["phone"],
+                           data["organisation_number"])
 
 
 @blueprint.route("/teams/<id:team_id>")
@@ -120,12 +121,13 @@ class TeamById(MethodView):
     @blueprint.response(200, TeamSchema)
     @blueprint.errors(401, 403, 404, 422)
     def patch(self, data, team_id):
-        """Rename a team, move it to another section or change its phone number
-        (administrators; ``"phone": null`` removes it)."""
+        """Rename a team, move it to another section or change its phone number or
+        organisation number (administrators; null removes either)."""
         team = load(Team, team_id, Action.MANAGE)
         section = _section(data["section_id"]) if "section_id" in data else None
-        phone = {"phone": data["phone"]} if "phone" in data else {}
-        return update_team(team, name=data.get("name"), section=section, **phone)
+        optional = {field: data[field] for field in ("phone", "organisation_number")
+                    if field in data}
+        return update_team(team, name=data.get("name"), section=section, **optional)
 
 
 @blueprint.route("/staff")

@@ -75,6 +75,8 @@ class Team(AdministeredMixin, TimestampMixin, db.Model):
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"), index=True)
     #: The number users and next of kin call (printed on the user's own plan).
     phone: Mapped[str | None] = mapped_column(sa.String(PHONE_LENGTH))
+    #: The unit's number in Enhetsregisteret (9 digits), where the team is registered.
+    organisation_number: Mapped[str | None] = mapped_column(sa.String(9))
 
     section: Mapped[Section] = relationship(back_populates="teams")
     members: Mapped[list[Staff]] = relationship(
@@ -100,6 +102,8 @@ class Staff(AdministeredMixin, TimestampMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[Role] = mapped_column(str_enum(Role, "staff_role"))
     profession: Mapped[Profession | None] = mapped_column(str_enum(Profession, "profession"))
+    #: The person's number in Helsepersonellregisteret, for authorised health personnel.
+    hpr_number: Mapped[str | None] = mapped_column(sa.String(9), index=True, unique=True)
     #: The section a section leader leads (null for other roles).
     section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sections.id"), index=True)
     #: scrypt hash (Werkzeug); never the password itself.

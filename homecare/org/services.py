@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from homecare.auth.passwords import password_problem
 from homecare.auth.sessions import EndReason, end_all
+from homecare.core import registries
 from homecare.core.database import save
 from homecare.core.errors import ValidationFailed
 from homecare.core.validation import FieldErrors
@@ -40,17 +41,36 @@ def create_section(name: str) -> Section:
     return save(section)
 
 
-def create_team(name: str, section: Section, phone: str | None = None) -> Team:
-    """A new team in a section; names are unique within the section."""
+def _check_register_number(errors: FieldErrors, field: str, value: str | None,
+                           problem_of) -> str | None:
+    """An optional register number, without spaces (people write "974 760 673"); its
+    problem recorded on ``field``; None when empty."""
+    if value is None or not str(value).strip():
+        return None
+    number = "".join(str(value).split())
+    problem = problem_of(number)
+    if problem:
+        errors.add(field, problem)
+    return number
+
+
+def create_team(name: str, section: Section, phone: str | None = None,
+                organisation_number: str | None = None) -> Team:
+    """A new team in a section; names are unique within the section; the organisation
+    number, where the team has one, must be a valid one."""
     errors = FieldErrors()
     errors.text("name", name, max_length=120)
     errors.text("phone", phone, max_length=PHONE_LENGTH, required=False)
+    organisation_number = _check_register_number(
+        errors, "organisation_number", organisation_number,
+        registries.organisation_number_problem)
     taken = sa.select(Team.id).where(Team.section_id == section.id,
                                      Team.name == (name or "").strip())
     if name and db.session.scalar(taken):
         errors.add("name", _("This section already has a team with this name."))
     errors.raise_if_any()
-    team = Team(name=name.strip(), section=section, phone=_phone(phone))
+    team = Team(name=name.strip(), section=section, phone=_phone(phone),
+                organisation_number=organisation_number)
     return save(team)
 
 
@@ -85,10 +105,25 @@ def _load_teams(errors: FieldErrors, team_ids: Iterable[int]) -> list[Team]:
     return teams
 
 
+def _check_hpr_number(errors: FieldErrors, value: str | None, staff: Staff | None = None
+                      ) -> str | None:
+    """An optional HPR number: valid, and no other account's."""
+    number = _check_register_number(errors, "hpr_number", value, registries.hpr_number_problem)
+    if number is not None and "hpr_number" not in errors.fields():
+        taken = sa.select(Staff.id).where(Staff.hpr_number == number)
+        if staff is not None:
+            taken = taken.where(Staff.id != staff.id)
+        if db.session.scalar(taken):
+            errors.add("hpr_number", _("Another account has this HPR number."))
+    return number
+
+
 def create_staff(*, username: str, password: str, full_name: str, role: Role | str,
                  profession: Profession | str | None = None, team_ids: Iterable[int] = (),
-                 section_id: int | None = None, temporary_password: bool = True) -> Staff:
-    """A new staff account, checked for a free username, a strong password and placement.
+                 section_id: int | None = None, hpr_number: str | None = None,
+                 temporary_password: bool = True) -> Staff:
+    """A new staff account, checked for a free username, a strong password and placement;
+    the HPR number, for authorised health personnel, must be valid and not another's.
 
     A password set by someone else is temporary (``temporary_password``): the person
     chooses their own at the first sign-in, as after a reset. Only an account whose
@@ -112,9 +147,10 @@ def create_staff(*, username: str, password: str, full_name: str, role: Role | s
     if section_id is not None and section is None:
         errors.add("section_id", _("This section does not exist."))
     _check_placement(errors, role, teams, section)
+    hpr_number = _check_hpr_number(errors, hpr_number)
     errors.raise_if_any()
     staff = Staff(username=username, full_name=full_name.strip(), role=role,
-                  profession=profession, section=section, teams=teams)
+                  profession=profession, section=section, teams=teams, hpr_number=hpr_number)
     staff.set_password(password)
     staff.must_change_password = temporary_password
     return save(staff)
@@ -143,14 +179,19 @@ def _phone(phone: str | None) -> str | None:
 
 
 def update_team(team: Team, *, name: str | None = None, section: Section | None = None,
-                phone: str | None = _UNCHANGED) -> Team:
+                phone: str | None = _UNCHANGED,
+                organisation_number: str | None = _UNCHANGED) -> Team:
     """Rename a team, move it to another section (names stay unique per section) or
-    change its phone number (empty removes it)."""
+    change its phone number or organisation number (empty removes either)."""
     errors = FieldErrors()
     if name is not None:
         errors.text("name", name, max_length=120)
     if phone is not _UNCHANGED:
         errors.text("phone", phone, max_length=PHONE_LENGTH, required=False)
+    if organisation_number is not _UNCHANGED:
+        organisation_number = _check_register_number(
+            errors, "organisation_number", organisation_number,
+            registries.organisation_number_problem)
     errors.raise_if_any()
     new_name = name.strip() if name is not None else team.name
     new_section = section or team.section
@@ -163,12 +204,14 @@ def update_team(team: Team, *, name: str | None = None, section: Section | None 
     team.name, team.section = new_name, new_section
     if phone is not _UNCHANGED:
         team.phone = _phone(phone)
+    if organisation_number is not _UNCHANGED:
+        team.organisation_number = organisation_number
     db.session.flush()
     return team
 
 
 def update_staff(staff: Staff, **changes) -> Staff:
-    """Change an account: name, role, profession, placement, active, password.
+    """Change an account: name, role, profession, HPR number, placement, active, password.
 
     The placement rules of ``create_staff`` are checked on the result. Deactivating or
     resetting the password ends every session and API token of the account.
@@ -190,12 +233,15 @@ def update_staff(staff: Staff, **changes) -> Staff:
     if changes.get("password") is not None:
         check_password_strength(errors, changes["password"], staff.username)
     _check_placement(errors, role, teams, section)
+    hpr_number = _check_hpr_number(errors, changes.get("hpr_number"), staff)
     errors.raise_if_any()
     staff.role, staff.teams, staff.section = role, teams, section
     if "full_name" in changes:
         staff.full_name = changes["full_name"].strip()
     if "profession" in changes:
         staff.profession = changes["profession"]
+    if "hpr_number" in changes:
+        staff.hpr_number = hpr_number
     if changes.get("password") is not None:
         reset_password(staff, changes["password"])
     if changes.get("active") is False and staff.active:

@@ -23,6 +23,40 @@ class ServiceType(enum.StrEnum):
     LONG_TERM = "long_term"
 
 
+class Gender(enum.StrEnum):
+    """Administrative gender, as FHIR and the national registry record it."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class KinRelationship(enum.StrEnum):
+    """What a next of kin is to the user, coded (the relation as entered is kept too)."""
+
+    SPOUSE = "spouse"
+    PARTNER = "partner"
+    DAUGHTER = "daughter"
+    SON = "son"
+    CHILD = "child"
+    MOTHER = "mother"
+    FATHER = "father"
+    SISTER = "sister"
+    BROTHER = "brother"
+    SIBLING = "sibling"
+    GRANDCHILD = "grandchild"
+    NIECE = "niece"
+    NEPHEW = "nephew"
+    COUSIN = "cousin"
+    DAUGHTER_IN_LAW = "daughter_in_law"
+    SON_IN_LAW = "son_in_law"
+    FRIEND = "friend"
+    NEIGHBOUR = "neighbour"
+    GUARDIAN = "guardian"
+    OTHER = "other"
+
+
 class ServiceUser(CareRecordMixin, VersionedMixin, db.Model):
     """A person receiving home care: the subject of every care record.
 
@@ -39,10 +73,27 @@ class ServiceUser(CareRecordMixin, VersionedMixin, db.Model):
 
     #: Validated fødselsnummer or D-number (11 digits).
     national_id: Mapped[str] = mapped_column(sa.String(11), unique=True)
+    #: The name as the user is called, as entered (or made of the parts below).
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: The parts of the name as entered (fornavn, mellomnavn, etternavn); null where only
+    #: a whole name was given whose parts it does not tell (``service_users.names``).
+    given_name: Mapped[str | None] = mapped_column(sa.String(200))
+    middle_name: Mapped[str | None] = mapped_column(sa.String(200))
+    family_name: Mapped[str | None] = mapped_column(sa.String(200))
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "gender"))
     #: Derived from the national id, never entered separately.
     birth_date: Mapped[date]
+    #: The address on one line, as shown on pages (made of the parts below when they
+    #: were given: "Bjølsengata 12, 0468 Oslo").
     address: Mapped[str] = mapped_column(sa.String(300))
+    #: The address's parts (``service_users.addresses``): street and number, postal code
+    #: and place, the municipality's number (kommunenummer, 0301 for Oslo) and the
+    #: district (bydel) where the municipality has them.
+    address_line: Mapped[str | None] = mapped_column(sa.String(200))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(4))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    municipality_number: Mapped[str | None] = mapped_column(sa.String(4))
+    district: Mapped[str | None] = mapped_column(sa.String(100))
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     service_type: Mapped[ServiceType] = mapped_column(str_enum(ServiceType, "service_type"))
     service_start: Mapped[date]
@@ -87,13 +138,17 @@ class NextOfKin(CareRecordMixin, db.Model):
     service_user_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("service_users.id", ondelete="CASCADE"), index=True
     )
+    # Before the ``relationship`` column below, whose name hides the function from here on.
+    service_user: Mapped[ServiceUser] = relationship(back_populates="next_of_kin")
     #: Order as entered (the first is the one to call first).
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: The relation in the words entered ("datter", "nabo i 2. etasje").
     relation: Mapped[str] = mapped_column(sa.String(100))
+    #: The relation coded: given, or read from the words where they name one.
+    relationship: Mapped[KinRelationship | None] = mapped_column(
+        str_enum(KinRelationship, "kin_relationship"))
     phone: Mapped[str] = mapped_column(sa.String(PHONE_LENGTH))
-
-    service_user: Mapped[ServiceUser] = relationship(back_populates="next_of_kin")
 
 
 def locking_histories(user_ids, *, key_share: bool = False) -> sa.Select:

@@ -19,21 +19,59 @@ from homecare.core.schema_fields import (
 )
 from homecare.org.models import PHONE_LENGTH
 from homecare.policy.access import Action, permits, sees_national_ids
-from homecare.service_users.models import ServiceType
+from homecare.service_users.models import Gender, KinRelationship, ServiceType
 
 
 class NextOfKinSchema(BaseSchema):
     name = Text(200, required=True)
+    #: The relation in the words of whoever entered it, kept as entered.
     relation = Text(100, required=True)
+    #: The relation coded; when not given, read from ``relation`` where its words name
+    #: one ("datter" is ``daughter``), else null.
+    relationship = Choice(KinRelationship, allow_none=True)
     phone = Text(PHONE_LENGTH, required=True)
 
 
-class ServiceUserSchema(BaseSchema):
+class NamePartsMixin(BaseSchema):
+    """The name in parts, as entered (fornavn, mellomnavn, etternavn). Given with the
+    given and family names, they make ``full_name`` unless that is given too; a
+    ``full_name`` alone fills them only when it has exactly two words."""
+
+    given_name = Text(200, allow_none=True, metadata={"description": "Given name(s)."})
+    middle_name = Text(200, allow_none=True, metadata={
+        "description": "Middle name (mellomnavn), if any."})
+    family_name = Text(200, allow_none=True, metadata={"description": "Family name."})
+
+
+class AddressPartsMixin(BaseSchema):
+    """The address in parts. Given with street line, postal code and postal place, they
+    make ``address`` unless that is given too; an ``address`` alone of the form
+    "Street 12, 0468 Oslo" fills them (not the district). The municipality is read from
+    the postal place where it lies wholly in one (Oslo: 0301)."""
+
+    address_line = Text(200, allow_none=True, metadata={
+        "description": "Street name and number, e.g. \"Bjølsengata 12 B\"."})
+    postal_code = fields.String(allow_none=True, metadata={
+        "description": "Postal code, 4 digits.", "example": "0468"})
+    city = Text(100, allow_none=True, metadata={"description": "Postal place (poststed)."})
+    municipality_number = fields.String(allow_none=True, metadata={
+        "description": "Municipality number (kommunenummer), 4 digits.", "example": "0301"})
+    district = Text(100, allow_none=True, metadata={
+        "description": "District (bydel), where the municipality has them; for Oslo one "
+                       "of its 15 districts, Sentrum or Marka.", "example": "Sagene"})
+
+
+class ServiceUserSchema(NamePartsMixin, AddressPartsMixin):
     id = fields.UUID(dump_only=True)
     national_id = fields.String(required=True)
-    full_name = Text(200, required=True)
+    #: Required unless the name is given in parts.
+    full_name = Text(200, metadata={
+        "description": "The whole name; required unless given_name and family_name are."})
+    gender = Choice(Gender, allow_none=True)
     birth_date = Date(dump_only=True)
-    address = Text(300, required=True)
+    address = Text(300, metadata={
+        "description": "The address on one line; required unless address_line, "
+                       "postal_code and city are given."})
     team_id = Id(required=True)
     service_type = Choice(ServiceType, required=True)
     service_start = Date(required=True)
@@ -49,9 +87,12 @@ class ServiceUserSchema(BaseSchema):
     updated_at = Timestamp(dump_only=True)
 
 
-class ServiceUserPatchSchema(BaseSchema):
+class ServiceUserPatchSchema(NamePartsMixin, AddressPartsMixin):
     national_id = fields.String()
+    #: A new whole name alone replaces the parts with what it tells of them.
     full_name = Text(200)
+    gender = Choice(Gender, allow_none=True)
+    #: A new line alone replaces the parts with what it tells of them.
     address = Text(300)
     team_id = Id()
     #: For a team move: the first day in the new team (default today).
@@ -70,8 +111,17 @@ class ServiceUserListSchema(BaseSchema):
     id = fields.UUID()
     national_id = fields.Method("_national_id")
     full_name = fields.String()
+    given_name = fields.String(allow_none=True)
+    middle_name = fields.String(allow_none=True)
+    family_name = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
     birth_date = Date()
     address = fields.String()
+    address_line = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    municipality_number = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
     team_id = Int()
     service_type = fields.String()
     service_start = Date()

@@ -15,11 +15,15 @@ from homecare.core.database import save
 from homecare.core.errors import ValidationFailed
 from homecare.core.national_id import InvalidNationalId, NationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
-from homecare.core.validation import FieldErrors
+from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
 from homecare.flags.rules import active_users_on
 from homecare.org.models import PHONE_LENGTH, TEAM_ROLES, Staff, Team
+from homecare.service_users import addresses, names
+from homecare.service_users.kin import read_relationship
 from homecare.service_users.models import (
+    Gender,
+    KinRelationship,
     NextOfKin,
     ResponsibleContactAssignment,
     ServiceType,
@@ -64,26 +68,87 @@ def _check_next_of_kin(errors: FieldErrors, people: Iterable[Mapping]) -> list[N
             value = person.get(field)
             errors.text(f"next_of_kin.{index}.{field}", None if value is None else str(value),
                         max_length=limit)
+        relation = str(person.get("relation", "")).strip()
+        coded = person.get("relationship")
+        if coded is not None:
+            coded = errors.choice(KinRelationship, f"next_of_kin.{index}.relationship", coded,
+                                  _("Unknown relationship."))
         result.append(NextOfKin(position=index, name=str(person.get("name", "")).strip(),
-                                relation=str(person.get("relation", "")).strip(),
+                                relation=relation,
+                                relationship=coded or read_relationship(relation),
                                 phone=str(person.get("phone", "")).strip()))
     return result
 
 
-def register_service_user(*, national_id: str, full_name: str, address: str, team: Team,
+#: The name parts' fields, as the API and the services name them.
+NAME_FIELDS = ("given_name", "middle_name", "family_name")
+
+
+def _checked_name(errors: FieldErrors, full_name: str | None, given: dict) -> tuple:
+    """(full name, parts) from input: the parts as entered, the given and family names
+    together, and the whole name made of them unless it was given too; or a whole name
+    alone, whose parts are read where it tells them (``names.read_parts``)."""
+    if any(given.get(field) is not None for field in NAME_FIELDS):
+        part_errors = FieldErrors()
+        for field in NAME_FIELDS:
+            part_errors.text(field, given.get(field), max_length=200,
+                             required=field != "middle_name")
+        errors.merge(part_errors)
+        parts = names.parts_of(*(given.get(field) for field in NAME_FIELDS))
+        if full_name is None and part_errors:
+            return "", parts
+        full_name = parts.composed() if full_name is None else full_name
+        errors.text("full_name", full_name, max_length=200)
+        return full_name.strip(), parts
+    errors.text("full_name", full_name, max_length=200)
+    return (full_name or "").strip(), names.read_parts(full_name or "")
+
+
+def _checked_address(errors: FieldErrors, address: str | None, given: dict):
+    """(address line, parts) from input: the parts as given, with the line made of them
+    unless it was given too; or a line alone, read into parts where it has the
+    Norwegian form (``addresses.read_line``)."""
+    if any(given.get(field) is not None for field in addresses.PART_FIELDS):
+        part_errors = FieldErrors()
+        parts = addresses.checked_parts(part_errors, given)
+        errors.merge(part_errors)
+        if address is None and part_errors:
+            return "", parts
+        address = parts.composed() if address is None else address
+        errors.text("address", address, max_length=300)
+        return address.strip(), parts
+    errors.text("address", address, max_length=300)
+    return (address or "").strip(), addresses.read_line(address or "")
+
+
+def _name_fields(full_name: str, parts: names.NameParts) -> dict:
+    return {"full_name": full_name, "given_name": parts.given, "middle_name": parts.middle,
+            "family_name": parts.family}
+
+
+def register_service_user(*, national_id: str, team: Team,
                           service_type: ServiceType | str, service_start: date,
+                          full_name: str | None = None, address: str | None = None,
                           service_end: date | None = None, needs_proxy: bool = False,
-                          next_of_kin: Iterable[Mapping] = ()) -> ServiceUser:
+                          next_of_kin: Iterable[Mapping] = (), gender: Gender | str | None = None,
+                          **parts) -> ServiceUser:
     """Register a person receiving care in a team, with the first period of team history.
 
-    The birth date comes from the validated national id; every problem with the input is
-    reported at once and nothing is written unless all of it is valid. A national id
-    held already raises AlreadyRegistered (once the rest is valid).
+    The name is given whole (``full_name``) or in parts (``given_name``, ``middle_name``,
+    ``family_name``), or both; the address as one line (``address``) or in parts
+    (``address_line``, ``postal_code``, ``city``, ``municipality_number``, ``district``),
+    or both (see ``_checked_name`` and ``_checked_address``). The birth date comes from
+    the validated national id; every problem with the input is reported at once and
+    nothing is written unless all of it is valid. A national id held already raises
+    AlreadyRegistered (once the rest is valid).
     """
+    refuse_unknown(parts, frozenset(NAME_FIELDS + addresses.PART_FIELDS))
     errors = FieldErrors()
     parsed = _check_national_id(errors, national_id)
-    errors.text("full_name", full_name, max_length=200)
-    errors.text("address", address, max_length=300)
+    name, name_parts = _checked_name(errors, full_name, parts)
+    line, address_parts = _checked_address(errors, address, parts)
+    if gender is not None:
+        gender = errors.choice(Gender, "gender", gender, _("Unknown gender."))
     service_type = errors.choice(ServiceType, "service_type", service_type,
                                  _("Choose short term or long term."))
     if service_end is not None and service_end < service_start:
@@ -94,8 +159,9 @@ def register_service_user(*, national_id: str, full_name: str, address: str, tea
     if holder is not None:
         raise AlreadyRegistered(holder)
     user = ServiceUser(
-        national_id=parsed.value, birth_date=parsed.birth_date, full_name=full_name.strip(),
-        address=address.strip(), team=team, service_type=service_type,
+        national_id=parsed.value, birth_date=parsed.birth_date,
+        **_name_fields(name, name_parts), gender=gender, address=line,
+        **address_parts.as_fields(), team=team, service_type=service_type,
         service_start=service_start, service_end=service_end, needs_proxy=needs_proxy,
         next_of_kin=kin,
     )
@@ -114,12 +180,49 @@ def lock_service_user(user: ServiceUser) -> None:
     db.session.execute(locking_histories([user.id]))
 
 
+#: What ``update_service_user`` changes (team moves go through ``move_to_team``).
+EDITABLE = frozenset({"national_id", "full_name", "address", "gender", "service_type",
+                      "service_end", "needs_proxy", "next_of_kin", *NAME_FIELDS,
+                      *addresses.PART_FIELDS})
+
+
+def _changed_name(errors: FieldErrors, user: ServiceUser, changes: dict) -> dict:
+    """The name fields after ``changes``: new parts (merged with the stored ones) make the
+    whole name unless it changes too; a new whole name alone brings the parts it tells."""
+    if any(field in changes for field in NAME_FIELDS):
+        merged = {field: changes.get(field, getattr(user, field)) for field in NAME_FIELDS}
+        name, parts = _checked_name(errors, changes.get("full_name"), merged)
+        return _name_fields(name, parts)
+    if "full_name" in changes:
+        return _name_fields(*_checked_name(errors, changes["full_name"], {}))
+    return {}
+
+
+def _changed_address(errors: FieldErrors, user: ServiceUser, changes: dict) -> dict:
+    """The address fields after ``changes``, as for the name; a new line alone keeps the
+    district when it is read as the same municipality."""
+    if any(field in changes for field in addresses.PART_FIELDS):
+        merged = {field: changes.get(field, getattr(user, field))
+                  for field in addresses.PART_FIELDS}
+        line, parts = _checked_address(errors, changes.get("address"), merged)
+        return {"address": line, **parts.as_fields()}
+    if "address" in changes:
+        line, parts = _checked_address(errors, changes["address"], {})
+        fields = {"address": line, **parts.as_fields()}
+        if parts.municipality_number and parts.municipality_number == user.municipality_number:
+            fields["district"] = user.district
+        return fields
+    return {}
+
+
 def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
-    """Change a user's details; a new national id is validated like a new one.
+    """Change a user's details; a new national id is validated like a new one, and names
+    and addresses as on registration (``_changed_name``, ``_changed_address``).
 
     Team moves go through ``move_to_team`` (they keep history); ``next_of_kin`` replaces
     the whole list.
     """
+    refuse_unknown(changes, EDITABLE)
     errors = FieldErrors()
     parsed = None
     if "national_id" in changes and changes["national_id"] != user.national_id:
@@ -132,9 +235,11 @@ def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
                            "another user")
             errors.add("national_id", _("This national identity number cannot be given to "
                                         "this user. Check it for a typo."))
-    for field, limit in (("full_name", 200), ("address", 300)):
-        if field in changes:
-            errors.text(field, changes[field], max_length=limit)
+    new = {**_changed_name(errors, user, changes), **_changed_address(errors, user, changes)}
+    if changes.get("gender") is not None:
+        new["gender"] = errors.choice(Gender, "gender", changes["gender"], _("Unknown gender."))
+    elif "gender" in changes:
+        new["gender"] = None
     end = changes.get("service_end", user.service_end)
     if end is not None and end < user.service_start:
         errors.add("service_end", _("The service cannot end before it starts."))
@@ -143,9 +248,8 @@ def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
     errors.raise_if_any()
     if parsed is not None:
         user.national_id, user.birth_date = parsed.value, parsed.birth_date
-    for field in ("full_name", "address"):
-        if field in changes:
-            setattr(user, field, changes[field].strip())
+    for field, value in new.items():
+        setattr(user, field, value)
     for field in ("service_type", "service_end", "needs_proxy"):
         if field in changes:
             setattr(user, field, changes[field])

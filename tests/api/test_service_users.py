@@ -24,7 +24,8 @@ def test_a_coordinator_registers_a_user(api_as, org):
     assert body["birth_date"] == "1941-03-04" and body["version"] == 1
     assert body["responsible_contact"] is None
     assert body["flags"] == ["no_responsible_contact", "what_matters_missing"]
-    assert body["next_of_kin"] == [{"name": "Kari", "relation": "datter", "phone": "91234567"}]
+    assert body["next_of_kin"] == [{"name": "Kari", "relation": "datter", "phone": "91234567",
+                                    "relationship": "daughter"}]
     assert response.headers["ETag"] == '"1"'
 
 
