@@ -11,18 +11,24 @@ from pathlib import Path
 
 from flask import Flask
 
-from homecare.config import Settings, engine_options
+from homecare.config import Settings, engine_options, instance_folder
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def resource_folder(name: str) -> Path:
+    """``static`` or ``migrations``: inside the package when installed from a wheel (the
+    build copies them there, ``setup.py``), else at the top of the checkout, where the
+    project keeps them (``make run``, ``pip install -e .``)."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
-    app = Flask(
-        __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
+    app = Flask(__name__, instance_path=instance_folder(),
+                static_folder=str(resource_folder("static")))
     app.config.from_mapping(Settings.from_environment(Path(app.instance_path)).flask_config())
     app.config.from_mapping(config or {})
     # The engine's options follow the database finally chosen (tests override the URL).
@@ -55,7 +61,7 @@ def register_extensions(app: Flask) -> None:
     from homecare.extensions import api, csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), **ALEMBIC_OPTIONS)
+    migrate.init_app(app, db, directory=str(resource_folder("migrations")), **ALEMBIC_OPTIONS)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

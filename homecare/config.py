@@ -49,6 +49,13 @@ def _postgres_driver(url: str) -> str:
     return url
 
 
+def instance_folder() -> str | None:
+    """Where the development defaults live (the SQLite file, the generated secret key):
+    ``HOMECARE_INSTANCE_PATH``, else Flask's choice, ``instance/`` in a checkout and
+    ``<prefix>/var/homecare-instance`` for an installed package."""
+    return os.environ.get("HOMECARE_INSTANCE_PATH", "").strip() or None
+
+
 #: The largest request body read (bytes); a larger one answers 413 before it is read or
 #: parsed. The longest thing a page or an endpoint takes is a 4,000-character text; the
 #: tablet's batch of queued records has a larger limit of its own (``sync.api``).
