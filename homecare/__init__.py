@@ -56,10 +56,20 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request session handling."""
     from homecare import models  # noqa: F401 - every model must be mapped before use
-    from homecare.core import api_setup, database, i18n, routing, security_headers
+    from homecare.core import (
+        api_setup,
+        database,
+        i18n,
+        logs,
+        request_log,
+        routing,
+        security_headers,
+    )
     from homecare.core.migration_support import ALEMBIC_OPTIONS
     from homecare.extensions import api, csrf, db, login_manager, migrate
 
+    logs.init_app(app)
+    request_log.init_app(app)  # first: it times and logs what all the others do
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_folder("migrations")), **ALEMBIC_OPTIONS)
     csrf.init_app(app)

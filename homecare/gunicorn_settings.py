@@ -29,3 +29,19 @@ worker_class = "gthread"
 threads = 2
 worker_connections = threads
 keepalive = 0
+
+# gunicorn's own lines (start, workers, errors) as JSON, like the app's (``core.logs``).
+# Its access log stays off: the app writes one line per request itself, with the route
+# template instead of the path (a path can hold a service user's id).
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "homecare.core.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "homecare.core.logs.StderrHandler", "formatter": "json"}},
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+}

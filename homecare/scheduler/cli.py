@@ -35,6 +35,7 @@ def scheduler_command() -> None:
     db.session.remove()
     scheduler = build_scheduler(app)
     click.echo(_("Scheduler running with %(n)d jobs.", n=len(JOBS)))
+    app.logger.info("scheduler started", extra={"fields": {"jobs": sorted(JOBS)}})
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -85,8 +85,9 @@ def _run_job(name: str, day: date, trigger: str) -> Outcome:
         if isinstance(error, OperationalError) and "locked" not in str(error).lower():
             raise
         return Outcome(name, period, False, reason="claimed by another scheduler")
-    current_app.logger.info("Job %s for %s (%s): %d rows in %.3f s", name, period, trigger,
-                            touched, run.seconds)
+    current_app.logger.info("job run", extra={"fields": {
+        "job": name, "period": period.isoformat(), "trigger": trigger, "rows": touched,
+        "seconds": run.seconds}})
     return Outcome(name, period, True, touched, run.seconds)
 
 
