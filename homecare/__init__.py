@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
         database,
         i18n,
         logs,
+        metrics,
         request_log,
         routing,
         security_headers,
@@ -70,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 
     logs.init_app(app)
     request_log.init_app(app)  # first: it times and logs what all the others do
+    metrics.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_folder("migrations")), **ALEMBIC_OPTIONS)
     csrf.init_app(app)
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.care.routes import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
     from homecare.core.health import blueprint as health
+    from homecare.core.metrics import blueprint as metrics
     from homecare.dashboard.views import blueprint as dashboard
     from homecare.extensions import api
     from homecare.fhir.api import blueprint as fhir
@@ -104,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(access_review)
     app.register_blueprint(api_reference)
     app.register_blueprint(health)
+    app.register_blueprint(metrics)
     app.register_blueprint(offline)
     app.register_blueprint(fhir)
     app.register_blueprint(intake)

@@ -94,6 +94,18 @@ def _whole_number(name: str, default: int, lowest: int, highest: int) -> int:
     return value
 
 
+#: A metrics token shorter than this could be guessed by a scraper's neighbours.
+MIN_METRICS_TOKEN_LENGTH = 24
+
+
+def _metrics_token() -> str | None:
+    token = os.environ.get("HOMECARE_METRICS_TOKEN", "").strip()
+    if token and len(token) < MIN_METRICS_TOKEN_LENGTH:
+        raise ConfigurationError(
+            f"HOMECARE_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} characters.")
+    return token or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment, validated once at start."""
@@ -107,6 +119,9 @@ class Settings:
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     proxy_count: int = 0
+    metrics_token: str | None = None
+    scheduler_metrics_port: int = 0
+    scheduler_metrics_address: str = "127.0.0.1"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -131,6 +146,10 @@ class Settings:
             database_url=_postgres_driver(os.environ.get("DATABASE_URL", "").strip() or default_db),
             timezone=timezone,
             allow_synthetic_ids=_flag(os.environ.get("HOMECARE_ALLOW_SYNTHETIC_IDS")),
+            metrics_token=_metrics_token(),
+            scheduler_metrics_port=_whole_number("HOMECARE_SCHEDULER_METRICS_PORT", 0, 0, 65535),
+            scheduler_metrics_address=os.environ.get(
+                "HOMECARE_SCHEDULER_METRICS_ADDRESS", "").strip() or "127.0.0.1",
         )
 
     def flask_config(self) -> dict:
@@ -161,6 +180,10 @@ class Settings:
             "HOMECARE_PROXY_COUNT": self.proxy_count,
             "HOMECARE_HSTS": production,
             "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+            # GET /metrics answers only with this bearer token (404 without one set).
+            "HOMECARE_METRICS_TOKEN": self.metrics_token,
+            "HOMECARE_SCHEDULER_METRICS_PORT": self.scheduler_metrics_port,
+            "HOMECARE_SCHEDULER_METRICS_ADDRESS": self.scheduler_metrics_address,
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),

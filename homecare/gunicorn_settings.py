@@ -19,6 +19,10 @@ three times as long as the others (``bench/RESULTS.md``, sixth session).
 """
 
 import multiprocessing
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import gunicorn.http.wsgi
 
@@ -45,3 +49,30 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }
+
+# Metrics: each worker counts in files of a folder they share, and GET /metrics adds up
+# every worker's (``core.metrics``). Unless the operator names a folder, each start gets
+# a new one, removed at exit. Set before any worker imports prometheus_client.
+METRICS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+_own_metrics_folder = not os.environ.get(METRICS_FOLDER)
+if _own_metrics_folder:
+    os.environ[METRICS_FOLDER] = tempfile.mkdtemp(prefix="homecare-metrics-")
+
+
+def on_starting(server) -> None:
+    """Counts left by an earlier start in the operator's folder are not this one's."""
+    for stale in Path(os.environ[METRICS_FOLDER]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    """A worker that ended no longer holds connections (its gauges drop out)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    """Remove the folder this start made for the metrics."""
+    if _own_metrics_folder:
+        shutil.rmtree(os.environ[METRICS_FOLDER], ignore_errors=True)

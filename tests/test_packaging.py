@@ -12,12 +12,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.databases import database_kinds, fresh_database
 from tests.processes import Started, fetch, free_port
 from tests.release import ROOT, clean_clone, fresh_venv, run
 
 SECRET_KEY = "an-operators-secret-key-of-enough-length"
+METRICS_TOKEN = "the-operators-prometheus-token-0123456789"
 
 
 def _tracked(folder: str) -> list[str]:
@@ -58,40 +60,75 @@ def operator_database(tmp_path):
 def test_an_installed_release_initialises_serves_and_schedules_from_any_folder(
         installed_release, operator_database, tmp_path):
     env = installed_release.environment(HOMECARE_ENV="production", SECRET_KEY=SECRET_KEY,
-                                        DATABASE_URL=operator_database)
+                                        DATABASE_URL=operator_database,
+                                        HOMECARE_METRICS_TOKEN=METRICS_TOKEN)
     elsewhere = installed_release.home  # no checkout here or above
     initialised = run("homecare", "init", cwd=elsewhere, env=env, timeout=120)
     assert initialised.returncode == 0, initialised.stderr[-3000:]
     assert "Databaseskjemaet er oppdatert." in initialised.stdout
 
     port = free_port()
-    server = Started(["homecare", "serve", "--bind", f"127.0.0.1:{port}"],
+    server = Started(["homecare", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
                      tmp_path / "server.log", cwd=elsewhere, env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         server.wait_until_answering(f"{base}/health")
-        status, headers, body = fetch(f"{base}/health")
-        assert (status, json.loads(body)) == (200, {"status": "ok"})
-        assert headers["Server"] == "homecare"  # the package's gunicorn settings
-        status, _, body = fetch(f"{base}/login")
-        page = body.decode()
-        assert status == 200 and 'lang="nb"' in page
-        assert "Logg inn" in page and "Brukernavn" in page
-        status, headers, body = fetch(f"{base}/static/css/app.css")
-        assert status == 200 and headers["Content-Type"].startswith("text/css")
-        assert body == (ROOT / "static/css/app.css").read_bytes()
-        status, headers, body = fetch(f"{base}/sw.js")
-        assert status == 200 and headers["Content-Type"].startswith("text/javascript")
-        assert body == (ROOT / "static/js/sw.js").read_bytes()
+        _serves_the_app(base)
+        _adds_up_the_metrics_of_every_worker(base)
     finally:
         server.stop()
+    lines = [json.loads(line) for line in server.output().splitlines()]
+    assert {"/health", "/login", "/static/<path:filename>", "/sw.js", "/metrics"} <= {
+        line.get("route") for line in lines if line["logger"] == "homecare.request"}
+    assert any(line["logger"] == "gunicorn.error" for line in lines)
 
+    metrics_port = free_port()
     scheduler = Started(["homecare", "scheduler"], tmp_path / "scheduler.log", cwd=elsewhere,
-                        env=env)
+                        env={**env, "HOMECARE_SCHEDULER_METRICS_PORT": str(metrics_port)})
     try:
         scheduler.wait_for_output("Planleggeren kjører med 4 jobber.")
+        scheduler.wait_for_output('"message": "scheduler started"')
+        status, _, body = fetch(f"http://127.0.0.1:{metrics_port}/metrics",
+                                {"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert status == 200 and b"homecare_scheduler_job_runs_total" in body
     finally:
         scheduler.stop()
+
+
+def _serves_the_app(base: str) -> None:
+    status, headers, body = fetch(f"{base}/health")
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
+    assert headers["Server"] == "homecare"  # the package's gunicorn settings
+    assert headers["X-Request-Id"]
+    status, _, body = fetch(f"{base}/login")
+    page = body.decode()
+    assert status == 200 and 'lang="nb"' in page
+    assert "Logg inn" in page and "Brukernavn" in page
+    status, headers, body = fetch(f"{base}/static/css/app.css")
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+    assert body == (ROOT / "static/css/app.css").read_bytes()
+    status, headers, body = fetch(f"{base}/sw.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert body == (ROOT / "static/js/sw.js").read_bytes()
+
+
+def _health_checks_counted(base: str) -> float:
+    status, _, body = fetch(f"{base}/metrics", {"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert status == 200
+    return sum(sample.value for family in text_string_to_metric_families(body.decode())
+               for sample in family.samples
+               if sample.name == "homecare_http_requests_total"
+               and sample.labels["route"] == "/health")
+
+
+def _adds_up_the_metrics_of_every_worker(base: str) -> None:
+    """Each request goes to whichever of the two workers takes it: the count is right
+    only if /metrics adds up both workers' counts."""
+    assert fetch(f"{base}/metrics")[0] == 404  # not without the token
+    before = _health_checks_counted(base)
+    for _ in range(40):
+        assert fetch(f"{base}/health")[0] == 200
+    assert _health_checks_counted(base) - before == 40
 
 
 def test_an_editable_install_speaks_norwegian(tmp_path):

@@ -124,6 +124,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
     return {
         ("static", "GET"): Route("/static/css/app.css", everyone(200)),
         ("health.health", "GET"): Route("/health", everyone(200)),
+        # Only for the metrics token (tests/test_metrics.py); none is set here.
+        ("metrics.metrics", "GET"): Route("/metrics", everyone(404)),
         ("auth.login", "GET"): Route("/login", {**everyone(302), "anonymous": 200}),
         ("auth.login", "POST"): Route("/login", everyone(302),
                                       {"username": "staff.a1", "password": PASSWORD}),
