@@ -24,6 +24,9 @@ from tests.release import installed_release, release  # noqa: F401 - session fix
 #: The fault test restarts the local PostgreSQL server: collected only when allowed.
 collect_ignore = [] if os.environ.get("HOMECARE_TEST_RESTART_POSTGRES") == "1" else [
     "test_faults.py"]
+#: Backup and restore are PostgreSQL's tools (pg_dump, pg_restore): they need its server.
+if "postgresql" not in database_kinds():
+    collect_ignore.append("test_backup_restore.py")
 
 
 @pytest.fixture(scope="session", params=database_kinds())
