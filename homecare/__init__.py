@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
     from homecare.access_review.views import blueprint as access_review
     from homecare.admin.views import blueprint as admin
+    from homecare.auth.sso_views import blueprint as single_sign_on
     from homecare.auth.views import blueprint as auth
     from homecare.care.routes import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.web.views import blueprint as web
 
     app.register_blueprint(auth)
+    app.register_blueprint(single_sign_on)
     app.register_blueprint(web)
     app.register_blueprint(care)
     app.register_blueprint(dashboard)

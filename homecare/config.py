@@ -106,6 +106,37 @@ def _metrics_token() -> str | None:
     return token or None
 
 
+def _single_sign_on(env: str) -> dict:
+    """The identity provider's settings (OpenID Connect), and whether local passwords
+    may still be used; checked so that nobody is left without a way to sign in."""
+    issuer = os.environ.get("HOMECARE_OIDC_ISSUER", "").strip().rstrip("/") or None
+    client_id = os.environ.get("HOMECARE_OIDC_CLIENT_ID", "").strip() or None
+    secret = os.environ.get("HOMECARE_OIDC_CLIENT_SECRET", "").strip() or None
+    passwords = os.environ.get("HOMECARE_PASSWORD_SIGN_IN", "on").strip().lower()
+    if passwords not in {"on", "off"}:
+        raise ConfigurationError("HOMECARE_PASSWORD_SIGN_IN must be on or off.")
+    if issuer and not (client_id and secret):
+        raise ConfigurationError("HOMECARE_OIDC_ISSUER needs HOMECARE_OIDC_CLIENT_ID and "
+                                 "HOMECARE_OIDC_CLIENT_SECRET.")
+    if issuer and env == "production" and not issuer.startswith("https://"):
+        raise ConfigurationError("HOMECARE_OIDC_ISSUER must be an https:// address in "
+                                 "production.")
+    if passwords == "off" and not issuer:
+        raise ConfigurationError("HOMECARE_PASSWORD_SIGN_IN=off needs HOMECARE_OIDC_ISSUER: "
+                                 "nobody could sign in.")
+    scopes = os.environ.get("HOMECARE_OIDC_SCOPES", "").split() or ["openid"]
+    if "openid" not in scopes:
+        scopes.insert(0, "openid")
+    return {
+        "HOMECARE_OIDC_ISSUER": issuer, "HOMECARE_OIDC_CLIENT_ID": client_id,
+        "HOMECARE_OIDC_CLIENT_SECRET": secret, "HOMECARE_OIDC_SCOPES": " ".join(scopes),
+        "HOMECARE_OIDC_NAME": os.environ.get("HOMECARE_OIDC_NAME", "").strip() or None,
+        "HOMECARE_PASSWORD_SIGN_IN": passwords == "on",
+        "HOMECARE_PUBLIC_URL": os.environ.get("HOMECARE_PUBLIC_URL", "").strip().rstrip("/")
+        or None,
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment, validated once at start."""
@@ -122,6 +153,8 @@ class Settings:
     metrics_token: str | None = None
     scheduler_metrics_port: int = 0
     scheduler_metrics_address: str = "127.0.0.1"
+    #: Single sign-on (``_single_sign_on``): the HOMECARE_OIDC_* settings and more.
+    single_sign_on: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -150,6 +183,7 @@ class Settings:
             scheduler_metrics_port=_whole_number("HOMECARE_SCHEDULER_METRICS_PORT", 0, 0, 65535),
             scheduler_metrics_address=os.environ.get(
                 "HOMECARE_SCHEDULER_METRICS_ADDRESS", "").strip() or "127.0.0.1",
+            single_sign_on=_single_sign_on(env),
         )
 
     def flask_config(self) -> dict:
@@ -187,5 +221,6 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),
+            **self.single_sign_on,
             **self.extra,
         }

@@ -168,3 +168,11 @@ def test_the_schedulers_own_port_answers_the_token_holder_only():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_short_metrics_token_is_refused(monkeypatch, tmp_path):
+    from homecare.config import ConfigurationError, Settings
+
+    monkeypatch.setenv("HOMECARE_METRICS_TOKEN", "too-short")
+    with pytest.raises(ConfigurationError, match="at least 24"):
+        Settings.from_environment(tmp_path)

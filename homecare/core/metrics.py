@@ -63,6 +63,9 @@ JOB_FAILURES = Counter("homecare_scheduler_job_failures_total",
                        "Scheduled job runs that failed, by job.", ["job"])
 PROMPTS_RAISED = Counter("homecare_prompts_raised_total",
                          "Reminders raised by the daily jobs, by kind.", ["kind"])
+SIGN_INS = Counter("homecare_sign_ins_total",
+                   "Sign-in attempts, by method (password, sso) and outcome.",
+                   ["method", "outcome"])
 CONNECTIONS_IN_USE = Gauge("homecare_db_connections_in_use",
                            "Database connections checked out of the pool now.",
                            multiprocess_mode="livesum")
