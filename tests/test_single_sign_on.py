@@ -89,7 +89,10 @@ def test_an_invitation_links_the_account_and_later_the_subject_alone_signs_in(
     assert link.startswith(f"{APP}/login/sso/invitation/")
 
     person = app.test_client()
+    sign_in(person, org.staff_a2.username)  # someone else was signed in on this browser
     invited = person.get(link.removeprefix(APP))
+    assert db.session.scalar(sa.select(SignInSession.ended_at).where(
+        SignInSession.staff_id == org.staff_a2.id)) is not None
     assert invited.status_code == 302
     back = person.get(Browser().authorize(invited.headers["Location"], KARI))
     assert back.status_code == 302 and _signed_in_as(person) == org.staff_a1.id

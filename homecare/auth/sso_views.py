@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, session
 from flask_login import current_user
 
-from homecare.auth import oidc
+from homecare.auth import oidc, sessions
 from homecare.auth.services import TooManyAttempts
 from homecare.core.routing import is_local, public
 from homecare.policy.lookup import actor
@@ -62,7 +62,7 @@ def invitation(code: str):
     there to the invited staff account on the way back."""
     if oidc.open_invitation(code) is None:
         return render_template("auth/sso_refused.html", message=oidc.invalid_invitation()), 404
-    session.clear()  # whoever used this browser before is signed out of it here
+    sessions.end_current()  # whoever was signed in on this browser is signed out first
     session[oidc.INVITATION_KEY] = code
     try:
         return oidc.authorization_redirect()
