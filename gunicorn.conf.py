@@ -1,30 +1,4 @@
-"""gunicorn's settings for production; ``gunicorn wsgi:app`` reads this file by itself.
+"""``gunicorn wsgi:app`` run from the checkout reads this file by itself: the settings are
+the package's (``homecare/gunicorn_settings.py``), which ``homecare serve`` uses too."""
 
-The server banner names no software: whoever probes learns nothing to look up.
-
-One process per core, two threads each. The work is Python on the CPU between short
-database waits: a second thread fills those waits, and more processes or threads than
-that only take turns on the same cores. Measured on 2 cores with 32 clients writing
-(``make bench``): 2 x 2 served 224 visit PUTs a second where 4 x 4 served 140.
-A thread computing indicators uses a second database connection while it does (their
-statements run in two lanes side by side, ``core.database.side_by_side``): at most four
-per process, within SQLAlchemy's pool of five.
-
-A process holds no more connections than it has threads, and closes each after its
-answer: the next request goes to whichever process is free, in the order the clients
-asked. With kept-alive connections, each tablet stayed with the process that first
-took it, and the processes' shares were as uneven as 25 to 7: those 25 waited about
-three times as long as the others (``bench/RESULTS.md``, sixth session).
-"""
-
-import multiprocessing
-
-import gunicorn.http.wsgi
-
-gunicorn.http.wsgi.SERVER = "homecare"
-
-workers = multiprocessing.cpu_count()
-worker_class = "gthread"
-threads = 2
-worker_connections = threads
-keepalive = 0
+from homecare.gunicorn_settings import *  # noqa: F403 - gunicorn reads the names set there

@@ -11,18 +11,24 @@ from pathlib import Path
 
 from flask import Flask
 
-from homecare.config import Settings, engine_options
+from homecare.config import Settings, engine_options, instance_folder
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def resource_folder(name: str) -> Path:
+    """``static`` or ``migrations``: inside the package when installed from a wheel (the
+    build copies them there, ``setup.py``), else at the top of the checkout, where the
+    project keeps them (``make run``, ``pip install -e .``)."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
-    app = Flask(
-        __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
+    app = Flask(__name__, instance_path=instance_folder(),
+                static_folder=str(resource_folder("static")))
     app.config.from_mapping(Settings.from_environment(Path(app.instance_path)).flask_config())
     app.config.from_mapping(config or {})
     # The engine's options follow the database finally chosen (tests override the URL).
@@ -50,12 +56,24 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request session handling."""
     from homecare import models  # noqa: F401 - every model must be mapped before use
-    from homecare.core import api_setup, database, i18n, routing, security_headers
+    from homecare.core import (
+        api_setup,
+        database,
+        i18n,
+        logs,
+        metrics,
+        request_log,
+        routing,
+        security_headers,
+    )
     from homecare.core.migration_support import ALEMBIC_OPTIONS
     from homecare.extensions import api, csrf, db, login_manager, migrate
 
+    logs.init_app(app)
+    request_log.init_app(app)  # first: it times and logs what all the others do
+    metrics.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), **ALEMBIC_OPTIONS)
+    migrate.init_app(app, db, directory=str(resource_folder("migrations")), **ALEMBIC_OPTIONS)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
@@ -69,10 +87,12 @@ def register_blueprints(app: Flask) -> None:
     """The feature blueprints."""
     from homecare.access_review.views import blueprint as access_review
     from homecare.admin.views import blueprint as admin
+    from homecare.auth.sso_views import blueprint as single_sign_on
     from homecare.auth.views import blueprint as auth
     from homecare.care.routes import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
     from homecare.core.health import blueprint as health
+    from homecare.core.metrics import blueprint as metrics
     from homecare.dashboard.views import blueprint as dashboard
     from homecare.extensions import api
     from homecare.fhir.api import blueprint as fhir
@@ -81,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from homecare.web.views import blueprint as web
 
     app.register_blueprint(auth)
+    app.register_blueprint(single_sign_on)
     app.register_blueprint(web)
     app.register_blueprint(care)
     app.register_blueprint(dashboard)
@@ -88,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(access_review)
     app.register_blueprint(api_reference)
     app.register_blueprint(health)
+    app.register_blueprint(metrics)
     app.register_blueprint(offline)
     app.register_blueprint(fhir)
     app.register_blueprint(intake)

@@ -100,10 +100,12 @@ def snapshot_command(day) -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app homecare``."""
+    from homecare.auth.oidc_cli import invite_command
     from homecare.fhir.cli import fhir_group
     from homecare.generator.cli import generate_command
     from homecare.scheduler.cli import jobs_group, scheduler_command
 
     for command in (init_command, create_user_command, demo_command, indicators_group,
-                    scheduler_command, jobs_group, generate_command, fhir_group):
+                    scheduler_command, jobs_group, generate_command, fhir_group,
+                    invite_command):
         app.cli.add_command(command)

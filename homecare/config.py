@@ -50,6 +50,13 @@ def _postgres_driver(url: str) -> str:
     return url
 
 
+def instance_folder() -> str | None:
+    """Where the development defaults live (the SQLite file, the generated secret key):
+    ``HOMECARE_INSTANCE_PATH``, else Flask's choice, ``instance/`` in a checkout and
+    ``<prefix>/var/homecare-instance`` for an installed package."""
+    return os.environ.get("HOMECARE_INSTANCE_PATH", "").strip() or None
+
+
 #: The largest request body read (bytes); a larger one answers 413 before it is read or
 #: parsed. The longest thing a page or an endpoint takes is a 4,000-character text; the
 #: tablet's batch of queued records has a larger limit of its own (``sync.api``).
@@ -115,6 +122,49 @@ def _whole_number(name: str, default: int, lowest: int, highest: int) -> int:
     return value
 
 
+#: A metrics token shorter than this could be guessed by a scraper's neighbours.
+MIN_METRICS_TOKEN_LENGTH = 24
+
+
+def _metrics_token() -> str | None:
+    token = os.environ.get("HOMECARE_METRICS_TOKEN", "").strip()
+    if token and len(token) < MIN_METRICS_TOKEN_LENGTH:
+        raise ConfigurationError(
+            f"HOMECARE_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} characters.")
+    return token or None
+
+
+def _single_sign_on(env: str) -> dict:
+    """The identity provider's settings (OpenID Connect), and whether local passwords
+    may still be used; checked so that nobody is left without a way to sign in."""
+    issuer = os.environ.get("HOMECARE_OIDC_ISSUER", "").strip().rstrip("/") or None
+    client_id = os.environ.get("HOMECARE_OIDC_CLIENT_ID", "").strip() or None
+    secret = os.environ.get("HOMECARE_OIDC_CLIENT_SECRET", "").strip() or None
+    passwords = os.environ.get("HOMECARE_PASSWORD_SIGN_IN", "on").strip().lower()
+    if passwords not in {"on", "off"}:
+        raise ConfigurationError("HOMECARE_PASSWORD_SIGN_IN must be on or off.")
+    if issuer and not (client_id and secret):
+        raise ConfigurationError("HOMECARE_OIDC_ISSUER needs HOMECARE_OIDC_CLIENT_ID and "
+                                 "HOMECARE_OIDC_CLIENT_SECRET.")
+    if issuer and env == "production" and not issuer.startswith("https://"):
+        raise ConfigurationError("HOMECARE_OIDC_ISSUER must be an https:// address in "
+                                 "production.")
+    if passwords == "off" and not issuer:
+        raise ConfigurationError("HOMECARE_PASSWORD_SIGN_IN=off needs HOMECARE_OIDC_ISSUER: "
+                                 "nobody could sign in.")
+    scopes = os.environ.get("HOMECARE_OIDC_SCOPES", "").split() or ["openid"]
+    if "openid" not in scopes:
+        scopes.insert(0, "openid")
+    return {
+        "HOMECARE_OIDC_ISSUER": issuer, "HOMECARE_OIDC_CLIENT_ID": client_id,
+        "HOMECARE_OIDC_CLIENT_SECRET": secret, "HOMECARE_OIDC_SCOPES": " ".join(scopes),
+        "HOMECARE_OIDC_NAME": os.environ.get("HOMECARE_OIDC_NAME", "").strip() or None,
+        "HOMECARE_PASSWORD_SIGN_IN": passwords == "on",
+        "HOMECARE_PUBLIC_URL": os.environ.get("HOMECARE_PUBLIC_URL", "").strip().rstrip("/")
+        or None,
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment, validated once at start."""
@@ -129,6 +179,11 @@ class Settings:
     session_max_hours: int = 12
     proxy_count: int = 0
     base_url: str = DEVELOPMENT_BASE_URL
+    metrics_token: str | None = None
+    scheduler_metrics_port: int = 0
+    scheduler_metrics_address: str = "127.0.0.1"
+    #: Single sign-on (``_single_sign_on``): the HOMECARE_OIDC_* settings and more.
+    single_sign_on: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -154,6 +209,11 @@ class Settings:
             timezone=timezone,
             allow_synthetic_ids=_flag(os.environ.get("HOMECARE_ALLOW_SYNTHETIC_IDS")),
             base_url=_base_url(env),
+            metrics_token=_metrics_token(),
+            scheduler_metrics_port=_whole_number("HOMECARE_SCHEDULER_METRICS_PORT", 0, 0, 65535),
+            scheduler_metrics_address=os.environ.get(
+                "HOMECARE_SCHEDULER_METRICS_ADDRESS", "").strip() or "127.0.0.1",
+            single_sign_on=_single_sign_on(env),
         )
 
     def flask_config(self) -> dict:
@@ -186,8 +246,13 @@ class Settings:
             "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
             # The public address every absolute link is made from (never the Host header).
             "HOMECARE_BASE_URL": self.base_url,
+            # GET /metrics answers only with this bearer token (404 without one set).
+            "HOMECARE_METRICS_TOKEN": self.metrics_token,
+            "HOMECARE_SCHEDULER_METRICS_PORT": self.scheduler_metrics_port,
+            "HOMECARE_SCHEDULER_METRICS_ADDRESS": self.scheduler_metrics_address,
             "BABEL_DEFAULT_LOCALE": "nb",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "LANGUAGES": ("nb", "en"),
+            **self.single_sign_on,
             **self.extra,
         }

@@ -1,5 +1,6 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 
+from homecare.auth.identities import ExternalIdentity, SignInInvitation, UsedNonce
 from homecare.auth.sessions import SignInSession
 from homecare.auth.throttle import SignInAttempt
 from homecare.auth.tokens import ApiToken
@@ -28,6 +29,7 @@ __all__ = [
     "CheckIn",
     "ContactIsland",
     "Decision",
+    "ExternalIdentity",
     "Goal",
     "IndicatorReading",
     "IndicatorSnapshot",
@@ -41,10 +43,12 @@ __all__ = [
     "ServiceUser",
     "SettingsChange",
     "SignInAttempt",
+    "SignInInvitation",
     "SignInSession",
     "Staff",
     "Team",
     "TeamPeriod",
+    "UsedNonce",
     "Visit",
     "VisitCorrection",
     "WhatMattersConversation",

@@ -19,10 +19,14 @@ from homecare import create_app
 from homecare.extensions import db
 from tests import factories
 from tests.databases import database_kinds, fresh_database
+from tests.release import installed_release, release  # noqa: F401 - session fixtures
 
 #: The fault test restarts the local PostgreSQL server: collected only when allowed.
 collect_ignore = [] if os.environ.get("HOMECARE_TEST_RESTART_POSTGRES") == "1" else [
     "test_faults.py"]
+#: Backup and restore are PostgreSQL's tools (pg_dump, pg_restore): they need its server.
+if "postgresql" not in database_kinds():
+    collect_ignore.append("test_backup_restore.py")
 
 
 @pytest.fixture(scope="session", params=database_kinds())

@@ -124,10 +124,17 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
     return {
         ("static", "GET"): Route("/static/css/app.css", everyone(200)),
         ("health.health", "GET"): Route("/health", everyone(200)),
+        # Only for the metrics token (tests/test_metrics.py); none is set here.
+        ("metrics.metrics", "GET"): Route("/metrics", everyone(404)),
         ("auth.login", "GET"): Route("/login", {**everyone(302), "anonymous": 200}),
         ("auth.login", "POST"): Route("/login", everyone(302),
                                       {"username": "staff.a1", "password": PASSWORD}),
         ("auth.logout", "POST"): Route("/logout", everyone(302)),
+        # Single sign-on answers 404 while no provider is set up, as here; set up, see
+        # tests/test_single_sign_on.py.
+        ("sso.start", "GET"): Route("/login/sso", everyone(404)),
+        ("sso.callback", "GET"): Route("/login/sso/callback?code=x&state=y", everyone(404)),
+        ("sso.invitation", "GET"): Route("/login/sso/invitation/abc", everyone(404)),
         ("auth.change_password", "GET"): Route("/account/password", signed_in(200, 302)),
         ("auth.change_password", "POST"): Route("/account/password", signed_in(422, 302)),
         ("web.start", "GET"): Route("/", signed_in(200, anonymous=302)),
@@ -273,6 +280,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             "role": "staff", "profession": "nurse", "section_id": "None",
             "team_ids": str(org.team_a1.id)}),
         ("admin.edit_staff", "GET"): Route(account, admin_page),
+        ("admin.invite_staff", "POST"): Route(f"{account}/invitation",
+                                              by_role(302, 404, 403, 403, 403, 403)),
         ("admin.edit_staff", "POST"): Route(account, admin_saves, {
             "full_name": "Endret", "role": "staff", "profession": "nurse",
             "section_id": "None", "team_ids": str(org.team_b1.id), "active": "y"}),

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from homecare.admin.forms import NameForm, PasswordResetForm, StaffForm, TeamForm
+from homecare.auth import oidc
+from homecare.auth.identities import ExternalIdentity
 from homecare.extensions import db
 from homecare.org.models import Section, Staff, Team
 from homecare.org.services import (
@@ -72,8 +85,11 @@ def new_staff():
     form = StaffForm()
     form.fill_choices(sections, teams)
     if form.validate_on_submit():
+        # With passwords turned off, the account gets one nobody knows: it signs in
+        # through the identity provider, after an invitation (below).
+        password = form.password.data if oidc.password_sign_in() else secrets.token_urlsafe(32)
         done = _saved(lambda: create_staff(
-            username=form.username.data, password=form.password.data,
+            username=form.username.data, password=password,
             full_name=form.full_name.data, role=form.role.data,
             profession=form.profession.data or None, team_ids=form.team_ids.data or [],
             section_id=form.section_id.data, hpr_number=form.hpr_number.data), form,
@@ -108,12 +124,39 @@ def edit_staff(staff_id):
         if done:
             return done
     return render_template("admin/staff_form.html", form=form, person=person,
-                           password_form=PasswordResetForm()), 422 if form.errors else 200
+                           password_form=PasswordResetForm(),
+                           identity=_identity(person)), 422 if form.errors else 200
+
+
+def _identity(person: Staff):
+    """The account's link to the identity provider, if single sign-on is set up."""
+    if not oidc.configured():
+        return None
+    return db.session.scalar(sa.select(ExternalIdentity).where(
+        ExternalIdentity.staff_id == person.id,
+        ExternalIdentity.issuer == current_app.config["HOMECARE_OIDC_ISSUER"]))
+
+
+@blueprint.route("/staff/<id:staff_id>/invitation", methods=["POST"])
+def invite_staff(staff_id):
+    """A one-time link for the person to link their account at the identity provider
+    to this account (shown once; valid for a week). Only with single sign-on set up."""
+    if not oidc.configured():
+        abort(404)
+    person = load(Staff, staff_id, Action.MANAGE)
+    code, invitation = oidc.invite(person, actor())
+    return render_template("admin/staff_form.html", form=_account_form(person, formdata=None),
+                           person=person, password_form=PasswordResetForm(),
+                           identity=_identity(person), invitation=invitation,
+                           invitation_url=oidc.external_url("sso.invitation", code=code))
 
 
 @blueprint.route("/staff/<id:staff_id>/password", methods=["POST"])
 def reset_password(staff_id):
-    """Set a new password for someone who lost theirs; every session of theirs ends."""
+    """Set a new password for someone who lost theirs; every session of theirs ends.
+    Not while passwords are turned off."""
+    if not oidc.password_sign_in():
+        abort(404)
     person = load(Staff, staff_id, Action.MANAGE)
     password_form = PasswordResetForm()
     if password_form.validate_on_submit() and saved(
@@ -123,7 +166,8 @@ def reset_password(staff_id):
               "success")
         return redirect(url_for("admin.edit_staff", staff_id=person.id))
     return render_template("admin/staff_form.html", form=_account_form(person, formdata=None),
-                           person=person, password_form=password_form), 422
+                           person=person, password_form=password_form,
+                           identity=_identity(person)), 422
 
 
 @blueprint.route("/organisation", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
 
+from homecare.auth.oidc import password_sign_in
 from homecare.auth.schemas import CredentialsSchema, TokenInfoSchema, TokenSchema
 from homecare.auth.services import sign_in
 from homecare.auth.tokens import current_token, issue_token, own_token, own_tokens, revoke
@@ -34,6 +35,8 @@ class Tokens(MethodView):
         password. An account whose password an administrator reset must choose a new
         password in the browser first (403).
         """
+        if not password_sign_in():
+            abort(403, message=_("Signing in with a password is turned off here."))
         staff = sign_in(credentials["username"], credentials["password"])
         if staff is None:
             abort(401, message=_("Wrong username or password."))

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from homecare.auth import sessions
+from homecare.auth import oidc, sessions
 from homecare.auth.forms import ChangePasswordForm, LoginForm
 from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
 from homecare.core.error_pages import error_response, for_programs
+from homecare.core.metrics import SIGN_INS
 from homecare.core.routing import is_local, public
 from homecare.extensions import login_manager
 from homecare.policy.lookup import actor
@@ -60,13 +71,17 @@ def login():
     """
     if current_user.is_authenticated:
         return redirect(landing_for(actor()))
+    if request.method == "POST" and not oidc.password_sign_in():
+        abort(404)
     form = LoginForm()
     if form.validate_on_submit():
         try:
             staff = sign_in(form.username.data, form.password.data)
         except TooManyAttempts as refusal:
+            SIGN_INS.labels("password", "throttled").inc()
             form.password.errors.append(refusal.message)
             return render_template("auth/login.html", form=form), 429, refusal.headers
+        SIGN_INS.labels("password", "succeeded" if staff else "failed").inc()
         if staff is not None:
             sessions.start(staff)
             login_user(staff)
@@ -83,10 +98,15 @@ def login():
 @login_required
 def logout():
     """Sign out (POST with CSRF, so that a link elsewhere cannot sign anyone out): the
-    session ends on the server too, so a copy of the cookie opens nothing afterwards."""
+    session ends on the server too, so a copy of the cookie opens nothing afterwards.
+    Signed in through the identity provider, the browser goes on to end the provider's
+    session as well (``oidc.provider_sign_out_url``)."""
+    provider_url = oidc.provider_sign_out_url(session.get(oidc.ID_TOKEN_KEY))
     sessions.end_current()
     logout_user()
     flash(_("You are signed out."), "info")
+    if provider_url:
+        return render_template("auth/signed_out.html", provider_url=provider_url)
     return redirect(url_for("auth.login"))
 
 
@@ -94,7 +114,9 @@ def logout():
 @login_required
 def change_password():
     """Choose a new password; required after an administrator has reset it. Every other
-    session and API token of the account ends."""
+    session and API token of the account ends. Not while passwords are turned off."""
+    if not oidc.password_sign_in():
+        abort(404)
     form = ChangePasswordForm()
     if form.validate_on_submit() and saved(form, lambda: change_own_password(
             actor(), form.current_password.data, form.new_password.data)):

@@ -153,7 +153,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def integrity(error: IntegrityError):
         db.session.rollback()
-        app.logger.warning("Refused by a database constraint: %s", error.orig)
+        # The constraint's name only: the database's message quotes the row's values.
+        constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+        app.logger.warning("Refused by a database constraint",
+                           extra={"fields": {"constraint": constraint}})
         return error_response(*refusal(error))
 
     @app.errorhandler(Exception)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +26,10 @@ from homecare.extensions import csrf, login_manager
 #: Where the bearer token that authenticated a request is kept (``auth.tokens`` puts it
 #: there); a cookie session has none.
 BEARER_TOKEN_KEY = "api_token"  # noqa: S105 - the name of a g attribute, not a secret
+#: Where the session says how its owner signed in; ``SINGLE_SIGN_ON`` for the identity
+#: provider (``auth.oidc``), absent for a password.
+SIGN_IN_METHOD_KEY = "signed_in_with"
+SINGLE_SIGN_ON = "sso"
 #: Endpoints Flask and flask-smorest add that need no sign-in.
 _BUILTIN_PUBLIC = {"static", "api-docs.openapi_json"}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -84,8 +88,13 @@ _WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "static"}
 
 
 def _must_change_password(endpoint: str | None) -> bool:
+    """A password set by someone else must be replaced before anything else: not when
+    the person signed in through the identity provider (they have not used it), nor
+    when passwords are turned off."""
     return (current_user.is_authenticated and current_user.must_change_password
-            and endpoint not in _WHILE_CHANGING_PASSWORD and not _by_bearer_token())
+            and endpoint not in _WHILE_CHANGING_PASSWORD and not _by_bearer_token()
+            and session.get(SIGN_IN_METHOD_KEY) != SINGLE_SIGN_ON
+            and current_app.config.get("HOMECARE_PASSWORD_SIGN_IN", True))
 
 
 def _holds_nul() -> bool:

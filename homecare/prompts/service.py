@@ -9,7 +9,7 @@ team's coordinators, who record decisions. Everyone reads the derived prompts
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from itertools import islice
 
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from homecare.core.metrics import PROMPTS_RAISED
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 from homecare.org.models import Role, Staff
@@ -62,9 +63,12 @@ def _insert_once(rows: list[dict]) -> int:
     created = 0
     for chunk in _chunks(rows):
         statement = insert(Prompt).values(chunk).on_conflict_do_nothing(
-            index_elements=["dedupe_key"]).returning(Prompt.id)
+            index_elements=["dedupe_key"]).returning(Prompt.kind)
         # Counted from RETURNING: a driver's rowcount is -1 for some multi-row inserts.
-        created += len(db.session.execute(statement).all())
+        kinds = db.session.scalars(statement).all()
+        for kind, raised in Counter(kinds).items():
+            PROMPTS_RAISED.labels(str(kind)).inc(raised)
+        created += len(kinds)
     return created
 
 

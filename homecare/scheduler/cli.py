@@ -9,6 +9,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from homecare.core.health import exit_unless_ready
+from homecare.core.metrics import serve_on_port
 from homecare.core.timeutil import local_today
 from homecare.extensions import db
 from homecare.scheduler.jobs import JOBS
@@ -34,7 +35,12 @@ def scheduler_command() -> None:
     # write ("database is locked"). Each scheduled run has a session of its own.
     db.session.remove()
     scheduler = build_scheduler(app)
+    port = app.config.get("HOMECARE_SCHEDULER_METRICS_PORT")
+    if port:
+        serve_on_port(port, app.config["HOMECARE_SCHEDULER_METRICS_ADDRESS"],
+                      app.config.get("HOMECARE_METRICS_TOKEN"))
     click.echo(_("Scheduler running with %(n)d jobs.", n=len(JOBS)))
+    app.logger.info("scheduler started", extra={"fields": {"jobs": sorted(JOBS)}})
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

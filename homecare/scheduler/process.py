@@ -7,6 +7,7 @@ off for three days runs each daily job once, for today).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -53,12 +54,32 @@ def catch_up(now: datetime | None = None) -> list[Outcome]:
 
 
 def _scheduled(app: Flask, name: str) -> None:
+    """One scheduled run. A failure is logged here, as a JSON line without the error's
+    message (``core.logs``), and the job runs again at its next time."""
     with app.app_context():
-        run_job(name, local_today(), trigger="schedule")
+        try:
+            outcome = run_job(name, local_today(), trigger="schedule")
+        except Exception:
+            app.logger.exception("job failed", extra={"fields": {"job": name}})
+            return
+        if not outcome.ran:
+            app.logger.info("job skipped", extra={"fields": {
+                "job": name, "period": outcome.period.isoformat(), "reason": outcome.reason}})
+
+
+def _log_like(app: Flask) -> None:
+    """APScheduler's own warnings (a run missed) go out as the app's JSON lines."""
+    logger = logging.getLogger("apscheduler")
+    for handler in app.logger.handlers:
+        if handler not in logger.handlers:
+            logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A scheduler with the four jobs; each run in its own app context and transaction."""
+    _log_like(app)
     scheduler = BlockingScheduler(timezone=local_zone())
     for job in JOBS.values():
         scheduler.add_job(_scheduled, trigger_for(job), args=[app, job.name], id=job.name,

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from homecare.core.database import sqlite_turn
+from homecare.core.metrics import JOB_FAILURES, JOB_RUNS, JOB_SECONDS
 from homecare.core.timeutil import utcnow
 from homecare.extensions import db
 from homecare.scheduler.jobs import JOBS
@@ -56,8 +57,17 @@ def run_job(name: str, day: date, *, trigger: str = "manual") -> Outcome:
     Scheduled and catch-up runs skip a period already done; a manual run does the
     (idempotent) work again and updates the record.
     """
-    with sqlite_turn():   # two schedulers' threads would otherwise both fail on SQLite
-        return _run_job(name, day, trigger)
+    try:
+        with sqlite_turn():   # two schedulers' threads would otherwise both fail on SQLite
+            outcome = _run_job(name, day, trigger)
+    except Exception:
+        JOB_RUNS.labels(name, "failed").inc()
+        JOB_FAILURES.labels(name).inc()
+        raise
+    JOB_RUNS.labels(name, "ran" if outcome.ran else "skipped").inc()
+    if outcome.ran:
+        JOB_SECONDS.labels(name).observe(outcome.seconds)
+    return outcome
 
 
 def _run_job(name: str, day: date, trigger: str) -> Outcome:
@@ -85,8 +95,9 @@ def _run_job(name: str, day: date, trigger: str) -> Outcome:
         if isinstance(error, OperationalError) and "locked" not in str(error).lower():
             raise
         return Outcome(name, period, False, reason="claimed by another scheduler")
-    current_app.logger.info("Job %s for %s (%s): %d rows in %.3f s", name, period, trigger,
-                            touched, run.seconds)
+    current_app.logger.info("job run", extra={"fields": {
+        "job": name, "period": period.isoformat(), "trigger": trigger, "rows": touched,
+        "seconds": run.seconds}})
     return Outcome(name, period, True, touched, run.seconds)
 
 
