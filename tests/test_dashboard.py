@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -96,23 +97,31 @@ def test_the_chart_breaks_its_line_at_suppressed_and_missing_weeks():
     assert negative.y_ticks[0][1] == -5.0 and negative.y_ticks[1][1] == 0.0
 
 
+def spreadsheet_rows(response) -> list[dict]:
+    """The rows of the dashboard's CSV, as Norwegian Excel reads it."""
+    assert response.text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+
+
 def test_the_csv_holds_what_is_on_screen(client, org):
     a_section_with_a_small_team(org)
     snapshots(5)   # two of them end a four-week period: the leader's trend
     sign_in(client, "leader.a")
     response = client.get(f"/sections/{org.section_a.id}/dashboard.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
-    coverage = [r for r in rows if r["indicator"] == "what_matters_coverage"
-                and r["date"] == str(local_today()) and r["group"] == "all"]
-    assert {(r["scope"], r["name"], r["value"], r["n"], r["suppressed"]) for r in coverage} == {
-        ("section", "Seksjon A", "42.9", "14", "false"),
-        ("team", "Team A1", "85.7", "7", "false"), ("team", "Team A2", "", "", "true"),
-        ("team", "Team A3", "", "", "true")}
-    earlier = [r for r in rows if r["indicator"] == "what_matters_coverage"
-               and r["date"] != str(local_today())]
-    assert len(earlier) >= 1 and all(r["scope"] == "section" for r in earlier)
-    assert {r["date"] for r in earlier} == {str(local_today() - timedelta(days=PERIOD_DAYS))}
+    rows = spreadsheet_rows(response)
+    today = local_today().strftime("%d.%m.%Y")
+    coverage = [r for r in rows if r["Indikator-id"] == "what_matters_coverage"
+                and r["Dato"] == today and r["Gruppe"] == "alle"]
+    assert {(r["Nivå"], r["Navn"], r["Verdi"], r["n"], r["Skjult"]) for r in coverage} == {
+        ("seksjon", "Seksjon A", "42,9", "14", "nei"),
+        ("team", "Team A1", "85,7", "7", "nei"), ("team", "Team A2", "", "", "ja"),
+        ("team", "Team A3", "", "", "ja")}
+    earlier = [r for r in rows if r["Indikator-id"] == "what_matters_coverage"
+               and r["Dato"] != today]
+    assert len(earlier) >= 1 and all(r["Nivå"] == "seksjon" for r in earlier)
+    period_before = (local_today() - timedelta(days=PERIOD_DAYS)).strftime("%d.%m.%Y")
+    assert {r["Dato"] for r in earlier} == {period_before}
 
 
 def test_the_leader_chooses_the_indicators_and_the_change_is_shown(client, org):
@@ -182,22 +191,21 @@ def test_the_leader_sees_who_is_left_behind_beside_the_value(client, org):
     sign_in(client, "leader.a")
     page = client.get(f"/sections/{org.section_a.id}/dashboard").text
     # Section: 6 of 14 without a proxy asked, none of the 5 with one: 42.9 points apart.
-    assert "Trenger noen til å tale sin sak" in page
+    assert "Trenger stedfortreder" in page
     assert "0 % <span class=\"n\">(n = 5)</span>" in page
     assert "42,9 % <span class=\"n\">(n = 14)</span>" in page
     assert "+42,9 prosentpoeng" in page
     # Team A1's gap (85.7) in the table; A2 and A3 are hidden whole.
     assert "+85,7 prosentpoeng" in page
-    response = client.get(f"/sections/{org.section_a.id}/dashboard.csv")
-    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
-    today = [(r["scope"], r["name"], r["group"], r["value"], r["n"]) for r in rows
-             if r["indicator"] == "what_matters_coverage" and r["date"] == str(local_today())
-             and r["group"] != "all"]
+    rows = spreadsheet_rows(client.get(f"/sections/{org.section_a.id}/dashboard.csv"))
+    today = [(r["Nivå"], r["Navn"], r["Gruppe"], r["Verdi"], r["n"]) for r in rows
+             if r["Indikator-id"] == "what_matters_coverage"
+             and r["Dato"] == local_today().strftime("%d.%m.%Y") and r["Gruppe"] != "alle"]
     assert sorted(today) == sorted([
-        ("section", "Seksjon A", "needs_proxy", "0.0", "5"),
-        ("section", "Seksjon A", "no_proxy", "42.9", "14"),
-        ("team", "Team A1", "needs_proxy", "0.0", "5"),
-        ("team", "Team A1", "no_proxy", "85.7", "7")])
+        ("seksjon", "Seksjon A", "trenger stedfortreder", "0,0", "5"),
+        ("seksjon", "Seksjon A", "andre", "42,9", "14"),
+        ("team", "Team A1", "trenger stedfortreder", "0,0", "5"),
+        ("team", "Team A1", "andre", "85,7", "7")])
 
 
 def test_a_small_group_is_hidden_from_the_leader_and_its_complement_with_it(client, org):
@@ -232,3 +240,51 @@ def test_the_team_sees_its_own_numbers_and_split(client, org):
     outsider = client.application.test_client()
     sign_in(outsider, "staff.a2")
     assert outsider.get(path).status_code == 404
+
+
+# --- Issue 31: what the users answered, to the team and the leader -------------------
+
+def a_section_whose_users_answered(org, staff_answers=(("yes", 6), ("no", 5), ("partly", 2))):
+    """Team A1's users answered the first question as given, the others «yes»."""
+    from homecare.goals.services import create_goal, record_check_in
+
+    for answer, how_many in staff_answers:
+        for i in range(how_many):
+            user = make_user(org.team_a1, full_name=f"Svar {answer}{i}",
+                             start=local_today() - timedelta(days=60))
+            goal = create_goal(user=user, created_by=org.staff_a1, description="Gå ut",
+                               expressed_by="user", start_date=local_today() - timedelta(days=50))
+            record_check_in(goal=goal, recorded_by=org.staff_a1,
+                            date=local_today() - timedelta(days=3), answered_by="user",
+                            got_expected_help=answer, could_influence="yes", satisfied="yes")
+
+
+def test_the_board_shows_the_team_how_its_users_answered(client, org):
+    a_section_whose_users_answered(org)
+    sign_in(client, "coord.a1")
+    board = client.get(f"/teams/{org.team_a1.id}/board").text
+    card = board.split('id="evaluation-heading"')[1].split("</section>")[0]
+    assert "Brukeren ble spurt ved 13 av 13 oppfølginger." in card
+    first = card.split("Fikk du den hjelpen du forventet?")[1].split("</tr>")[0]
+    assert [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', first)] == [6, 2, 5]
+
+
+def test_the_leader_sees_the_answers_with_small_numbers_hidden(client, org):
+    # The first question: 6 yes, 5 partly, 5 no, shown; the second: 16 yes and nobody
+    # partly or no, hidden together (a zero beside its total would tell each answer).
+    a_section_whose_users_answered(org, (("yes", 6), ("partly", 5), ("no", 5)))
+    sign_in(client, "leader.a")
+    page = client.get(f"/sections/{org.section_a.id}/dashboard").text
+    card = page.split('id="ind-user_voice"')[1].split("</table>")[0]
+    first = card.split("Fikk du den hjelpen du forventet?")[1].split("</tr>")[0]
+    assert [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', first)] == [6, 5, 5]
+    second = card.split("Fikk du påvirke hjelpen?")[1].split("</tr>")[0]
+    assert second.count(HIDDEN) == 3
+    rows = spreadsheet_rows(client.get(f"/sections/{org.section_a.id}/dashboard.csv"))
+    answers = {r["Gruppe"]: (r["Verdi"], r["Skjult"]) for r in rows
+               if r["Indikator-id"] == "user_voice" and r["Nivå"] == "seksjon"
+               and r["Dato"] == local_today().strftime("%d.%m.%Y")
+               and r["Gruppe"].startswith("Fikk du")}
+    assert answers["Fikk du den hjelpen du forventet? Delvis"] == ("5", "nei")
+    assert answers["Fikk du påvirke hjelpen? Ja"] == ("", "ja")
+    assert len(answers) == 6

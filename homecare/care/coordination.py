@@ -18,6 +18,7 @@ from homecare.core.timeutil import local_today
 from homecare.decisions.services import record_decision
 from homecare.extensions import db
 from homecare.flags.rules import Flag
+from homecare.indicators.service import team_evaluation
 from homecare.indicators.settings import settings_row, thresholds
 from homecare.intake.services import record_referral_reads
 from homecare.intake.steps import intake_rows
@@ -53,6 +54,7 @@ def board(team_id):
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
                            prompts=prompts, readings=readings_this_week(team, local_today()),
                            intake=intake, today=local_today(), incoming=incoming,
+                           evaluation=team_evaluation(team, local_today()),
                            outgoing=outgoing_requests([team.id], local_today()),
                            flag=flag, teams=actor().teams, flags=list(Flag))
 

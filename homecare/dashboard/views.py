@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from homecare.care.labels import CHECK_IN_QUESTIONS
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound
 from homecare.core.timeutil import local_today
 from homecare.dashboard.forms import SettingsForm
 from homecare.dashboard.service import dashboard_for
+from homecare.dashboard.spreadsheet import dashboard_spreadsheet
 from homecare.extensions import db
 from homecare.indicators.definitions import BY_ID
-from homecare.indicators.parts import PLAIN, PROXY
 from homecare.indicators.settings import (
     FIELDS,
     history_query,
@@ -101,45 +100,14 @@ def team_numbers(team_id):
 
 @blueprint.route("/sections/<id:section_id>/dashboard.csv")
 def dashboard_csv(section_id):
-    """What the dashboard shows, as CSV: each card's value today, its teams' values, and
-    its weekly values (UTF-8 with a byte-order mark, so spreadsheets read «æøå»)."""
+    """What the dashboard shows, as a spreadsheet for Norwegian Excel: each card's value,
+    its teams' values, its trend points, the equity groups and the users' answers."""
     board = _dashboard(section_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["scope", "name", "indicator", "indicator_name", "date", "value", "n",
-                     "suppressed", "group"])
-    shown = ("team", board.team.name) if board.team else ("section", board.section.name)
-    for card in board.cards:
-        rows = [(shown, board.day, card.figure)]
-        rows += [(("team", t.team.name), board.day, t.figure) for t in card.teams]
-        rows += [(shown, point["date"], point) for point in card.trend]
-        for (scope, name), day, figure in rows:
-            for group, part in _with_groups(figure):
-                value = part.get("value")
-                writer.writerow([scope, _text_cell(name), card.indicator.id,
-                                 _text_cell(str(card.indicator.name)), day.isoformat(),
-                                 "" if value is None else value,
-                                 "" if part.get("n") is None else part["n"],
-                                 str(bool(part.get("suppressed"))).lower(), group])
-    filename = f"dashboard-{board.section.id}-{board.day.isoformat()}.csv"
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+    with force_locale("nb"):
+        questions = {key: str(text) for key, text in CHECK_IN_QUESTIONS.items()}
+    filename = f"oversikt-{board.section.id}-{board.day.isoformat()}.csv"
+    return Response(dashboard_spreadsheet(board, questions), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _with_groups(figure: dict) -> list[tuple[str, dict]]:
-    """A figure for everyone, then its equity groups where it has them (already
-    suppressed: a hidden group has no ``n``)."""
-    split = (figure.get("extras") or {}).get("equity")
-    groups = [("all", figure)]
-    if split:
-        groups += [(name, {**split[group], "suppressed": split[group]["n"] is None})
-                   for group, name in ((PROXY, "needs_proxy"), (PLAIN, "no_proxy"))]
-    return groups
-
-
-def _text_cell(text: str) -> str:
-    """A name as a spreadsheet shows it, never as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @blueprint.route("/sections/<id:section_id>/settings", methods=["GET", "POST"])

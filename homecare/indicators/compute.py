@@ -63,7 +63,8 @@ def _followups_done(done: Parts, active: Parts) -> Result:
     return Result(done.num, done.den, {"per_active_goal": per_goal})
 
 
-def _user_voice(parts: Parts) -> Result:
+def user_voice(parts: Parts) -> Result:
+    """``user_voice`` from its parts: the share asked, and each question's answers."""
     per_question = {q: {str(a): parts.extra.get(answer_key(q, a), 0) for a in ANSWERS}
                     for q in QUESTIONS}
     return _split_ratio(parts, {"answers": per_question})
@@ -87,7 +88,7 @@ def finish(parts: dict[str, Parts], settings: ControlSettings) -> dict[str, Resu
         "what_matters_coverage": _split_ratio(parts["what_matters_coverage"]),
         "followups_up_to_date": _split_ratio(parts["followups"]),
         "followups_done": _followups_done(parts["followups_done"], parts["followups"]),
-        "user_voice": _user_voice(parts["user_voice"]),
+        "user_voice": user_voice(parts["user_voice"]),
         "goal_progress": _split_ratio(parts["goal_progress"]),
         "caseload_over_cap": _caseload(parts["caseloads"], settings),
         "users_without_contact": Result(parts["users_without_contact"].num,

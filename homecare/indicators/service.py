@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -10,12 +11,15 @@ from flask_babel import gettext as _
 
 from homecare.core.errors import NotFound, ValidationFailed
 from homecare.extensions import db
-from homecare.indicators.compute import combine, compute, compute_many
+from homecare.flags.settings import ControlSettings
+from homecare.indicators.compute import combine, compute, compute_many, user_voice
 from homecare.indicators.definitions import DEFAULT_DASHBOARD
 from homecare.indicators.models import IndicatorSnapshot
-from homecare.indicators.parts import Result
+from homecare.indicators.parts import Parts, Result
 from homecare.indicators.periods import PERIOD_DAYS, leaders_window, period_ends
 from homecare.indicators.presenting import present
+from homecare.indicators.queries import check_ins_in_window
+from homecare.indicators.scope import Window
 from homecare.indicators.settings import settings_row, thresholds
 from homecare.indicators.snapshots import weekly_dates
 from homecare.indicators.suppression import show_all, show_city
@@ -177,3 +181,23 @@ def trend_for(actor: Staff, *, team_id=None, section_id=None, indicator: str, we
     key = ("team", team.id) if team is not None else ("section", section.id)
     return section_trends(actor, section, [indicator], weeks=weeks, today=today).get(
         (*key, indicator), [])
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How a team's users answered at their follow-ups: in how many of the follow-ups
+    they were asked, and each question's yes / partly / no."""
+
+    asked: int
+    follow_ups: int
+    answers: dict
+
+
+def team_evaluation(team: Team, day: date, window_days: int = 28) -> Evaluation:
+    """The users' own evaluation in the team's follow-ups of the window ending ``day``,
+    for the team's own board (its coordinators see their own team as it is). One
+    statement, the one behind ``user_voice``."""
+    rows = check_ins_in_window(db.session.connection(), [team.id], Window(day, window_days),
+                               ControlSettings())
+    parts = rows["user_voice"].get(team.id, Parts())
+    return Evaluation(int(parts.num), parts.den, user_voice(parts).extras["answers"])

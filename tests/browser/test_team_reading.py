@@ -16,7 +16,7 @@ TEXT = {
            "label": "Hva tallet betyr hos oss, og hva vi vil gjøre (ingen navn)",
            "save": "Lagre vår lesning", "saved": "Kommentaren er lagret.",
            "dashboard": "Oversikt", "answer": "Svar", "from": "Svar fra",
-           "proxy": "Trenger noen til å tale sin sak"},
+           "proxy": "Trenger stedfortreder"},
     "en": {"numbers": "Our numbers", "coverage": "Users asked \"What matters to you?\"",
            "label": "What the number means here, and what we will do (no names)",
            "save": "Save our reading", "saved": "Your comment is saved.",
