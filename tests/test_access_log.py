@@ -3,6 +3,7 @@ pages that make it reviewed (issue 11, item 6)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -149,7 +150,7 @@ def test_a_coordinator_sees_who_read_a_record_filtered_by_person_and_date(client
     later = client.get(f"{path}?from={tomorrow}&to={tomorrow}")
     assert "Ingenting i denne perioden" in later.text
     bad = client.get(f"{path}?from=0001-01-01&to=9999-12-31")
-    assert bad.status_code == 200 and "Skriv datoer som ÅÅÅÅ-MM-DD" in bad.text
+    assert bad.status_code == 200 and "Velg hver dato i kalenderen, fra 01.01.2000." in bad.text
     too_long = client.get(f"{path}?from=2001-01-01&to={local_today()}")
     assert "høyst et år" in too_long.text
     assert _reads_of(org.user_a1, "access log") == 5
@@ -256,3 +257,48 @@ def test_another_teams_referral_by_address_or_change_is_logged(api_as, org):
     refused = _entries(entity="referrals", action="refused")
     assert [(e.entity_id, e.actor_id) for e in refused] == [(str(referral.id),
                                                              org.staff_a1.id)] * 2
+
+
+# Issue 31: the access report a person is entitled to reads as words -----------------
+
+CODE_WORDS = ("_", "list:", "form:", "service_users", "next_of_kin", "valid_to", "GET ",
+              "/api/", "(kept on tablet)", "repeated PUT", "check-ins")
+
+
+def test_the_access_report_names_what_was_read_or_changed_in_words(client, api_as, org):
+    from homecare.service_users.services import assign_responsible_contact
+
+    staff, coordinator = api_as(org.staff_a1), api_as(org.coordinator_a1)
+    visit = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.staff_a1,
+                         kind="main", planned_start=utcnow() - timedelta(hours=1),
+                         planned_minutes=30)
+    staff.get(f"/service-users/{org.user_a1.id}")
+    staff.get("/service-users")
+    staff.get(f"/visits?service_user_id={org.user_a1.id}")
+    staff.post("/service-users/search", json={"national_id": org.user_a1.national_id})
+    etag = staff.get(f"/visits/{visit.id}").headers["ETag"]
+    start = utcnow() - timedelta(minutes=50)
+    staff.patch(f"/visits/{visit.id}", headers={"If-Match": etag}, json={
+        "status": "completed", "actual_start": start.isoformat(),
+        "actual_end": (start + timedelta(minutes=30)).isoformat(), "note": "Gikk fint"})
+    api_as(org.staff_b1).get(f"/service-users/{org.user_a1.id}")   # refused
+    assign_responsible_contact(org.user_a1, org.staff_a1)
+    assign_responsible_contact(org.user_a1, org.coordinator_a1)
+    coordinator.get(f"/service-users/{org.user_a1.id}/access-log")
+    sign_in(client, "staff.a1")
+    for page in (f"/users/{org.user_a1.id}", f"/users/{org.user_a1.id}/journal",
+                 f"/users/{org.user_a1.id}/plan", "/today",
+                 f"/users/{org.user_a1.id}/what-matters/new"):
+        client.get(page)
+    reader = client.application.test_client()
+    sign_in(reader, "coord.a1")
+    report = reader.get(f"/users/{org.user_a1.id}/access-report").text
+    body = report.split("<tbody>")[1].split("</tbody>")[0]
+    whats = [re.sub(r"<[^>]+>", "", row.split("<td>")[-1]).strip()
+             for row in body.split("</tr>") if "<td>" in row]
+    assert len(whats) >= 15
+    leaks = [what for what in whats if any(word in what for word in CODE_WORDS)]
+    assert not leaks, leaks
+    assert "besøk: tidspunkter, notat, status" in whats
+    assert "brukerens opplysninger: forsøket ble avvist" in whats
+    assert "et søk som fant brukeren" in whats and "journalen" in whats

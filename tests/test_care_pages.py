@@ -39,7 +39,7 @@ def test_today_lists_visits_follow_ups_and_users_not_asked(client, org):
     page = client.get("/today").text
     assert "Astrid Berg" in page and "Iladalen 4" in page
     assert "«Gå til kirken på søndag»" in page
-    assert "2 dager på overtid" in page
+    assert "2 dager etter fristen" in page
     assert "Hovedbesøk" in page and "Planlagt" in page
 
 
@@ -51,7 +51,7 @@ def test_the_user_page_puts_what_matters_first_and_logs_the_read(client, org):
     journal = page.index('<h2 id="journal-heading">')
     assert words < page.index("«Gå til kirken på søndag»") < journal
     assert "Tjenesteansvarlig: Test staff.a1" in page
-    assert "Oppfølging på overtid" not in page and "Oppfølging forfalt" in page
+    assert "Oppfølging forsinket" not in page and "Oppfølging forfalt" in page
     reads = db.session.scalars(sa.select(AuditEntry.detail).where(
         AuditEntry.service_user_id == astrid.id, AuditEntry.action == "read")).all()
     assert "user page" in reads

@@ -50,13 +50,15 @@ def access_log_query(service_user_id: uuid.UUID) -> sa.Select:
     """Who read or changed a user's record, newest first, with the staff member's name.
 
     ``what`` is the kind of record and, for updates, the fields changed or, for reads,
-    the part shown — never any content.
+    the part shown — never any content; ``entity`` and ``detail`` are its two parts,
+    which ``labels.describe`` turns into words.
     """
     what = sa.case((AuditEntry.detail.is_(None), AuditEntry.entity),
                    else_=AuditEntry.entity + ": " + AuditEntry.detail)
     return (
         sa.select(AuditEntry.at, AuditEntry.actor_id, Staff.full_name.label("staff_name"),
-                  AuditEntry.actor_role, AuditEntry.action, what.label("what"))
+                  AuditEntry.actor_role, AuditEntry.action, what.label("what"),
+                  AuditEntry.entity, AuditEntry.detail)
         .outerjoin(Staff, Staff.id == AuditEntry.actor_id)
         .where(AuditEntry.service_user_id == service_user_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from homecare.access_review.labels import describe
 from homecare.access_review.service import (
     MAX_PERIOD,
     Period,
@@ -21,12 +22,14 @@ from homecare.access_review.service import (
 from homecare.auth.throttle import failed_sign_ins
 from homecare.core.audit import AuditAction, record_read, record_reads
 from homecare.core.converters import record_id
+from homecare.core.i18n import day_text
 from homecare.core.timeutil import local_today, parse_day
 from homecare.policy.access import ORGANISATION, Action, ensure
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 
 blueprint = Blueprint("access_review", __name__, template_folder="templates")
+blueprint.context_processor(lambda: {"describe_access": describe})
 
 #: The period shown when none is asked for.
 DEFAULT_DAYS = 30
@@ -48,13 +51,14 @@ def asked_period() -> tuple[Period, list[str]]:
     first, last = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     errors = []
     if any(request.args.get(n) and d is None for n, d in (("from", first), ("to", last))):
-        errors.append(_("Write dates as YYYY-MM-DD, from %(first)s.", first=EARLIEST))
+        errors.append(_("Choose each date in the calendar, from %(first)s.",
+                        first=day_text(EARLIEST)))
     last = last or today
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if not EARLIEST <= first <= last <= today + timedelta(days=1) \
             or last - first > MAX_PERIOD:
         errors.append(_("Choose a period of at most a year, from %(day)s until today, with "
-                        "the first day before the last.", day=EARLIEST.isoformat()))
+                        "the first day before the last.", day=day_text(EARLIEST)))
         last, first = today, today - timedelta(days=DEFAULT_DAYS - 1)
     return Period(first, last), errors
 

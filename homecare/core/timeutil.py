@@ -61,8 +61,10 @@ def out_of_range_message() -> str:
     """What to tell someone whose date is outside the accepted days, in their language."""
     from flask_babel import gettext as _
 
-    return _("Choose a date from %(first)s to %(last)s.", first=EARLIEST_DAY.isoformat(),
-             last=LATEST_DAY.isoformat())
+    from homecare.core.i18n import day_text
+
+    return _("Choose a date from %(first)s to %(last)s.", first=day_text(EARLIEST_DAY),
+             last=day_text(LATEST_DAY))
 
 
 def parse_day(raw: str | None) -> date | None:

@@ -34,6 +34,14 @@ STEP_NAMES = {
     "goals": _l("Goals set"),
     "decision": _l("Team decision"),
 }
+#: Each step as the thing to do next (a link says what it does).
+STEP_ACTIONS = {
+    "assessed": _l("Assess the person"),
+    "contact": _l("Name the responsible contact"),
+    "what_matters": _l("Ask \"What matters to you?\""),
+    "goals": _l("Set goals with the user"),
+    "decision": _l("Make the team decision"),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class Step:
     @property
     def name(self) -> str:
         return str(STEP_NAMES[self.key])
+
+    @property
+    def action(self) -> str:
+        """The step as the thing to do, for a link to it."""
+        return str(STEP_ACTIONS[self.key])
 
     def late(self, today: date) -> bool:
         """Not done and past its due date."""

@@ -3,6 +3,7 @@
 from flask_login import current_user
 from marshmallow import fields, validate
 
+from homecare.access_review.labels import describe
 from homecare.core.national_id import masked
 from homecare.core.schema_fields import (
     BaseSchema,
@@ -171,6 +172,11 @@ class AccessLogEntrySchema(BaseSchema):
     role = fields.String(allow_none=True, attribute="actor_role")
     action = fields.String()
     what = fields.String()
+    #: ``what`` in words, in the caller's language.
+    description = fields.Method("_description")
+
+    def _description(self, row) -> str:
+        return describe(row.entity, row.action, row.detail)
 
 
 class TransferRequestSchema(BaseSchema):
