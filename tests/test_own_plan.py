@@ -123,3 +123,26 @@ def test_a_plan_with_nothing_yet_says_so_plainly(client, org):
 def test_the_user_page_links_to_the_plan(client, org):
     sign_in(client, "staff.a1")
     assert f'href="/users/{org.user_a1.id}/plan"' in client.get(f"/users/{org.user_a1.id}").text
+
+
+def test_a_decision_starting_soon_is_on_the_plan_with_its_start_and_a_late_review_says_so(
+        client, org):
+    today = local_today()
+    user, coordinator = org.user_a1, org.coordinator_a1
+    for statement, starts, review in (
+            ("Nytt vedtak fra neste uke", today + timedelta(days=7), today + timedelta(days=90)),
+            ("Vedtak langt fram i tid", today + timedelta(days=60), today + timedelta(days=150)),
+            ("Vedtak som skulle vært vurdert", today - timedelta(days=100),
+             today - timedelta(days=3))):
+        record_decision(user=user, created_by=coordinator, decided_on=today - timedelta(days=1),
+                        participants=[coordinator], user_participated=True,
+                        goal_statement=statement, services="Hjelp", reasons="Behov",
+                        valid_from=starts, review_on=review, status="in_force")
+    db.session.commit()
+    sign_in(client, "staff.a1")
+    page = html.unescape(client.get(f"/users/{user.id}/plan").text)
+    start = (today + timedelta(days=7)).strftime("%-d.")
+    assert "Nytt vedtak fra neste uke" in page and "Starter " + start in page
+    assert "Vedtak langt fram i tid" not in page
+    assert "Vedtak som skulle vært vurdert" in page
+    assert "Det skulle vært sett på igjen innen" in page

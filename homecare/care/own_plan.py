@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from homecare.care.services import active_goals, latest_conversations, responsible_contact
 from homecare.core.audit import record_read
 from homecare.core.timeutil import local_date_of, local_today, start_of_local_day, to_local
-from homecare.decisions.models import Decision
+from homecare.decisions.models import Decision, DecisionStatus
 from homecare.extensions import db
 from homecare.flags.rules import decision_in_force_on
 from homecare.goals.models import Goal
@@ -32,6 +32,8 @@ PLAN_DAYS = 7
 
 #: How the access log names a printing of the plan.
 PLAN_READ = "own plan (printed)"
+#: A decision that starts within this many days is on the plan already, with its start.
+STARTING_SOON_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -61,14 +63,19 @@ class OwnPlan:
 def own_plan(user: ServiceUser) -> OwnPlan:
     """The plan of a user the caller may view, with the printing logged.
 
-    The caller has checked access; the read is logged here, where the data is gathered
-    (every opening of the page is a printing as far as the log can tell).
+    The decisions are those in force and those starting within ``STARTING_SOON_DAYS``
+    (the user page already counts one valid from tomorrow). The caller has checked
+    access; the read is logged here, where the data is gathered (every opening of the
+    page is a printing as far as the log can tell).
     """
     today = local_today()
     latest_words = next(iter(latest_conversations(user, 1)), None)
+    starting_soon = sa.and_(Decision.status != DecisionStatus.REVOKED,
+                            Decision.valid_from > today,
+                            Decision.valid_from <= today + timedelta(days=STARTING_SOON_DAYS))
     decisions = list(db.session.scalars(
         sa.select(Decision).where(Decision.service_user_id == user.id,
-                                  decision_in_force_on(today))
+                                  sa.or_(decision_in_force_on(today), starting_soon))
         .order_by(Decision.valid_from)))
     record_read(user.id, PLAN_READ)
     return OwnPlan(user=user, printed_on=today, what_matters=latest_words,
