@@ -1,8 +1,11 @@
 """The nurse's pages: today's work and the user page, through the access policy."""
 
+import html
 from datetime import datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
+import time_machine
 
 from homecare.core.audit import AuditEntry
 from homecare.core.timeutil import local_today, local_zone
@@ -153,6 +156,62 @@ def test_completing_a_visit_with_times_prefilled_from_the_plan(client, org):
     other = client.application.test_client()
     sign_in(other, "staff.a2")
     assert other.get(path).status_code == 404
+
+
+@pytest.fixture
+def at_noon():
+    """Noon today, local time: this morning's visit is over whatever hour the tests run."""
+    with time_machine.travel(datetime.combine(local_today(), time(12), tzinfo=local_zone())):
+        yield
+
+
+def _someone_elses_user_visited_today(org):
+    """A user whose responsible contact is the coordinator, never asked what matters,
+    with a follow-up overdue, visited this morning by staff.a1."""
+    today = local_today()
+    user = make_user(org.team_a1, full_name="Olga Dahl", start=today - timedelta(days=400))
+    assign_responsible_contact(user, org.coordinator_a1)
+    goal = create_goal(user=user, created_by=org.coordinator_a1, description="Strikke igjen",
+                       expressed_by="user", start_date=today - timedelta(days=365))
+    visit = create_visit(user=user, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="main", planned_start=datetime.combine(
+                             today, time(7, 0), tzinfo=local_zone()), planned_minutes=30)
+    db.session.commit()
+    return user, goal, visit
+
+
+def test_a_visit_row_of_the_day_says_what_the_nurse_can_do_whoever_the_contact_is(
+        client, org, api_as):
+    """Issue 31: a follow-up a year overdue was invisible to the nurse visiting daily."""
+    _someone_elses_user_visited_today(org)
+    sign_in(client, "staff.a1")
+    page = html.unescape(client.get("/today").text)
+    row = page[page.index("Olga Dahl"):page.index("</li>", page.index("Olga Dahl"))]
+    assert "Oppfølging forsinket" in row and "Ikke spurt hva som er viktig ennå" in row
+    visits = api_as(org.staff_a1).get("/worklist").get_json()["visits"]
+    assert visits[0]["flags"] == ["checkin_overdue", "what_matters_missing"]
+
+
+def test_completing_a_visit_can_go_straight_on_to_the_follow_up_due(client, org, at_noon):
+    user, goal, visit = _someone_elses_user_visited_today(org)
+    sign_in(client, "staff.a1")
+    path = f"/visits/{visit.id}/complete"
+    form = html.unescape(client.get(path).text)
+    assert "Lagre og følg opp «Strikke igjen»" in form
+    done = post_form(client, path, {"started": "07:00", "ended": "07:30", "then": str(goal.id)})
+    assert done.status_code == 302
+    assert done.headers["Location"] == f"/users/{user.id}/goals/{goal.id}/check-in"
+
+
+def test_completing_a_visit_goes_to_no_page_the_form_did_not_offer(client, org, at_noon):
+    _user, _goal, visit = _someone_elses_user_visited_today(org)
+    other_goal = create_goal(user=org.user_a1, created_by=org.staff_a1, description="Annen",
+                             expressed_by="user", start_date=local_today() - timedelta(days=60))
+    db.session.commit()
+    sign_in(client, "staff.a1")
+    done = post_form(client, f"/visits/{visit.id}/complete",
+                     {"started": "07:00", "ended": "07:30", "then": str(other_goal.id)})
+    assert done.headers["Location"] == f"/users/{visit.service_user_id}"
 
 
 def test_recording_what_matters_and_a_goal(client, org):

@@ -3,11 +3,12 @@ indicator, kept with the week, read and answered by the section leader, never na
 a user."""
 
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry
-from homecare.core.timeutil import local_today
+from homecare.core.timeutil import local_today, utcnow
 from homecare.extensions import db
 from homecare.indicators.snapshots import build_snapshot, week_of
 from homecare.readings.models import MAX_READING_LENGTH, IndicatorReading
@@ -40,7 +41,7 @@ def test_a_member_writes_the_teams_reading_and_the_leader_answers_it(client, org
     sign_in(leader, "leader.a")
     dashboard = f"/sections/{org.section_a.id}/dashboard"
     page = leader.get(dashboard).text
-    assert "Teamenes lesning denne uken" in page and COMMENT in page
+    assert "Samtalen med teamene, siste fire uker" in page and COMMENT in page
     answer = post_form(leader, dashboard, {"indicator": "what_matters_coverage",
                                            "answers_id": str(comment.id),
                                            "team_id": str(org.team_a1.id),
@@ -124,18 +125,21 @@ def test_the_api_follows_the_same_rules(api_as, org):
     body = made.json
     assert (body["indicator"], body["week"], body["author_name"], body["answers_id"]) == (
         "user_voice", week_of(local_today()).isoformat(), "Test staff.a1", None)
-    refused = leader.post(path, json={"indicator": "user_voice", "text": "Bra."})
-    assert refused.status_code == 422 and "answers_id" in refused.json["errors"]["json"]
+    assert body["question"] is False
+    asked = leader.post(path, json={"indicator": "user_voice", "text": "Hva skjer her?"})
+    assert asked.status_code == 201 and asked.json["question"] is True
+    assert leader.post(path, json={"indicator": "nope", "text": "?"}).status_code == 422
     answered = leader.post(path, json={"answers_id": body["id"], "text": "Bra."})
     assert answered.status_code == 201 and answered.json["indicator"] == "user_voice"
+    assert answered.json["question"] is False
     for bad in ({"indicator": "nope", "text": "x"}, {"indicator": "user_voice", "text": "  "},
                 {"indicator": "user_voice", "text": "x" * (MAX_READING_LENGTH + 1)},
                 {"indicator": "user_voice"}, {"answers_id": 99999, "text": "x"},
                 {"indicator": "user_voice", "text": "x", "no_names": "yes"}):
         assert member.post(path, json=bad).status_code == 422, bad
     listed = member.get(path).json
-    assert [r["text"] for r in listed] == ["Bra.", COMMENT]
-    assert len(stored()) == 2
+    assert [r["text"] for r in listed] == ["Bra.", "Hva skjer her?", COMMENT]
+    assert len(stored()) == 3
 
 
 def test_only_the_team_and_its_leader_take_part(api_as, org):
@@ -152,6 +156,79 @@ def test_only_the_team_and_its_leader_take_part(api_as, org):
                                       json={"answers_id": comment["id"], "text": "x"})
     assert other.status_code == 422
     assert len(stored()) == 1
+
+
+# --- Issue 31, part 7: dialogue both ways -------------------------------------------
+
+QUESTION = "Hva ligger bak at færre ble spurt denne måneden?"
+
+
+def test_a_leader_asks_a_team_a_question_and_the_team_answers_it(client, org):
+    leader = client.application.test_client()
+    sign_in(leader, "leader.a")
+    section = f"/sections/{org.section_a.id}/dashboard"
+    assert "åpne teamet over" in leader.get(section).text
+    team_view = f"{section}?team={org.team_a1.id}"
+    assert "Still Team A1 et spørsmål om dette tallet" in leader.get(team_view).text
+    asked = post_form(leader, team_view, {"indicator": "user_voice",
+                                          "team_id": str(org.team_a1.id), "text": QUESTION})
+    assert asked.status_code == 302
+    (question,) = stored()
+    assert question.question and question.author_id == org.leader_a.id
+
+    coordinator = client.application.test_client()
+    sign_in(coordinator, "coord.a1")
+    board = coordinator.get(f"/teams/{org.team_a1.id}/board").text
+    waiting = board.split('id="questions-heading"')[1].split("</section>")[0]
+    assert "Spørsmål fra Test leader.a" in waiting and QUESTION in waiting
+    assert "Venter på svar fra teamet" in waiting
+    sign_in(client, "staff.a1")
+    answered = post_form(client, numbers(org), {"indicator": "user_voice",
+                                                "answers_id": str(question.id),
+                                                "text": "To nye kolleger; vi øver i uke 50."})
+    assert answered.status_code == 302
+    assert stored()[-1].answers_id == question.id and not stored()[-1].question
+    assert 'id="questions-heading"' not in coordinator.get(
+        f"/teams/{org.team_a1.id}/board").text
+    page = leader.get(team_view).text
+    assert QUESTION in page and "To nye kolleger; vi øver i uke 50." in page
+    assert "Venter på svar fra teamet" not in page
+
+
+def test_a_question_waits_for_the_team_beyond_its_week(client, org):
+    """A question asked on a Friday and not answered is still on the board weeks later."""
+    old = IndicatorReading(team_id=org.team_a1.id, indicator="user_voice",
+                           week=week_of(local_today()) - timedelta(weeks=6), text=QUESTION,
+                           author_id=org.leader_a.id, question=True,
+                           written_at=utcnow() - timedelta(days=40))
+    db.session.add(old)
+    db.session.commit()
+    sign_in(client, "coord.a1")
+    assert QUESTION in client.get(f"/teams/{org.team_a1.id}/board").text
+    assert QUESTION in client.get(numbers(org)).text
+
+
+def test_only_a_leader_writes_a_question_and_a_member_writes_a_comment(api_as, org):
+    path = f"/teams/{org.team_a1.id}/readings"
+    made = api_as(org.coordinator_a1).post(path, json={"indicator": "user_voice",
+                                                       "text": COMMENT})
+    assert made.status_code == 201 and made.json["question"] is False
+    # Another section's leader may not ask this team: the team is not theirs to see.
+    assert api_as(org.leader_b).post(path, json={"indicator": "user_voice",
+                                                 "text": QUESTION}).status_code == 404
+
+
+def test_every_indicator_says_how_it_is_counted_and_what_n_means(client, org, api_as):
+    from homecare.indicators.definitions import INDICATORS
+
+    sign_in(client, "leader.a")
+    page = client.get(f"/sections/{org.section_a.id}/dashboard").text
+    assert page.count("Slik telles det, og hva n betyr") == len(
+        re.findall(r'<section class="card indicator"', page))
+    body = api_as(org.leader_a).get(f"/indicators?section_id={org.section_a.id}").json
+    counted = {i["id"]: i["counted"] for i in body["indicators"]}
+    assert set(counted) == {i.id for i in INDICATORS}
+    assert all(" n " in text or text.startswith("n ") for text in counted.values()), counted
 
 
 # --- Issue 33, N1: no name oracle ----------------------------------------------------

@@ -22,7 +22,7 @@ from homecare.access_review.service import (
 from homecare.auth.throttle import failed_sign_ins
 from homecare.core.audit import AuditAction, record_read, record_reads
 from homecare.core.converters import record_id
-from homecare.core.i18n import day_text
+from homecare.core.dates import day_text
 from homecare.core.timeutil import local_today, parse_day
 from homecare.policy.access import ORGANISATION, Action, ensure
 from homecare.policy.lookup import actor, load

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,12 +17,14 @@ from homecare.care.forms import (
     MissedVisitForm,
     WhatMattersForm,
 )
+from homecare.care.services import active_goals
 from homecare.core.audit import record_read
 from homecare.core.timeutil import local_today, local_zone, to_local, utcnow
+from homecare.flags.rules import Flag
 from homecare.goals.api import CHECK_IN_CREATION
 from homecare.goals.models import Goal
 from homecare.goals.services import create_goal, where_the_user_stood
-from homecare.policy.access import Action
+from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus
@@ -57,8 +59,9 @@ POSTED_BY_SCRIPT = "X-Homecare-Form"
 
 
 def form_page(form, template: str, user: ServiceUser, save: Callable[[], object], *,
-               aliases: dict | None = None, **context):
-    """Show a form; on a valid submit, save through the service and go back to the user.
+               aliases: dict | None = None, then: Mapping[str, str] | None = None, **context):
+    """Show a form; on a valid submit, save through the service and go back to the user,
+    or on to the page ``then`` names for the button pressed (its ``then`` value).
 
     A refusal from the service rolls back, puts each message next to its field and shows
     the form again (422) with everything typed kept. Showing the form shows the user's
@@ -68,7 +71,8 @@ def form_page(form, template: str, user: ServiceUser, save: Callable[[], object]
         flash(_("Saved."), "success")
         if request.headers.get(POSTED_BY_SCRIPT):
             return "", 204   # the script opens the user's page, where "Saved." shows
-        return redirect(url_for("care.user", user_id=user.id))
+        return redirect((then or {}).get(request.form.get("then", ""))
+                        or url_for("care.user", user_id=user.id))
     status = 422 if form.errors or form.form_errors else 200
     record_read(user.id, f"form: {template.removeprefix('care/').removesuffix('.html')}")
     return render_template(template, form=form, user=user, **context), status
@@ -118,12 +122,24 @@ def complete_visit(visit_id):
     else:
         start, end = as_it_went(visit, to_local(utcnow()))
     form = CompleteVisitForm(started=start.time(), ended=end.time(), note=visit.note)
+    follow_ups = [] if correcting else _follow_ups_due(visit.service_user)
     return form_page(form, "care/complete_visit.html", visit.service_user, lambda: change_visit(
         actor(), visit, **_completion(visit, form.started.data, form.ended.data, form.note.data)),
         aliases={"actual_start": "started", "actual_end": "ended"}, visit=visit,
+        follow_ups=follow_ups, then={str(goal.id): link for goal, link in follow_ups},
         planned_day=to_local(visit.planned_start).isoformat(timespec="minutes"),
         can_mark_missed=may_change(actor(), visit, {"status": VisitStatus.MISSED}),
         title=_("Correct the visit") if correcting else _("Complete the visit"))
+
+
+def _follow_ups_due(user: ServiceUser) -> list[tuple[Goal, str]]:
+    """The user's goals with a follow-up due or overdue, each with the page to record it:
+    the completed visit goes straight on to it (a visit and a follow-up in nine taps)."""
+    if not permits(actor(), Action.RECORD, user):
+        return []
+    return [(goal, url_for("care.check_in", user_id=user.id, goal_id=goal.id))
+            for goal in active_goals(user, local_today())
+            if goal.flag in (Flag.CHECKIN_DUE, Flag.CHECKIN_OVERDUE)]
 
 
 def as_it_went(visit: Visit, now: datetime) -> tuple[datetime, datetime]:

@@ -26,7 +26,7 @@ from homecare.org.models import Staff, Team
 from homecare.org.services import team_members
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
-from homecare.readings.services import readings_this_week
+from homecare.readings.services import open_questions, recent_readings
 from homecare.service_users.models import ServiceUser, TransferRequest
 from homecare.service_users.services import assign_responsible_contact
 from homecare.service_users.transfers import (
@@ -52,7 +52,8 @@ def board(team_id):
     incoming = incoming_requests([team.id])
     record_reads([t.service_user_id for t in incoming], "team board: transfer requests")
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
-                           prompts=prompts, readings=readings_this_week(team, local_today()),
+                           prompts=prompts, readings=recent_readings(team, local_today()),
+                           questions=open_questions(team),
                            intake=intake, today=local_today(), incoming=incoming,
                            evaluation=team_evaluation(team, local_today()),
                            outgoing=outgoing_requests([team.id], local_today()),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
@@ -25,17 +23,6 @@ def select_locale() -> str:
     if best in _NORWEGIAN:
         return "nb"
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-#: How a date is written in a message, per language: 06.11.2026 in bokmål, 6 Nov 2026 in
-#: English (never the ISO form, which reads as a code).
-_DAY_PATTERNS = {"nb": "dd.MM.yyyy", "en": "d MMM yyyy"}
-
-
-def day_text(day: date) -> str:
-    """``day`` as the reader writes a date, for messages and sentences."""
-    locale = str(get_locale() or "nb")
-    return format_date(day, _DAY_PATTERNS.get(locale, _DAY_PATTERNS["nb"]))
 
 
 def init_app(app: Flask) -> None:

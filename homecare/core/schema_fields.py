@@ -10,9 +10,10 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from homecare.core.dates import out_of_range_message
 from homecare.core.national_id import is_well_formed
 from homecare.core.text import is_blank
-from homecare.core.timeutil import in_service_range, out_of_range_message
+from homecare.core.timeutil import in_service_range
 
 
 def _nul_errors(data) -> dict:

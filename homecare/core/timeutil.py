@@ -57,16 +57,6 @@ def in_service_range(day: date | datetime) -> bool:
     return EARLIEST_DAY <= day <= LATEST_DAY
 
 
-def out_of_range_message() -> str:
-    """What to tell someone whose date is outside the accepted days, in their language."""
-    from flask_babel import gettext as _
-
-    from homecare.core.i18n import day_text
-
-    return _("Choose a date from %(first)s to %(last)s.", first=day_text(EARLIEST_DAY),
-             last=day_text(LATEST_DAY))
-
-
 def parse_day(raw: str | None) -> date | None:
     """An ISO date from a query string, or None when it is missing, malformed or outside
     the accepted days."""

@@ -18,10 +18,9 @@ from homecare.indicators.service import (
     trend_dates,
 )
 from homecare.indicators.settings import settings_row
-from homecare.indicators.snapshots import week_of
 from homecare.org.models import Section, Staff, Team
 from homecare.policy.access import Action, ReadingsOf, permits
-from homecare.readings.services import Thread, threads_for
+from homecare.readings.services import CONVERSATION_DAYS, Thread, conversations, threads_for
 
 WINDOW_DAYS = 28
 #: How many points a trend shows: weeks for the team, four-week periods for leaders.
@@ -45,7 +44,8 @@ class Card:
     trend: list[dict]
     chart: Chart
     teams: list[TeamFigure]
-    #: This week's comments (and answers) from the teams shown, with their team.
+    #: The conversation of the last four weeks with the teams shown (their comments,
+    #: the leader's questions, the answers), with their team.
     threads: list[tuple[Team, Thread]] = field(default_factory=list)
     #: For one team: each week's comments, for the trend's table.
     weekly_threads: dict[date, list[Thread]] = field(default_factory=dict)
@@ -97,7 +97,7 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
     readers = [t for t in ([team] if team else teams)
                if permits(actor, Action.VIEW, ReadingsOf(t))]
     threads = threads_for([t.id for t in readers], weeks=TREND_POINTS, today=day)
-    this_week = week_of(day)
+    talk = conversations([t.id for t in readers], days=CONVERSATION_DAYS, today=day)
     cards = []
     for indicator in chosen:
         trend = trends.get((*scope, indicator.id), [])
@@ -109,7 +109,7 @@ def dashboard_for(actor: Staff, section: Section, team: Team | None, day: date) 
             teams=[] if team else [TeamFigure(t, by_team.get(t.id, {}).get(indicator.id, {}))
                                    for t in teams],
             threads=[(t, thread) for t in readers
-                     for thread in threads.get((t.id, indicator.id, this_week), [])],
+                     for thread in talk.get((t.id, indicator.id), [])],
             weekly_threads={week: threads.get((team.id, indicator.id, week), [])
                             for week in dates} if team in readers else {}))
     return Dashboard(section, team, teams, live["date"], WINDOW_DAYS, cards)

@@ -23,8 +23,8 @@ from homecare.indicators.settings import (
     settings_row,
     update_settings,
 )
-from homecare.org.models import Section, Staff, Team
-from homecare.policy.access import Action, SettingsOf, permits
+from homecare.org.models import Role, Section, Staff, Team
+from homecare.policy.access import Action, ReadingsOf, SettingsOf, permits
 from homecare.policy.lookup import actor, load
 from homecare.readings.models import MAX_READING_LENGTH
 from homecare.readings.views import posted_reading, posted_team
@@ -67,7 +67,8 @@ def reading_limits() -> dict:
 @blueprint.route("/sections/<id:section_id>/dashboard", methods=["GET", "POST"])
 def dashboard(section_id):
     """The section's chosen indicators, for the section and per team, with trends and
-    the teams' comments; a leader answers a comment here (POST)."""
+    the conversation with the teams; a leader answers a comment, or asks a team a
+    question about a number from the team's view, here (POST)."""
     failed, status = None, 200
     if request.method == "POST":
         load(Section, section_id, Action.VIEW)
@@ -77,8 +78,17 @@ def dashboard(section_id):
         failed, status = form, 422
     board = _dashboard(section_id)
     return render_template("dashboard/dashboard.html", board=board, failed=failed,
+                           can_ask=_may_ask(board.team),
                            can_manage=bool(permits(actor(), Action.MANAGE,
                                                    SettingsOf(board.section)))), status
+
+
+def _may_ask(team: Team | None) -> bool:
+    """Whether the caller opens questions to teams here: the section's leader (for the
+    section view, whether to say that a question is asked from a team's view)."""
+    me = actor()
+    return me.role is Role.SECTION_LEADER and (
+        team is None or bool(permits(me, Action.RECORD, ReadingsOf(team))))
 
 
 @blueprint.route("/teams/<id:team_id>/numbers", methods=["GET", "POST"])

@@ -22,12 +22,13 @@ from homecare.decisions.services import record_decision
 from homecare.demo import texts
 from homecare.extensions import db
 from homecare.flags.rules import DECISION_AFTER_DAYS
-from homecare.goals.models import Answer, ExpressedBy, GoalStatus
+from homecare.goals.models import Answer, AnsweredBy, ExpressedBy, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
 from homecare.intake.services import record_referral, update_referral
 from homecare.org.models import Profession, Role, Section, Staff, Team
 from homecare.org.services import create_section, create_staff, create_team
+from homecare.readings.services import write_reading
 from homecare.service_users.models import ServiceType, ServiceUser
 from homecare.service_users.services import assign_responsible_contact, register_service_user
 from homecare.visits.models import VisitKind, VisitStatus
@@ -99,6 +100,9 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 class _Demo:
     def __init__(self, seed: int, today: date):
         self.rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
+        # The words the team writes (visit notes, whose voice a follow-up is) come from a
+        # stream of their own: adding them changed nothing else the demo draws.
+        self.words = random.Random(seed + 1)  # noqa: S311
         self.today = today
         self.now = utcnow()
         self.used_ids: set[str] = set()
@@ -294,8 +298,9 @@ class _Demo:
             return {"status": VisitStatus.CANCELLED}
         start = planned + timedelta(minutes=self.rng.randint(-10, 20))
         end = start + timedelta(minutes=max(5, minutes + self.rng.randint(-10, 15)))
+        note = self.words.choice(texts.VISIT_NOTES) if self.words.random() < 0.35 else None
         return {"status": VisitStatus.COMPLETED, "actual_start": start,
-                "actual_end": min(end, self.now - timedelta(minutes=1))}
+                "actual_end": min(end, self.now - timedelta(minutes=1)), "note": note}
 
     # what matters, goals, check-ins -----------------------------------------------------
     def care(self, team: Team, users: list[ServiceUser], history: dict) -> dict[str, int]:
@@ -362,11 +367,15 @@ class _Demo:
         asked = self.rng.random() < 0.7
         answers = [self.rng.choice((Answer.YES, Answer.YES, Answer.PARTLY, Answer.NO))
                    if asked else Answer.NOT_ASKED for _ in range(3)]
+        kin = goal.service_user.next_of_kin
+        spoken_for = self.words.choice(kin) if goal.service_user.needs_proxy and kin else None
         record_check_in(goal=goal, recorded_by=contact, date=day, performance=level,
                         satisfaction=min(10, level + self.rng.randint(-1, 2)),
                         note=self.rng.choice(texts.CHECKIN_NOTES),
                         got_expected_help=answers[0], could_influence=answers[1],
-                        satisfied=answers[2])
+                        satisfied=answers[2],
+                        answered_by=AnsweredBy.NEXT_OF_KIN if spoken_for else AnsweredBy.USER,
+                        spoken_for_by_id=spoken_for.id if spoken_for else None)
 
     # decisions ------------------------------------------------------------------------
     def referrals(self, team: Team, users: list[ServiceUser]) -> int:
@@ -419,6 +428,28 @@ class _Demo:
         return made
 
 
+    # the team's reading of its numbers ---------------------------------------------------
+    def readings(self, teams: list[Team]) -> int:
+        """A few comments of each team on its numbers, the leader's answers, and the
+        leader's questions: one of them still waiting for the team's answer."""
+        leader = db.session.scalar(sa.select(Staff).where(Staff.username == "leder"))
+        made = 0
+        for team in teams:
+            coordinator = next(s for s in team.members if s.role is Role.COORDINATOR)
+            member = next(s for s in team.members if s.role is Role.STAFF)
+            authors = {"leader": leader, "coordinator": coordinator, "member": member}
+            written = []
+            for indicator, who, text, days_ago, answers in texts.READINGS.get(team.name, ()):
+                reading = write_reading(
+                    team=team, author=authors[who], indicator=indicator, text=text,
+                    today=self.today - timedelta(days=days_ago), no_names=True,
+                    answers_id=written[answers].id if answers is not None else None)
+                reading.written_at = self.now - timedelta(days=days_ago, hours=2)
+                written.append(reading)
+            made += len(written)
+        return made
+
+
 def demo_present() -> bool:
     """Whether the demo section exists already."""
     return db.session.scalar(sa.select(Section.id).where(Section.name == SECTION_NAME)) is not None
@@ -441,6 +472,7 @@ def load_demo(seed: int = 2026, today: date | None = None) -> DemoResult:
             counts[key] += value
         counts["decisions"] += demo.decisions(team, users, history)
         counts["referrals"] = counts.get("referrals", 0) + demo.referrals(team, users)
+    counts["readings"] = demo.readings(teams)
     for monday in weekly_dates(demo.today, HISTORY_DAYS // 7):
         counts["indicator_values"] = counts.get("indicator_values", 0) + build_snapshot(monday)
     return DemoResult(created=True, logins=demo_logins(), counts=counts)

@@ -110,3 +110,43 @@ REFERRAL_NEEDS = (
     "Trenger hjelp til å komme seg opp og i seng morgen og kveld.",
     "Ny diabetesdiagnose; trenger opplæring og oppfølging av blodsukker.",
 )
+
+#: What a visitor writes after some visits (the journal shows them to the team).
+VISIT_NOTES = [
+    "Morgenstell gikk greit. Spiste frokost selv ved kjøkkenbordet.",
+    "Litt svimmel da hun reiste seg; målte blodtrykk 118/70. Ba henne ringe om det kommer igjen.",
+    "Medisiner tatt. Snakket om barnebarnets konfirmasjon, gleder seg.",
+    "Dusjet med tilsyn. Gikk fint med krakken fysioterapeuten satte inn.",
+    "Lite matlyst i dag. Satte fram yoghurt og avtalte at kveldsvakten ser til.",
+    "Gikk tur til postkassa sammen, uten rullator på tilbaketuren.",
+    "Var i dårlig humør, savner kona. Satt og pratet en stund.",
+    "Kjøleskapet nesten tomt; minnet datteren på handlelista.",
+]
+
+#: The team's reading of its numbers and the leader's questions, by team: (indicator,
+#: who writes ("member", "coordinator" or "leader"), text, days ago, answers the
+#: message at this index of the same team's list, or None).
+READINGS = {
+    "Team Bjølsen": [
+        ("user_voice", "member", "Vi spør oftere nå etter at vi tok spørsmålene inn i "
+         "oppfølgingen. De som svarer nei, gjelder mest hvem som kommer.", 3, None),
+        ("user_voice", "leader", "Fint å se. Hva gjør dere med svarene som er nei?", 2, 0),
+        ("user_voice", "coordinator", "Vi tar dem opp på teammøtet på torsdag og ser på "
+         "turnusen sammen.", 1, 1),
+        ("followups_up_to_date", "leader", "Tallet har gått ned to perioder på rad. Hva "
+         "ligger bak, og trenger dere noe fra meg?", 1, None),
+    ],
+    "Team Iladalen": [
+        ("contact_share", "member", "To i teamet har vært syke i tre uker; det ser vi på "
+         "andelen. Det retter seg når de er tilbake.", 9, None),
+        ("contact_share", "leader", "Takk for at dere sier det. Trenger dere vikar?", 8, 0),
+        ("what_matters_coverage", "leader", "Hvordan spør dere de nye brukerne om hva "
+         "som er viktig, når de er dårlige de første dagene?", 6, None),
+        ("what_matters_coverage", "coordinator", "Vi spør pårørende først og brukeren "
+         "igjen etter en uke. Det tar vi med i intaket.", 5, 2),
+    ],
+    "Team Sandaker": [
+        ("what_matters_coverage", "member", "Nesten alle er spurt nå. Vi skriver svarene "
+         "med brukerens egne ord og leser dem før hvert hovedbesøk.", 4, None),
+    ],
+}

@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+from homecare.core.dates import day_text
 from homecare.core.errors import ValidationFailed
-from homecare.core.i18n import day_text
 
 #: The length of a period, and the window of every figure a leader sees.
 PERIOD_DAYS = 28

@@ -23,17 +23,19 @@ def _names(indicator_id: str) -> dict[str, str]:
 
 
 @cache
-def _texts(indicator_id: str, locale: str) -> tuple[str, str]:
-    """An indicator's name and why in ``locale`` (the request's), looked up once."""
+def _texts(indicator_id: str, locale: str) -> tuple[str, str, str]:
+    """An indicator's name, why and how it is counted in ``locale`` (the request's),
+    looked up once."""
+    indicator = BY_ID[indicator_id]
     with force_locale(locale):
-        return str(BY_ID[indicator_id].name), str(BY_ID[indicator_id].why)
+        return str(indicator.name), str(indicator.why), str(indicator.counted)
 
 
 def present(shown: dict[str, Shown], dashboard: list[str]) -> list[dict]:
     """Every indicator, in definition order, for one scope."""
     locale = str(get_locale())
     return [{"id": i.id, "name": _texts(i.id, locale)[0], "why": _texts(i.id, locale)[1],
-             "names": _names(i.id),
+             "counted": _texts(i.id, locale)[2], "names": _names(i.id),
              "kind": str(i.kind), "value": shown[i.id].value, "n": shown[i.id].n,
              "suppressed": shown[i.id].suppressed, "on_dashboard": i.id in dashboard,
              "extras": shown[i.id].extras}

@@ -26,6 +26,8 @@ class IndicatorValueSchema(BaseSchema):
     id = fields.String()
     name = fields.String()
     why = fields.String()
+    #: How it is counted, in plain words, and what ``n`` counts.
+    counted = fields.String()
     #: Both names, whatever the request's language.
     names = fields.Dict(keys=fields.String(), values=fields.String())
     kind = fields.String()

@@ -191,7 +191,8 @@ def _(target: ReadingsOf, actor: Staff, action: Action) -> Verdict:
     leads = actor.role is Role.SECTION_LEADER and actor.section_id == target.team.section_id
     if not (member or leads):
         return Verdict.HIDDEN
-    # Members write comments, the leader answers them: both write (RECORD).
+    # Members write comments and answer; the leader answers and asks questions: both
+    # write (RECORD).
     return _allowed(action in (Action.VIEW, Action.RECORD))
 
 

@@ -17,7 +17,8 @@ MAX_READING_LENGTH = 600
 
 class IndicatorReading(db.Model):
     """What the team reads in one indicator's figure for the week of ``week`` (the Monday
-    of the weekly snapshot it belongs to); with ``answers_id``, an answer to one.
+    of the weekly snapshot it belongs to), or the section leader's question to the team
+    about it (``question``); with ``answers_id``, an answer to one of those.
 
     Kept as written: a reading is part of the conversation between the team and its
     leader, so it is neither edited nor deleted.
@@ -38,5 +39,8 @@ class IndicatorReading(db.Model):
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The comment this answers (a leader's answer, or the team's reply to it).
     answers_id: Mapped[int | None] = mapped_column(sa.ForeignKey("indicator_readings.id"))
+    #: The first message of a thread is the leader's question to the team, not the
+    #: team's own reading (as written: the author's role may change later).
+    question: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     author: Mapped[Staff] = relationship(lazy="joined")

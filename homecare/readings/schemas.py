@@ -15,8 +15,11 @@ class ReadingSchema(BaseSchema):
     #: The Monday of the week's snapshot the comment belongs to.
     week = Date(dump_only=True)
     text = fields.String(required=True)
-    #: The comment this answers; a section leader always answers one.
+    #: The comment or question this answers.
     answers_id = Id(load_default=None, allow_none=True)
+    #: The section leader's question to the team (a leader's message that answers
+    #: nothing), rather than the team's own reading.
+    question = Bool(dump_only=True)
     #: Set after a warning that a word is also someone's name: no one is named.
     no_names = Bool(load_default=False, load_only=True)
     author_id = Int(dump_only=True)

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from homecare.core.database import save
+from homecare.core.dates import day_text
 from homecare.core.errors import Conflict, DomainError, Forbidden
-from homecare.core.i18n import day_text
 from homecare.core.timeutil import local_date_of, utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db

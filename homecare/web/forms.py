@@ -14,8 +14,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from homecare.core.dates import out_of_range_message
 from homecare.core.errors import ValidationFailed
-from homecare.core.timeutil import in_service_range, out_of_range_message
+from homecare.core.timeutil import in_service_range
 from homecare.extensions import db
 
 

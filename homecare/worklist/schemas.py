@@ -27,6 +27,9 @@ class WorklistVisitSchema(BaseSchema):
     actual_end = Timestamp(allow_none=True)
     #: The user's first active goal, in their own words.
     first_goal = fields.String(allow_none=True)
+    #: What the nurse can do for the user at the visit: ``checkin_overdue``,
+    #: ``checkin_due``, ``what_matters_missing`` (whoever their responsible contact is).
+    flags = fields.List(fields.String())
     #: Whether the caller may complete the visit now (or correct it, once completed).
     can_record = fields.Boolean()
 

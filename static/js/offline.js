@@ -205,7 +205,9 @@
         if (answer === null || (answer.redirected && answer.url.includes("/login"))) {
           await keepOnTablet(form, id);   // no answer, or signed out meanwhile
         } else if (answer.status === 204) {
-          location.href = form.dataset.back;   // saved; "Saved." shows there
+          // Saved; "Saved." shows on the page the button pressed goes on to (a completed
+          // visit straight on to its follow-up), or else back to the user.
+          location.href = (event.submitter && event.submitter.dataset.back) || form.dataset.back;
         } else {
           form.submit();   // refused: the server's page with its messages, as without us
         }

@@ -182,6 +182,16 @@ def open_page(browser):
         context.close()
 
 
+@pytest.fixture
+def nurse_page(live_server, open_page):
+    """A tablet in bokmål, the demo nurse signed in."""
+    from tests.browser.checks import sign_in
+
+    page = open_page("tablet", "nb")
+    sign_in(page, live_server.url, "sykepleier.bjolsen", PASSWORD, "nb")
+    return page
+
+
 def screenshot(page, name: str) -> None:
     """Keep a picture of a key page (ignored by git)."""
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -26,7 +26,7 @@ def test_a_referral_is_recorded_and_followed_on_the_board(live_server, open_page
     page.get_by_label("Behovet, kort").fill("Sårstell to ganger i uken.")
     page.get_by_label("Haster").check()
     check(page, "nb")
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("button", name="Lagre", exact=True).click()
     assert "Henvisningen er registrert." in page.inner_text("main")
     assert name in page.inner_text("h1")
     violations = Axe().run(page).response["violations"]

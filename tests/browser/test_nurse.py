@@ -27,7 +27,7 @@ TEXT = {
 def save_and_wait(page, t: dict) -> None:
     """Save, and wait for the user's page: the tablet's script posts the form itself
     (to keep it if no answer comes) and then opens the page."""
-    page.get_by_role("button", name=t["save"]).click()
+    page.get_by_role("button", name=t["save"], exact=True).click()
     page.get_by_text(t["saved"], exact=True).wait_for()
 
 

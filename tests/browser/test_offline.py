@@ -50,7 +50,7 @@ def save_what_matters(page, journey: dict) -> None:
     page.get_by_role("link", name="Registrer hva som er viktig").click()
     page.get_by_label("Brukeren", exact=True).check()
     page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("button", name="Lagre", exact=True).click()
 
 
 def queue_what_matters_offline(page, journey: dict) -> None:
@@ -77,7 +77,7 @@ def record_three_things_offline(page, journey: dict) -> None:
     conversation, all from pages kept on the tablet."""
     page.locator("li", has_text=journey["name"]).get_by_role("link", name="Fullfør besøket"
                                                              ).click()
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("button", name="Lagre", exact=True).click()
     page.wait_for_selector("text=Lagret på nettbrettet")
     assert journey["name"] in page.inner_text("h1")
     wait_for_status(page, "1 venter")
@@ -85,13 +85,13 @@ def record_three_things_offline(page, journey: dict) -> None:
     page.locator("li", has_text=journey["goal"]).get_by_role(
         "link", name="Registrer oppfølging").click()
     answer_follow_up(page, "Ja", rating="7")
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("button", name="Lagre", exact=True).click()
     wait_for_status(page, "2 venter")
 
     page.get_by_role("link", name="Registrer hva som er viktig").click()
     page.get_by_label("Brukeren", exact=True).check()
     page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("button", name="Lagre", exact=True).click()
     wait_for_status(page, "3 venter")
     queue = page.locator("#offline-queue").inner_text()
     assert "Ikke sendt ennå" in queue and queue.count("Venter på å bli sendt") == 3
@@ -175,7 +175,7 @@ def test_a_follow_up_for_a_goal_closed_meanwhile_comes_back_refused_and_is_shown
     page.locator("li", has_text=journey["goal"]).get_by_role(
         "link", name="Registrer oppfølging").click()
     answer_follow_up(page, "Nei")
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("button", name="Lagre", exact=True).click()
     wait_for_status(page, "1 venter")
 
     with live_server.database():   # meanwhile, at the office

@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.checks import sign_in
@@ -27,7 +26,8 @@ MAX_FIRST_CONTENT_MS = 2000
 
 
 def tablet_pages(live_server, page) -> dict[str, str]:
-    """The pages a nurse uses at a visit: today, a user's page and the three forms."""
+    """The pages a nurse uses at a visit: today, a user's page, the four forms and the
+    journal."""
     journey = live_server.journey()
     page.goto(f"{live_server.url}/today")
     item = page.locator("ol.worklist li", has_text=journey["name"])
@@ -36,15 +36,10 @@ def tablet_pages(live_server, page) -> dict[str, str]:
     page.goto(f"{live_server.url}{user}")
     check_in = page.locator("li", has_text=journey["goal"]).get_by_role(
         "link", name="Registrer oppfølging").get_attribute("href")
-    return {"today": "/today", "user page": user, "complete visit": visit,
-            "follow-up": check_in, "what matters": f"{user}/what-matters/new"}
-
-
-@pytest.fixture
-def nurse_page(live_server, open_page):
-    page = open_page("tablet", "nb")
-    sign_in(page, live_server.url, NURSE, PASSWORD, "nb")
-    return page
+    return {"today": "/today", "user page": f"{user}?from=today", "complete visit": visit,
+            "follow-up": check_in, "what matters": f"{user}/what-matters/new",
+            "visit missed": visit.replace("/complete", "/missed"),
+            "journal": f"{user}/journal"}
 
 
 def test_the_tablet_pages_have_no_serious_accessibility_violations(live_server, nurse_page):
