@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from homecare.flags.rules import Flag
 from homecare.goals.models import Answer, ExpressedBy
-from homecare.visits.models import VisitKind, VisitStatus
+from homecare.visits.models import Settlement, SettleReason, VisitKind, VisitStatus
 from homecare.what_matters.models import Present
 
 KIND_LABELS = {VisitKind.MAIN: _l("Main visit"), VisitKind.SHORT: _l("Short visit")}
@@ -39,4 +39,20 @@ FLAG_LABELS = {
     Flag.CHECKIN_OVERDUE: _l("Follow-up overdue"),
     Flag.DECISION_MISSING: _l("Team decision missing"),
     Flag.DECISION_REVIEW_OVERDUE: _l("Decision review overdue"),
+}
+#: What a visit to settle tells the coordinator, and the choices they are offered.
+SETTLE_REASON_LABELS = {
+    SettleReason.CANCELLED: _l("Cancelled at the office, but carried out: stored as carried "
+                               "out."),
+    SettleReason.MISSED: _l("Marked as not carried out, but carried out: stored as carried "
+                            "out."),
+    SettleReason.TWO_VERSIONS: _l("Recorded twice with different times: choose which holds."),
+    SettleReason.MOVED_TEAM: _l("Carried out before the user moved to another team: stored "
+                                "in the user's record."),
+}
+SETTLEMENT_LABELS = {
+    Settlement.KEPT: _l("Keep the stored version"),
+    Settlement.REPLACED: _l("Use the version from the tablet"),
+    Settlement.BOTH: _l("Both took place"),
+    Settlement.NOTED: _l("Noted"),
 }

@@ -10,6 +10,8 @@ from homecare.care.labels import (
     EXPRESSED_LABELS,
     FLAG_LABELS,
     KIND_LABELS,
+    SETTLE_REASON_LABELS,
+    SETTLEMENT_LABELS,
     STATUS_LABELS,
 )
 from homecare.care.own_plan import PLAN_DAYS, own_plan
@@ -28,7 +30,8 @@ def labels() -> dict:
     """Translated value names for the care pages."""
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
             "answer_labels": ANSWER_LABELS, "expressed_labels": EXPRESSED_LABELS,
-            "flag_labels": FLAG_LABELS}
+            "flag_labels": FLAG_LABELS, "settle_reason_labels": SETTLE_REASON_LABELS,
+            "settlement_labels": SETTLEMENT_LABELS}
 
 
 def today():

@@ -177,6 +177,12 @@ def current_team_period(user: ServiceUser) -> TeamPeriod | None:
     )
 
 
+def team_on(user: ServiceUser, day: date) -> int | None:
+    """The team the user belonged to on a local date (their team history), or None."""
+    return db.session.scalar(sa.select(TeamPeriod.team_id).where(
+        TeamPeriod.service_user_id == user.id, TeamPeriod.covers(day)))
+
+
 def move_to_team(user: ServiceUser, team: Team, on: date) -> None:
     """Move a user to another team from a local date on, keeping the history.
 
