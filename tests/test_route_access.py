@@ -143,6 +143,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("web.start", "GET"): Route("/", signed_in(200, anonymous=302)),
         ("offline.service_worker", "GET"): Route("/sw.js", everyone(200)),
         ("offline.fallback", "GET"): Route("/offline", everyone(200)),
+        ("offline.lock", "GET"): Route("/offline/lock", everyone(200)),
         ("offline.manifest", "GET"): Route("/manifest.webmanifest", everyone(200)),
         ("offline.session_facts", "GET"): Route("/offline/session",
                                                 signed_in(200, anonymous=302)),

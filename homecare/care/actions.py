@@ -23,6 +23,7 @@ from homecare.goals.services import create_goal
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
+from homecare.visits.care_given import load_for_care
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import RECORDING, change_visit, ensure_may_change, may_change
 from homecare.web.forms import saved
@@ -95,8 +96,11 @@ def _completion(visit: Visit, started, ended, note) -> dict:
 def complete_visit(visit_id):
     """Log a visit as carried out, with its times (prefilled from the plan), or correct a
     completed one while the visit rules still allow it."""
-    visit = load(Visit, visit_id, Action.RECORD)
-    ensure_may_change(actor(), visit, RECORDING)
+    if request.method == "GET" and request.args.get("queued"):
+        visit = load_for_care(visit_id, actor(), None)   # a queued record to correct
+    else:
+        visit = load(Visit, visit_id, Action.RECORD)
+        ensure_may_change(actor(), visit, RECORDING)
     correcting = visit.status is VisitStatus.COMPLETED
     start = to_local(visit.actual_start if correcting else visit.planned_start)
     end = (to_local(visit.actual_end) if correcting

@@ -18,6 +18,7 @@ from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.services import user_page
 from homecare.core.audit import keep_ticket
 from homecare.core.timeutil import local_today
+from homecare.offline.versions import day_versions
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
@@ -41,8 +42,10 @@ def today():
     """
     day = local_today()
     work = worklist_for(actor(), day)
+    shown = users_shown(work)
     return render_template("care/today.html", day=day, work=work,
-                           keep_ticket=keep_ticket(actor().id, users_shown(work)),
+                           keep_ticket=keep_ticket(actor().id, shown),
+                           day_versions=day_versions(actor().id, shown),
                            team_kinds=[kind.value for kind in TEAM_KINDS])
 
 

@@ -77,13 +77,13 @@ class ReadingsOf:
 class CareGiven:
     """Target for recording care a team member gave a user: a visit they carried out.
 
-    ``team_then`` is the team the user belonged to when the care was given (their team
-    history, ``TeamPeriod``): care given while the user was the team's is recorded by
-    that team's members even after the user moved on, so that it is never lost.
+    ``teams_then`` are the teams the user belonged to on the day the care was given (their
+    team history, ``TeamPeriod``): care given while the user was the team's is recorded
+    by that team's members even after the user moved on, so that it is never lost.
     """
 
     user: ServiceUser
-    team_then: int | None
+    teams_then: frozenset[int]
     #: The record a refusal is logged against (the visit, or the user).
     record: CareRecordMixin
 
@@ -155,7 +155,7 @@ def _(target: CareGiven, actor: Staff, action: Action) -> Verdict:
     if actor.role not in TEAM_ROLES:
         return Verdict.FORBIDDEN
     user = target.user
-    ours = user.team_id in actor.team_ids or target.team_then in actor.team_ids
+    ours = user.team_id in actor.team_ids or bool(target.teams_then & actor.team_ids)
     if user.deleted_at is not None or not ours:
         return Verdict.HIDDEN
     # One records the care one gave oneself (a coordinator, care given by anyone).

@@ -44,7 +44,7 @@ from homecare.policy.access import (
     judge,
     visible_visits_to_settle,
 )
-from homecare.service_users.services import team_on
+from homecare.service_users.services import teams_on
 from homecare.visits.models import (
     Settlement,
     SettleReason,
@@ -86,17 +86,18 @@ def care_target(actor: Staff, visit: Visit, start: datetime) -> CareGiven:
     """What the access policy judges for recording care given on ``visit`` at ``start``:
     the user, and the team they belonged to then (looked up only if not the actor's)."""
     user = visit.service_user
-    then = user.team_id if user.team_id in actor.team_ids else team_on(
+    then = frozenset({user.team_id}) if user.team_id in actor.team_ids else teams_on(
         user, local_date_of(start))
     return CareGiven(user, then, visit)
 
 
-def load_for_care(visit_id, actor: Staff, start: datetime) -> Visit:
-    """The visit, if ``actor`` may record care they gave on it; else 404 (logged)."""
+def load_for_care(visit_id, actor: Staff, start: datetime | None) -> Visit:
+    """The visit, if ``actor`` may record care they gave on it at ``start`` (default: its
+    planned start); else 404 (logged) or 403."""
     visit = db.session.get(Visit, visit_id)
     if visit is None:
         raise NotFound()
-    ensure(actor, Action.RECORD, care_target(actor, visit, start))
+    ensure(actor, Action.RECORD, care_target(actor, visit, start or visit.planned_start))
     return visit
 
 
@@ -110,7 +111,7 @@ def referenced_for_care(user_id, field: str, start: datetime):
     user = db.session.get(ServiceUser, user_id)
     if user is None or user.team_id in me.team_ids:
         return referenced(ServiceUser, user_id, field, Action.RECORD)
-    verdict = judge(me, Action.RECORD, CareGiven(user, team_on(user, local_date_of(start)),
+    verdict = judge(me, Action.RECORD, CareGiven(user, teams_on(user, local_date_of(start)),
                                                   user))
     if verdict is not Verdict.ALLOWED:
         return referenced(ServiceUser, user_id, field, Action.RECORD)
@@ -128,7 +129,8 @@ def _kept(visit: Visit, actor: Staff, care: CareRecord, reason: SettleReason,
           status_before: VisitStatus) -> VisitToSettle:
     team = visit.service_user.team_id
     if team not in actor.team_ids:
-        team = team_on(visit.service_user, local_date_of(care.start)) or team
+        gave = teams_on(visit.service_user, local_date_of(care.start)) & actor.team_ids
+        team = min(gave) if gave else team
     return save(VisitToSettle(
         id=care.record_id or uuid.uuid4(), visit=visit, service_user_id=visit.service_user_id,
         team_id=team, reason=reason, recorded_by_id=actor.id, actual_start=care.start,

@@ -24,7 +24,7 @@ from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Role, Staff
 from homecare.service_users.models import ServiceUser
-from homecare.service_users.services import team_on
+from homecare.service_users.services import teams_on
 from homecare.visits.models import (
     PLANNED_MINUTES,
     Visit,
@@ -62,7 +62,7 @@ def _served_by_their_team(visit: Visit) -> bool:
         return True
     if visit.status is not VisitStatus.COMPLETED or visit.actual_start is None:
         return False
-    return team_on(user, local_date_of(visit.actual_start)) in teams
+    return bool(teams_on(user, local_date_of(visit.actual_start)) & teams)
 
 
 def _check_visit(errors: FieldErrors, visit: Visit) -> None:

@@ -219,3 +219,12 @@ def test_both_took_place_records_a_second_visit(api_as, org, planned):
         Visit.service_user_id == org.user_a1.id, Visit.status == VisitStatus.COMPLETED)))
     assert sorted(v.staff_id for v in visits) == sorted([colleague.id, org.staff_a1.id])
     assert Role.COORDINATOR is org.coordinator_a1.role
+
+
+def test_care_given_on_the_morning_the_user_moved_is_kept(api_as, org, planned):
+    move_to_team(org.user_a1, org.team_a2, local_today())
+    db.session.commit()
+    assert sync(api_as(org.staff_a1), completion(planned))["status"] == 200
+    assert stored(planned).status is VisitStatus.COMPLETED
+    [flag] = to_settle()
+    assert flag.reason is SettleReason.MOVED_TEAM and flag.team_id == org.team_a1.id
