@@ -18,7 +18,7 @@ from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.services import user_page
 from homecare.core.audit import keep_ticket
 from homecare.core.timeutil import local_today
-from homecare.offline.versions import day_versions
+from homecare.offline.versions import day_pages
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
@@ -45,7 +45,7 @@ def today():
     shown = users_shown(work)
     return render_template("care/today.html", day=day, work=work,
                            keep_ticket=keep_ticket(actor().id, shown),
-                           day_versions=day_versions(actor().id, shown),
+                           day_pages=day_pages(actor().id, shown),
                            team_kinds=[kind.value for kind in TEAM_KINDS])
 
 

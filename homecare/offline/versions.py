@@ -20,11 +20,13 @@ import hashlib
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import get_locale
 
 from homecare.core.timeutil import local_today
 from homecare.decisions.models import Decision
 from homecare.extensions import db
+from homecare.flags.rules import active_goals_on
 from homecare.goals.models import CheckIn, Goal
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 from homecare.visits.models import Visit
@@ -55,6 +57,22 @@ def build() -> str:
 def _changes(model, column, user_ids: list) -> sa.Select:
     return (sa.select(column, sa.func.max(model.updated_at), sa.func.count())
             .where(column.in_(user_ids)).group_by(column))
+
+
+def day_pages(reader_id: int, user_ids) -> dict[str, list]:
+    """For each user on the day, by id: the version of their kept pages and the forms
+    their page links to that a visit may need (what matters, a follow-up of each active
+    goal), so that the worker fetches them all at once instead of after the user page.
+    (The worker also keeps any other form it finds on a user page.)"""
+    versions = day_versions(reader_id, user_ids)
+    forms = {user_id: [url_for("care.what_matters", user_id=user_id)]
+             for user_id in versions}
+    goals = sa.select(Goal.service_user_id, Goal.id).where(
+        Goal.service_user_id.in_(sorted(set(user_ids), key=str)),
+        active_goals_on(local_today())).order_by(Goal.start_date, Goal.created_at)
+    for user_id, goal_id in db.session.execute(goals):
+        forms[str(user_id)].append(url_for("care.check_in", user_id=user_id, goal_id=goal_id))
+    return {user_id: [version, forms[user_id]] for user_id, version in versions.items()}
 
 
 def day_versions(reader_id: int, user_ids) -> dict[str, str]:

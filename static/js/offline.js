@@ -638,7 +638,8 @@
     if (!day || !navigator.onLine || !key) {
       return;
     }
-    const versions = JSON.parse(day.dataset.dayVersions || "{}");
+    const dayPages = JSON.parse(day.dataset.dayPages || "{}");   // user: [version, forms]
+    const versions = Object.fromEntries(Object.entries(dayPages).map(([user, [v]]) => [user, v]));
     const pathOf = (link) => new URL(link.getAttribute("href"), location.origin).pathname;
     const userOf = (path) => (/^\/users\/([0-9a-f-]{36})$/.exec(path) || [])[1];
     const pages = new Map();
@@ -646,6 +647,7 @@
       const user = userOf(pathOf(link));
       if (user) {
         pages.set(pathOf(link), versions[user]);
+        (dayPages[user] || [null, []])[1].forEach((form) => pages.set(form, versions[user]));
       }
     }
     // Today's visits' forms, with the version of the user they are with.

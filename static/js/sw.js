@@ -36,7 +36,7 @@ const KEPT = ["/today", `/users/${UUID}`, ...FORMS].map((path) => new RegExp(`^$
 const FORM_LINKS = new RegExp(FORMS.join("|"), "g");
 // Pages fetched at once while keeping the day: a slow connection's round trips overlap,
 // and a browser opens at most six connections to one server.
-const AT_ONCE = 4;
+const AT_ONCE = 6;
 
 const isKept = (path) => KEPT.some((rule) => rule.test(path));
 const pageKey = (url) => new URL(url, self.location.origin).pathname;
@@ -48,12 +48,16 @@ const seal = self.homecareSeal;
 let unlocked = null;   // { staff, username, key }
 let pending = null;    // { username, salt, verifier, key, iterations }
 let keeping = null;
+// When each static file was last fetched afresh (see staticFile).
+const STATIC_FRESH_MS = 10 * 60 * 1000;
+const revalidated = new Map();
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(STATIC_CACHE);
     // Without the session: the fallback and lock pages must name nobody.
     await cache.addAll(STATIC_FILES.map((url) => new Request(url, { credentials: "omit" })));
+    STATIC_FILES.forEach((path) => revalidated.set(path, Date.now()));
     await self.skipWaiting();
   })());
 });
@@ -442,10 +446,18 @@ async function keptPage(path) {
   return (await openKept(path, key)) || fallback();
 }
 
-// The kept copy at once, and a fresh one for next time when there is signal.
+// The kept copy at once, and a fresh one for next time when there is signal, at most
+// every few minutes for each file (every page load would fetch them all again, on a
+// slow connection beside the pages being kept).
+
 async function staticFile(request, event) {
   const cache = await caches.open(STATIC_CACHE);
   const kept = await cache.match(request, { ignoreSearch: true });
+  const path = pageKey(request.url);
+  if (kept && Date.now() - (revalidated.get(path) || 0) < STATIC_FRESH_MS) {
+    return kept;
+  }
+  revalidated.set(path, Date.now());
   const fresh = fetch(request).then(async (response) => {
     if (response.ok) {
       await cache.put(request, response.clone());
