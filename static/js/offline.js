@@ -77,7 +77,9 @@
     if (!("serviceWorker" in navigator)) {
       return Promise.resolve(null);
     }
-    worker = worker || navigator.serviceWorker.register("/sw.js")
+    // Registering checks for a new worker, which fails without signal: the one
+    // installed answers all the same.
+    worker = worker || navigator.serviceWorker.register("/sw.js").catch(() => null)
       .then(() => Promise.race([navigator.serviceWorker.ready,
                                 new Promise((resolve) => setTimeout(resolve, 10000))]))
       .then((registration) => (registration && registration.active) || null)
