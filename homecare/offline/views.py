@@ -143,6 +143,9 @@ def _texts() -> dict[str, str]:
         "password": _("Password"),
         "unlock": _("Unlock"),
         "wrong_password": _("Wrong password. Nothing is unlocked."),
+        "previous_password": _("%(count)s of your records on this tablet are locked with "
+                               "your previous password. Type it to send them.",
+                               count="{n}"),
         "wait_to_unlock": _("Too many wrong passwords. Try again in %(seconds)s seconds.",
                             seconds="{n}"),
         "visit_completion": _("Visit completed"),

@@ -175,6 +175,47 @@
     });
   }
 
+  // Records sealed under a password changed since on another device: the person types
+  // the old one, checked against its verifier, and they are sealed again under the
+  // current key and sent.
+  async function previousPasswordPrompt(closed) {
+    const lock = await (await database()).get("locks", username);
+    if (!lock || !lock.previous || document.getElementById("previous-password")) {
+      return;
+    }
+    const form = element("form", { "class": "unlock card", "id": "previous-password" },
+      element("p", {}, say(texts.previous_password, { n: closed })),
+      element("label", { "for": "previous-password-field" }, texts.password),
+      element("input", { "id": "previous-password-field", "type": "password",
+                         "autocomplete": "off" }),
+      element("p", { "class": "field-error", "role": "alert", "hidden": "" }),
+      element("button", { "type": "submit", "class": "primary" }, texts.unlock));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const previous = lock.previous;
+      const field = form.querySelector("input");
+      const derived = await seal.derive(field.value, previous.salt, previous.iterations);
+      if (!seal.same(derived.verifier, previous.verifier)) {
+        const error = form.querySelector(".field-error");
+        error.textContent = texts.wrong_password;
+        error.hidden = false;
+        return;
+      }
+      const db = await database();
+      for (const item of (await queued()).filter((each) => each.owner === me && each.sealed)) {
+        try {
+          const secret = await seal.openJson(derived.key, item.sealed);
+          await db.put("queue", { ...item, sealed: await seal.sealJson(key, secret) });
+        } catch (notThisKey) {
+          // sealed under the current key already
+        }
+      }
+      form.remove();
+      send();
+    });
+    document.getElementById("main").prepend(form);
+  }
+
   function unlockPrompt() {
     const form = element("form", { "class": "unlock card", "id": "unlock-day" },
       element("p", {}, texts.unlock_to_keep),
@@ -579,6 +620,10 @@
     status.hidden = false;
     document.documentElement.dataset.readyOffline = keptAt && key ? "yes" : "no";
 
+    const closed = items.filter((item) => item.closed).length;
+    if (closed && key) {
+      previousPasswordPrompt(closed);
+    }
     const box = document.getElementById("offline-queue");
     if (box) {
       const shown = (box.dataset.serviceUser

@@ -138,10 +138,16 @@ async function adopt(staff, username) {
     return;
   }
   const old = earlier && unlocked && unlocked.username === username ? unlocked.key : null;
-  await db.put("locks", await seal.newLock(username, staff, made, made.salt));
+  const lock = await seal.newLock(username, staff, made, made.salt);
   if (old) {
     await reseal(staff, old, made.key);
+  } else if (earlier) {
+    // Changed elsewhere: what waits under the old password opens with it (offline.js
+    // asks for it), and is sealed again under the new one.
+    const { salt, verifier, iterations, check } = earlier;
+    lock.previous = earlier.previous || { salt, verifier, iterations, check };
   }
+  await db.put("locks", lock);
   await caches.delete(PAGE_CACHE);   // sealed under the old key: kept again
   unlocked = { staff, username, key: made.key };
 }

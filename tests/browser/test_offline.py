@@ -493,3 +493,49 @@ def test_a_form_posted_on_a_connection_that_carries_nothing_is_kept_and_stored_o
     wait_for_status(page, "0 venter", timeout=20000)   # sent from the queue
     assert "avvist" not in status(page)   # a repeat is recognised, not refused
     assert stored(live_server, journey)["what_matters"] == 1
+
+
+def test_records_sealed_under_a_password_changed_elsewhere_are_sent_with_the_old_one(
+        live_server, open_page):
+    # The password changed on another device: what waited on this tablet was sealed
+    # under the old one. It is not lost: the person types the old password to send it.
+    from homecare.org.models import Staff
+
+    journey = live_server.journey()
+    with live_server.database():
+        nurse = db.session.scalar(sa.select(Staff).where(Staff.username == NURSE))
+        colleague = next(s for s in nurse.teams[0].members
+                         if s.id != nurse.id and s.role.value == "staff")
+        username, old_hash = colleague.username, colleague.password_hash
+    page = open_page("tablet", "nb")
+    sign_in(page, live_server.url, username, PASSWORD, "nb")
+    page.goto(f"{live_server.url}/today")
+    page.wait_for_selector("html[data-day-kept=yes]", timeout=30000)
+    page.goto(f"{live_server.url}/users/{user_id_of(live_server, journey)}")
+    page.get_by_role("link", name="Registrer hva som er viktig").click()
+    page.context.set_offline(True)
+    page.get_by_label("Brukeren", exact=True).check()
+    page.get_by_label("Hva er viktig for deg? (med brukerens egne ord)").fill(WORDS)
+    page.get_by_role("button", name="Lagre").click()
+    wait_for_status(page, "1 venter")
+
+    new_password = "et-helt-nytt-passord-7"
+    with live_server.database():   # changed on another device meanwhile
+        staff = db.session.scalar(sa.select(Staff).where(Staff.username == username))
+        staff.set_password(new_password)
+        db.session.commit()
+    try:
+        page.context.clear_cookies()
+        page.context.set_offline(False)
+        sign_in(page, live_server.url, username, new_password, "nb")
+        page.goto(f"{live_server.url}/today")
+        page.get_by_text("låst med det forrige passordet ditt").wait_for(timeout=20000)
+        assert stored(live_server, journey)["what_matters"] == 0
+        page.locator("#previous-password input").fill(PASSWORD)
+        page.locator("#previous-password").get_by_role("button", name="Lås opp").click()
+        wait_until(lambda: stored(live_server, journey)["what_matters"] == 1, timeout_s=30)
+    finally:
+        with live_server.database():
+            staff = db.session.scalar(sa.select(Staff).where(Staff.username == username))
+            staff.password_hash = old_hash
+            db.session.commit()
