@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import get_locale
 
 from homecare.core.timeutil import local_today
@@ -60,25 +60,28 @@ def _changes(model, column, user_ids: list) -> sa.Select:
 
 
 def day_pages(reader_id: int, user_ids) -> dict[str, list]:
-    """For each user on the day, by id: the version of their kept pages and the forms
-    their page links to that a visit may need (what matters, a follow-up of each active
-    goal), so that the worker fetches them all at once instead of after the user page.
-    (The worker also keeps any other form it finds on a user page.)"""
+    """For each user on the day, by id: the version of their kept pages and the ids of
+    their active goals, whose follow-up forms the worker keeps with the user's page and
+    «what matters» form, all at once instead of after the user page. (The worker also
+    keeps any other form it finds on a user page.)"""
     versions = day_versions(reader_id, user_ids)
-    forms = {user_id: [url_for("care.what_matters", user_id=user_id)]
-             for user_id in versions}
-    goals = sa.select(Goal.service_user_id, Goal.id).where(
-        Goal.service_user_id.in_(sorted(set(user_ids), key=str)),
-        active_goals_on(local_today())).order_by(Goal.start_date, Goal.created_at)
-    for user_id, goal_id in db.session.execute(goals):
-        forms[str(user_id)].append(url_for("care.check_in", user_id=user_id, goal_id=goal_id))
-    return {user_id: [version, forms[user_id]] for user_id, version in versions.items()}
+    goals: dict[str, list[str]] = {user_id: [] for user_id in versions}
+    query = sa.select(Goal.service_user_id, Goal.id).where(
+        Goal.service_user_id.in_(_ids(user_ids)), active_goals_on(local_today())
+    ).order_by(Goal.start_date, Goal.created_at)
+    for user_id, goal_id in db.session.execute(query):
+        goals[str(user_id)].append(str(goal_id))
+    return {user_id: [version, goals[user_id]] for user_id, version in versions.items()}
+
+
+def _ids(user_ids) -> list[uuid.UUID]:
+    return sorted({uuid.UUID(str(user_id)) for user_id in user_ids}, key=str)
 
 
 def day_versions(reader_id: int, user_ids) -> dict[str, str]:
     """A version for each user's kept pages, by user id; one query per kind of record
     however many users."""
-    user_ids = sorted(set(user_ids), key=str)
+    user_ids = _ids(user_ids)
     if not user_ids:
         return {}
     parts: dict = {user_id: [] for user_id in user_ids}

@@ -685,7 +685,7 @@
     if (!day || !navigator.onLine || !key) {
       return;
     }
-    const dayPages = JSON.parse(day.dataset.dayPages || "{}");   // user: [version, forms]
+    const dayPages = JSON.parse(day.dataset.dayPages || "{}");   // user: [version, goals]
     const versions = Object.fromEntries(Object.entries(dayPages).map(([user, [v]]) => [user, v]));
     const pathOf = (link) => new URL(link.getAttribute("href"), location.origin).pathname;
     const userOf = (path) => (/^\/users\/([0-9a-f-]{36})$/.exec(path) || [])[1];
@@ -694,7 +694,10 @@
       const user = userOf(pathOf(link));
       if (user) {
         pages.set(pathOf(link), versions[user]);
-        (dayPages[user] || [null, []])[1].forEach((form) => pages.set(form, versions[user]));
+        // The forms a visit may need, fetched with the user's page, not after it.
+        pages.set(`/users/${user}/what-matters/new`, versions[user]);
+        (dayPages[user] || [null, []])[1].forEach(
+          (goal) => pages.set(`/users/${user}/goals/${goal}/check-in`, versions[user]));
       }
     }
     // Today's visits' forms, with the version of the user they are with.

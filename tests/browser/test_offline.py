@@ -270,6 +270,7 @@ def test_someone_else_signing_in_cannot_read_what_waits_and_it_is_sent_later(
     # The nurse leaves the tablet signed in; her session ends at the server, and the
     # record cannot reach it meanwhile.
     page.context.route("**/api/v1/sync", lambda route: route.abort("connectionrefused"))
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.context.set_offline(False)
 
@@ -525,6 +526,7 @@ def test_records_sealed_under_a_password_changed_elsewhere_are_sent_with_the_old
         staff.set_password(new_password)
         db.session.commit()
     try:
+        page.goto("about:blank")   # the tablet put down; her session ends meanwhile
         page.context.clear_cookies()
         page.context.set_offline(False)
         sign_in(page, live_server.url, username, new_password, "nb")

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from homecare.core.audit import KEPT_SUFFIX, AuditAction, AuditEntry
 from homecare.core.timeutil import local_today, local_zone
@@ -158,7 +159,8 @@ def test_a_refused_record_offers_only_what_works(live_server, open_page):
     with page.expect_navigation() as opened:
         links.click()
     assert opened.value.status == 200   # a page the nurse may use, though reassigned
-    assert page.get_by_label("Startet").input_value() == "07:30"
+    # Filled in with what was queued (read from the tablet once the page has the key).
+    expect(page.get_by_label("Startet")).to_have_value("07:30", timeout=20000)
     page.get_by_label("Sluttet").fill("07:50")
     page.get_by_role("button", name="Lagre").click()
     wait_for_status(page, "0 venter", timeout=30000)
