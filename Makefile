@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGUES := $(wildcard homecare/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test bench lint translations extract-messages clean
+.PHONY: run test bench bench-offline lint translations extract-messages clean
 
 ## Set up, migrate, load the demo if the database is empty, and serve on 127.0.0.1:5000
 ## with the scheduler beside the web server (Ctrl-C stops both).
@@ -51,6 +51,11 @@ translations: $(COMPILED)
 ## e.g. "--scale oslo". Prints a table; the JSON report goes to bench/results/.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## How long a nurse's day takes to be ready without signal on slow 4G (400 kbit/s,
+## 400 ms), through a throttling proxy, in Chromium; BENCH_ARGS e.g. "--runs 5".
+bench-offline: $(STAMP) $(COMPILED) $(CHROMIUM)
+	$(BIN)/python bench/offline.py $(BENCH_ARGS)
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o homecare/translations/messages.pot .

@@ -130,11 +130,12 @@ def api_blueprints() -> list:
     from homecare.service_users.transfers_api import blueprint as transfers
     from homecare.sync.api import blueprint as sync
     from homecare.visits.api import blueprint as visits
+    from homecare.visits.settle_api import blueprint as visit_conflicts
     from homecare.what_matters.api import blueprint as what_matters
     from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators, readings, referrals, worklist, sync, transfers]
+            indicators, readings, referrals, worklist, sync, transfers, visit_conflicts]
 
 
 def register_errorhandlers(app: Flask) -> None:

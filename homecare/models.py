@@ -20,7 +20,7 @@ from homecare.service_users.models import (
     TeamPeriod,
 )
 from homecare.visits.contact_islands import ContactIsland
-from homecare.visits.models import Visit, VisitCorrection
+from homecare.visits.models import Visit, VisitCorrection, VisitToSettle
 from homecare.what_matters.models import WhatMattersConversation
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "UsedNonce",
     "Visit",
     "VisitCorrection",
+    "VisitToSettle",
     "WhatMattersConversation",
     "decision_participants",
     "staff_teams",

@@ -27,6 +27,7 @@ from homecare.goals.services import create_goal, where_the_user_stood
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
+from homecare.visits.care_given import load_for_care
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import (
     RECORDING,
@@ -114,8 +115,11 @@ def _completion(visit: Visit, started, ended, note) -> dict:
 def complete_visit(visit_id):
     """Log a visit as carried out, with its times (prefilled from the plan), or correct a
     completed one while the visit rules still allow it."""
-    visit = load(Visit, visit_id, Action.RECORD)
-    ensure_may_change(actor(), visit, RECORDING)
+    if request.method == "GET" and request.args.get("queued"):
+        visit = load_for_care(visit_id, actor(), None)   # a queued record to correct
+    else:
+        visit = load(Visit, visit_id, Action.RECORD)
+        ensure_may_change(actor(), visit, RECORDING)
     correcting = visit.status is VisitStatus.COMPLETED
     if correcting:
         start, end = to_local(visit.actual_start), to_local(visit.actual_end)

@@ -13,7 +13,7 @@ from homecare.care.board import contact_candidates, team_board
 from homecare.care.forms import DecisionForm
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
-from homecare.core.errors import ValidationFailed
+from homecare.core.errors import DomainError, ValidationFailed
 from homecare.core.timeutil import local_today
 from homecare.decisions.services import record_decision
 from homecare.extensions import db
@@ -34,6 +34,8 @@ from homecare.service_users.transfers import (
     incoming_requests,
     outgoing_requests,
 )
+from homecare.visits.care_given import CHOICES, open_to_settle, settle
+from homecare.visits.models import VisitToSettle
 from homecare.worklist.service import prompts_for
 
 
@@ -51,13 +53,29 @@ def board(team_id):
     record_reads([row.user.id for row in intake if row.user], "team board: intake")
     incoming = incoming_requests([team.id])
     record_reads([t.service_user_id for t in incoming], "team board: transfer requests")
+    to_settle = open_to_settle([team.id])
     return render_template("care/board.html", team=team, rows=team_board(team, flag),
+                           to_settle=to_settle, settle_choices=CHOICES,
                            prompts=prompts, readings=recent_readings(team, local_today()),
                            questions=open_questions(team),
                            intake=intake, today=local_today(), incoming=incoming,
                            evaluation=team_evaluation(team, local_today()),
                            outgoing=outgoing_requests([team.id], local_today()),
                            flag=flag, teams=actor().teams, flags=list(Flag))
+
+
+def settle_visit(item_id):
+    """One tap on the board: how care given against a changed plan is settled (back to
+    the board of the team that gave it)."""
+    item = load(VisitToSettle, item_id, Action.COORDINATE)
+    try:
+        settle(item, actor(), request.form.get("choice", ""))
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(str(refusal.message or _("This could not be settled.")), "error")
+    else:
+        flash(_("Settled."), "success")
+    return redirect(url_for("care.board", team_id=item.team_id))
 
 
 def answer_transfer(transfer_id):

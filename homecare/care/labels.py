@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from homecare.care.journal import EntryKind
 from homecare.flags.rules import Flag
 from homecare.goals.models import Answer, AnsweredBy, ExpressedBy, GoalStatus
-from homecare.visits.models import VisitKind, VisitStatus
+from homecare.visits.models import Settlement, SettleReason, VisitKind, VisitStatus
 from homecare.what_matters.models import Present
 
 KIND_LABELS = {VisitKind.MAIN: _l("Main visit"), VisitKind.SHORT: _l("Short visit")}
@@ -56,4 +56,20 @@ JOURNAL_KIND_LABELS = {
     EntryKind.VISIT: _l("Visits"), EntryKind.CHECK_IN: _l("Follow-ups"),
     EntryKind.WHAT_MATTERS: _l("What matters"), EntryKind.GOAL: _l("Goals"),
     EntryKind.DECISION: _l("Team decisions"), EntryKind.CONTACT: _l("Responsible contacts"),
+}
+#: What a visit to settle tells the coordinator, and the choices they are offered.
+SETTLE_REASON_LABELS = {
+    SettleReason.CANCELLED: _l("Cancelled at the office, but carried out: stored as carried "
+                               "out."),
+    SettleReason.MISSED: _l("Marked as not carried out, but carried out: stored as carried "
+                            "out."),
+    SettleReason.TWO_VERSIONS: _l("Recorded twice with different times: choose which holds."),
+    SettleReason.MOVED_TEAM: _l("Carried out before the user moved to another team: stored "
+                                "in the user's record."),
+}
+SETTLEMENT_LABELS = {
+    Settlement.KEPT: _l("Keep the stored version"),
+    Settlement.REPLACED: _l("Use the version from the tablet"),
+    Settlement.BOTH: _l("Both took place"),
+    Settlement.NOTED: _l("Noted"),
 }

@@ -31,6 +31,7 @@ ROUTES = (
     ("/users/<uuid:user_id>/contact", coordination.choose_contact, BOTH),
     ("/users/<uuid:user_id>/decisions/new", coordination.new_decision, BOTH),
     ("/transfers/<uuid:transfer_id>/answer", coordination.answer_transfer, POST),
+    ("/visits-to-settle/<uuid:item_id>", coordination.settle_visit, POST),
     ("/teams/<id:team_id>/planner", planning.planner, GET),
     ("/teams/<id:team_id>/planner/new", planning.plan_visit, BOTH),
     ("/teams/<id:team_id>/planner/continuity", planning.continuity_preview, GET),

@@ -15,12 +15,15 @@ from homecare.care.labels import (
     GOAL_STATUS_LABELS,
     JOURNAL_KIND_LABELS,
     KIND_LABELS,
+    SETTLE_REASON_LABELS,
+    SETTLEMENT_LABELS,
     STATUS_LABELS,
 )
 from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.services import user_page
 from homecare.core.audit import keep_ticket, record_read
 from homecare.core.timeutil import local_today
+from homecare.offline.versions import day_pages
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
@@ -34,7 +37,8 @@ def labels() -> dict:
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
             "answer_labels": ANSWER_LABELS, "expressed_labels": EXPRESSED_LABELS,
             "flag_labels": FLAG_LABELS, "answered_by_labels": ANSWERED_BY_LABELS,
-            "check_in_questions": CHECK_IN_QUESTIONS, "goal_status_labels": GOAL_STATUS_LABELS}
+            "check_in_questions": CHECK_IN_QUESTIONS, "goal_status_labels": GOAL_STATUS_LABELS,
+            "settle_reason_labels": SETTLE_REASON_LABELS, "settlement_labels": SETTLEMENT_LABELS}
 
 
 def today():
@@ -44,8 +48,10 @@ def today():
     """
     day = local_today()
     work = worklist_for(actor(), day)
+    shown = users_shown(work)
     return render_template("care/today.html", day=day, work=work,
-                           keep_ticket=keep_ticket(actor().id, users_shown(work)),
+                           keep_ticket=keep_ticket(actor().id, shown),
+                           day_pages=day_pages(actor().id, shown),
                            team_kinds=[kind.value for kind in TEAM_KINDS])
 
 

@@ -21,11 +21,13 @@ from flask_wtf.csrf import generate_csrf
 from homecare.auth.sessions import idle_limit, time_left
 from homecare.core.audit import kept_for_later
 from homecare.core.routing import public
+from homecare.offline.compression import compress
 from homecare.policy.access import works_in_a_team
 from homecare.policy.lookup import actor
 from homecare.sync.service import MAX_OPERATIONS
 
 blueprint = Blueprint("offline", __name__, template_folder="templates")
+blueprint.after_app_request(compress)
 #: The top bar's colour (``--accent`` in app.css), for the installed app's frame.
 THEME_COLOUR = "#1f5f8b"
 
@@ -76,6 +78,16 @@ def fallback():
     return render_template("offline/fallback.html")
 
 
+@blueprint.route("/offline/lock")
+@public
+def lock():
+    """The tablet's lock: what a kept page shows after the idle time without signal, or
+    after the browser started again, until the person types their password (checked on
+    the tablet, ``static/js/seal.js``). Names nobody: the worker fetches it without the
+    session."""
+    return render_template("offline/lock.html")
+
+
 @blueprint.route("/offline/session")
 def session_facts():
     """Who is signed in and a fresh CSRF token, asked for before the queue is sent: a
@@ -90,7 +102,8 @@ def _session_facts() -> dict | None:
     if not current_user.is_authenticated:
         return None
     left = time_left()
-    return {"staff": current_user.id, "keeps_day": works_in_a_team(actor()),
+    return {"staff": current_user.id, "username": current_user.username,
+            "keeps_day": works_in_a_team(actor()),
             "idle_ms": int(idle_limit().total_seconds() * 1000),
             "lifetime_left_ms": int(left.total_seconds() * 1000) if left else 0,
             "max_batch": MAX_OPERATIONS}
@@ -110,11 +123,31 @@ def _texts() -> dict[str, str]:
         "correct": _("Correct"),
         "discard": _("Discard"),
         "discard_confirm": _("Discard this record? It will not be sent."),
-        "sign_out_unsent": _("%(count)s records have not been sent and are lost if you sign "
-                             "out now. Sign out anyway?", count="{n}"),
-        "other_person": _("%(count)s records of the last person signed in on this tablet "
-                          "have not been sent. They are deleted if someone else signs in.",
-                          count="{n}"),
+        "sign_out_unsent": _("%(count)s records have not been sent. They stay on this tablet, "
+                             "locked with your password, and are sent when you sign in here "
+                             "again. Sign out?", count="{n}"),
+        "other_person": _("%(count)s records of someone who was signed in on this tablet have "
+                          "not been sent. They stay locked with that person's password and "
+                          "are sent when they sign in here again.", count="{n}"),
+        "state_settling": _("Sent: the coordinator settles it"),
+        "settling": _("Someone else had recorded this visit with other times. Both are kept, "
+                      "and the coordinator chooses which holds."),
+        "understood": _("Understood"),
+        "show_typed": _("Show what was written"),
+        "locked_record": _("Locked record"),
+        "ready": _("Ready without signal (kept %(time)s)", time="{time}"),
+        "getting_ready": _("Getting ready for use without signal…"),
+        "not_ready": _("Not ready without signal: unlock to keep the day"),
+        "unlock_to_keep": _("Type your password to keep today's work on the tablet for use "
+                            "without signal."),
+        "password": _("Password"),
+        "unlock": _("Unlock"),
+        "wrong_password": _("Wrong password. Nothing is unlocked."),
+        "previous_password": _("%(count)s of your records on this tablet are locked with "
+                               "your previous password. Type it to send them.",
+                               count="{n}"),
+        "wait_to_unlock": _("Too many wrong passwords. Try again in %(seconds)s seconds.",
+                            seconds="{n}"),
         "visit_completion": _("Visit completed"),
         "check_in": _("Follow-up"),
         "what_matters": _("What matters"),

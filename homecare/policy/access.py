@@ -25,7 +25,7 @@ from homecare.core.model_base import CareRecordMixin
 from homecare.intake.models import Referral
 from homecare.org.models import TEAM_ROLES, Role, Section, Staff, Team, staff_teams
 from homecare.service_users.models import ServiceUser, TransferRequest
-from homecare.visits.models import Visit
+from homecare.visits.models import Visit, VisitToSettle
 
 
 class Action(enum.StrEnum):
@@ -71,6 +71,21 @@ class ReadingsOf:
     """Target for a team's reading of its numbers: its comments and the leader's answers."""
 
     team: Team
+
+
+@dataclass(frozen=True)
+class CareGiven:
+    """Target for recording care a team member gave a user: a visit they carried out.
+
+    ``teams_then`` are the teams the user belonged to on the day the care was given (their
+    team history, ``TeamPeriod``): care given while the user was the team's is recorded
+    by that team's members even after the user moved on, so that it is never lost.
+    """
+
+    user: ServiceUser
+    teams_then: frozenset[int]
+    #: The record a refusal is logged against (the visit, or the user).
+    record: CareRecordMixin
 
 
 def _signed_in(actor: Staff | None) -> bool:
@@ -133,6 +148,28 @@ def _(target: Visit, actor: Staff, action: Action) -> Verdict:
     # A visit is changed by the person who makes it, or by a coordinator of the team.
     return _allowed(action is Action.RECORD and (
         actor.role is Role.COORDINATOR or target.staff_id == actor.id))
+
+
+@_decide.register
+def _(target: CareGiven, actor: Staff, action: Action) -> Verdict:
+    if actor.role not in TEAM_ROLES:
+        return Verdict.FORBIDDEN
+    user = target.user
+    ours = user.team_id in actor.team_ids or bool(target.teams_then & actor.team_ids)
+    if user.deleted_at is not None or not ours:
+        return Verdict.HIDDEN
+    # One records the care one gave oneself (a coordinator, care given by anyone).
+    return _allowed(action is Action.RECORD)
+
+
+@_decide.register
+def _(target: VisitToSettle, actor: Staff, action: Action) -> Verdict:
+    # Care given that met a changed plan: the coordinators of the team that served the
+    # user then settle it, also after the user moved on (they saw the record then).
+    if actor.role not in TEAM_ROLES or target.team_id not in actor.team_ids:
+        return Verdict.HIDDEN if actor.role in TEAM_ROLES else Verdict.FORBIDDEN
+    return _allowed(actor.role is Role.COORDINATOR
+                    and action in (Action.VIEW, Action.COORDINATE))
 
 
 @_decide.register
@@ -224,6 +261,8 @@ def judge(actor: Staff | None, action: Action, target: object) -> Verdict:
     have one yet), so that probing other teams' records leaves a trace. The one entry
     for checks a request makes on a named record (``ensure``, ``lookup.referenced``)."""
     verdict = permits(actor, action, target)
+    if isinstance(target, CareGiven):
+        target = target.record
     if verdict is not Verdict.ALLOWED and isinstance(target, CareRecordMixin):
         where = f" {request.method} {request.path}" if has_request_context() else ""
         record_refusal(target.__tablename__, target.id,
@@ -288,6 +327,18 @@ def visible_transfer_requests(actor: Staff | None) -> sa.ColumnElement[bool]:
         return sa.false()
     return sa.or_(TransferRequest.to_team_id.in_(teams), TransferRequest.service_user.has(
         sa.and_(ServiceUser.team_id.in_(teams), ServiceUser.deleted_at.is_(None))))
+
+
+def visible_visits_to_settle(actor: Staff | None) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting exactly the visits to settle ``actor`` may view (the SQL
+    twin of ``permits(actor, VIEW, to_settle)``): coordinators, their teams' only;
+    Forbidden for everyone else."""
+    if not _signed_in(actor):
+        return sa.false()
+    if actor.role is not Role.COORDINATOR:
+        raise Forbidden()
+    teams = sorted(actor.team_ids)
+    return VisitToSettle.team_id.in_(teams) if teams else sa.false()
 
 
 def visible_referrals(actor: Staff | None) -> sa.ColumnElement[bool]:

@@ -281,6 +281,14 @@ def current_team_period(user: ServiceUser) -> TeamPeriod | None:
     )
 
 
+def teams_on(user: ServiceUser, day: date) -> frozenset[int]:
+    """The teams the user belonged to on a local date (their team history): one, or two
+    on the day they moved (care given that morning was the first team's)."""
+    return frozenset(db.session.scalars(sa.select(TeamPeriod.team_id).where(
+        TeamPeriod.service_user_id == user.id, TeamPeriod.valid_from <= day,
+        sa.or_(TeamPeriod.valid_to.is_(None), TeamPeriod.valid_to >= day))))
+
+
 def move_to_team(user: ServiceUser, team: Team, on: date) -> None:
     """Move a user to another team from a local date on, keeping the history.
 

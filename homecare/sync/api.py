@@ -35,10 +35,18 @@ class Sync(MethodView):
         """Apply up to 500 queued operations (``MAX_OPERATIONS``), each on its own.
 
         Each operation is applied on its own as its single endpoint applies it, so a
-        refused one (404, 409, 412, 422) writes nothing and loses nothing of the others
+        refused one (404, 409, 422) writes nothing and loses nothing of the others
         (a new record is checked before it is written; any other change runs in a
         savepoint). Sending
         the same batch again is safe: what was stored answers 200 and is not stored twice.
+
+        **Care given is never lost.** A ``visit_completion`` is stored as carried out by
+        the caller at their times even if the visit was moved, re-timed or given to
+        someone else meanwhile (200; its ``version`` no longer makes it a 412), cancelled
+        or marked missed (200, flagged for the coordinator), or given before the user
+        moved to another team (200, told to the team that gave it). If someone else
+        completed it meanwhile with other times, both versions are kept and the
+        coordinator settles them (202; ``GET /visit-conflicts``).
         """
         ensure_works_in_a_team(actor())
         # The results are built in the schema's shape, so they are sent as they are: a

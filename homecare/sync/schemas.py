@@ -25,7 +25,9 @@ class OperationResultSchema(BaseSchema):
     id = fields.UUID()
     kind = fields.String()
     #: As the single endpoint would answer: 201 created, 200 already recorded (or the
-    #: completion applied), 404, 409, 412, 422 refused.
+    #: completion stored, whatever the plan became meanwhile), 202 a completion kept
+    #: beside another version of the visit for the coordinator to settle; 404, 409,
+    #: 422 refused.
     status = fields.Integer()
     title = fields.String()
     #: Why it was refused, in the caller's language.

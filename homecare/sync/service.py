@@ -52,9 +52,9 @@ def _created(creation: Creation, body: ma.Schema, record: ma.Schema) -> Kind:
 KINDS: dict[str, Kind] = {
     # A visit logged on the tablet (the operation's id becomes the visit's).
     "visit": _created(VISIT_CREATION, VisitSchema(), VisitSchema()),
-    # A planned visit completed on the tablet.
-    "visit_completion": Kind(VisitCompletionSchema(),
-                             lambda _id, data: complete_queued(data), VisitSchema()),
+    # A planned visit completed on the tablet: stored whatever the plan became meanwhile
+    # (``visits.care_given``); 202 when kept beside another version for the coordinator.
+    "visit_completion": Kind(VisitCompletionSchema(), complete_queued, VisitSchema()),
     "check_in": _created(CHECK_IN_CREATION, CheckInSchema(), CheckInSchema()),
     "what_matters": _created(CONVERSATION_CREATION, WhatMattersPutSchema(),
                              WhatMattersSchema()),

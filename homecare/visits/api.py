@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
@@ -16,8 +17,8 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read, record_reads
-from homecare.core.errors import PreconditionFailed, ValidationFailed
+from homecare.core.audit import record_reads
+from homecare.core.errors import ValidationFailed
 from homecare.core.timeutil import start_of_local_day
 from homecare.extensions import db
 from homecare.org.models import Role, Staff
@@ -33,9 +34,16 @@ from homecare.policy.lookup import (
     referenced,
 )
 from homecare.service_users.models import ServiceUser
+from homecare.visits.care_given import (
+    CareRecord,
+    load_for_care,
+    record_care_given,
+    referenced_for_care,
+)
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
 from homecare.visits.services import (
+    RECORD_FIELDS,
     build_visit,
     change_visit,
     create_visit,
@@ -69,10 +77,32 @@ def _named_staff(staff_id: int) -> Staff:
 def _visit_arguments(data: dict, visit_id=None) -> dict:
     """``build_visit``'s arguments from a body: the user and staff it names, as the caller
     may use them (a user outside the caller's teams is a 422 on ``service_user_id``)."""
-    user = referenced(ServiceUser, data["service_user_id"], "service_user_id", Action.RECORD)
+    if data.get("status") == VisitStatus.COMPLETED and data.get("actual_start"):
+        user = referenced_for_care(data["service_user_id"], "service_user_id",
+                                   data["actual_start"])
+    else:
+        user = referenced(ServiceUser, data["service_user_id"], "service_user_id",
+                          Action.RECORD)
     fields = {k: v for k, v in data.items() if k not in ("service_user_id", "staff_id")}
     return {"user": user, "staff": _visiting_staff(data["staff_id"]), "created_by": actor(),
             "visit_id": visit_id, **fields}
+
+
+def _put_completion(visit_id, data: dict) -> tuple[Visit, int] | None:
+    """``PUT /visits/{id}`` naming a visit that exists, of the same user, recorded as
+    carried out while it is planned, missed, cancelled or someone else's: the care-given
+    rules (``visits.care_given``); None otherwise (the caller's own completed visit
+    answers as any repeated PUT: 200 the same, 409 different)."""
+    visit = db.session.get(Visit, visit_id)
+    me = actor()
+    if (visit is None or data.get("status") != VisitStatus.COMPLETED
+            or visit.service_user_id != data["service_user_id"]
+            or data.get("actual_start") is None or data.get("actual_end") is None
+            or (visit.status is VisitStatus.COMPLETED and visit.staff_id == me.id)):
+        return None
+    load_for_care(visit_id, me, data["actual_start"])
+    return record_care_given(me, visit, CareRecord(
+        data["actual_start"], data["actual_end"], data.get("note")))
 
 
 def _new_visit(data: dict) -> Visit:
@@ -96,25 +126,43 @@ VISIT_CREATION = Creation(
     named=_named_in_visits)
 
 
-def complete_queued(data: dict) -> tuple[Visit, int]:
-    """Complete a planned visit from a queued offline record (``POST /sync``).
-
-    Sent again after a lost answer, it finds the visit already completed with the same
-    times and note and answers 200 without writing. ``version`` is the visit's version
-    when the tablet last saw it: if someone changed the visit since, 412, as ``If-Match``.
+def complete_queued(record_id, data: dict) -> tuple[Visit, int]:
+    """Complete a planned visit from a queued offline record (``POST /sync``), by the
+    rules of ``visits.care_given``: stored as carried out by the sender at their times
+    whatever the plan became meanwhile (200), or kept beside another version for the
+    coordinator to settle (202). Sent again after a lost answer, it stores nothing twice.
     """
-    visit = load(Visit, data["visit_id"], Action.RECORD)
-    changes = {"status": VisitStatus.COMPLETED, "actual_start": data["actual_start"],
-               "actual_end": data["actual_end"], "note": data["note"] or None}
-    if all(getattr(visit, name) == value for name, value in changes.items()):
-        # The stored visit goes back to the caller, as for a repeated PUT: a read.
-        record_read(visit.service_user_id, "visits (repeated completion)", "visits", visit.id)
-        return visit, 200
-    if visit.version != data["version"]:
-        raise PreconditionFailed(_("The visit was changed by someone else after your tablet "
-                                   "last saw it. Open the visit again and record it there."))
-    change_visit(actor(), visit, **changes)
-    return visit, 200
+    me = actor()
+    visit = load_for_care(data["visit_id"], me, data["actual_start"])
+    return record_care_given(me, visit, CareRecord(
+        data["actual_start"], data["actual_end"], data["note"], data["version"], record_id))
+
+
+def _is_completion(data: dict) -> bool:
+    """Whether a body records a visit as carried out (and changes nothing of its plan)."""
+    return (data.get("status") == VisitStatus.COMPLETED and "actual_start" in data
+            and "actual_end" in data and data.keys() <= RECORD_FIELDS | {"status"})
+
+
+def _seen_version() -> int | None:
+    tags = [tag.strip().removeprefix("W/").strip('"')
+            for tag in request.headers.get("If-Match", "").split(",")]
+    return next((int(tag) for tag in tags if tag.isdigit()), None)
+
+
+def _care_given_instead(visit_id, data: dict) -> tuple[Visit, int] | None:
+    """A completion prepared before the plan changed (its ``If-Match`` is stale), stored
+    by the care-given rules instead of a 412; None for anything else, which the ordinary
+    rules decide (a caller who saw the visit as it is now gets their answers)."""
+    seen = _seen_version()
+    if not _is_completion(data) or seen is None:
+        return None
+    me = actor()
+    visit = load_for_care(visit_id, me, data["actual_start"])
+    if seen == visit.version:
+        return None
+    return record_care_given(me, visit, CareRecord(
+        data["actual_start"], data["actual_end"], data.get("note"), seen))
 
 
 def _filtered(args: dict) -> sa.Select:
@@ -177,13 +225,22 @@ class VisitById(MethodView):
         """Create a visit under an id the device chose; safe to send again.
 
         The first call creates it (201); the same body again returns it (200); a
-        different body for the same id is a conflict (409).
+        different body for the same id is a conflict (409), except that a body recording
+        an existing visit of the same user as carried out follows the care-given rules of
+        ``PATCH`` (200, or 202 with both versions kept). A visit logged as carried out
+        while the user was the caller's team's is stored even if the user moved since.
         """
+        completion = _put_completion(visit_id, data)
+        if completion is not None:
+            visit, status = completion
+            return visit, status, etag_headers(visit)
         visit, status = VISIT_CREATION.put(visit_id, data)
         return visit, status, etag_headers(visit)
 
     @blueprint.arguments(VisitPatchSchema)
     @blueprint.response(200, VisitSchema)
+    @blueprint.alt_response(202, schema=VisitSchema, description=(
+        "A completion kept beside another version for a coordinator to settle."))
     @blueprint.errors(401, 403, 404, 409, 412, 422, 428)
     @blueprint.doc(parameters=[IF_MATCH_PARAMETER])
     def patch(self, data, visit_id):
@@ -195,7 +252,22 @@ class VisitById(MethodView):
         corrected for a few days, keeping what they said before. Marking it missed needs
         ``missed_reason``; the person who did it may set it back to ``planned`` within 30
         minutes (a wrong tap, or the door opened after all).
+
+        **Care given is never lost.** A completion (``status`` completed with
+        ``actual_start`` and ``actual_end``, nothing of the plan) is not refused because
+        the plan changed since the caller read it: with a stale ``If-Match``, or on a
+        visit moved, re-timed or given to someone else meanwhile, it is stored as carried
+        out by the caller at their times (200); on a visit cancelled or marked missed, it
+        is stored as carried out and flagged for the coordinator (200); on a visit
+        completed meanwhile with other times, both versions are kept and the coordinator
+        settles them (202). A team member may record care given while the user was their
+        team's, also after the user moved on (the coordinators of the team that gave it
+        are told). ``If-Match`` is still required (428).
         """
+        merged = _care_given_instead(visit_id, data)
+        if merged is not None:
+            visit, status = merged
+            return visit, status, etag_headers(visit)
         visit = load(Visit, visit_id, Action.RECORD)
         require_if_match(visit)
         reason = data.pop("missed_reason", None)

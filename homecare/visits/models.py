@@ -103,3 +103,63 @@ class VisitCorrection(CareRecordMixin, db.Model):
     actual_start: Mapped[datetime | None]
     actual_end: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class SettleReason(enum.StrEnum):
+    """Why care given offline waits for a coordinator (``visits.care_given``)."""
+
+    #: Cancelled in the office, carried out all the same: stored as carried out.
+    CANCELLED = "cancelled"
+    #: Marked as not carried out, carried out all the same: stored as carried out.
+    MISSED = "missed"
+    #: Completed (or corrected) by someone else with other times: both versions kept.
+    TWO_VERSIONS = "two_versions"
+    #: The user moved to another team meanwhile: stored, and told to the team that gave it.
+    MOVED_TEAM = "moved_team"
+
+
+class Settlement(enum.StrEnum):
+    """A coordinator's choice on a ``VisitToSettle``."""
+
+    #: The visit as stored stays; the other version is kept here as it was sent.
+    KEPT = "kept"
+    #: The version sent from the tablet replaces the stored one (kept as a correction).
+    REPLACED = "replaced"
+    #: Both took place: the tablet's version becomes a visit of its own.
+    BOTH = "both"
+    #: Read and accepted as it is stored (a visit carried out after a plan change).
+    NOTED = "noted"
+
+
+class VisitToSettle(CareRecordMixin, db.Model):
+    """Care given that met a changed plan: stored, never dropped, and shown at the top of
+    the coordinator's board until one of them settles it.
+
+    The id is the one the tablet chose for the queued completion, so that sending it
+    again finds it here and stores nothing twice.
+    """
+
+    __tablename__ = "visits_to_settle"
+    __table_args__ = (sa.Index("ix_visits_to_settle_team_open", "team_id", "settled_at"),)
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id"), index=True)
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"))
+    #: The team whose coordinators settle it: the one that served the user when the care
+    #: was given (the nurse's team, also after the user moved on).
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"))
+    reason: Mapped[SettleReason] = mapped_column(str_enum(SettleReason, "settle_reason"))
+    #: Who gave the care, as the tablet sent it.
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    #: The tablet's version, as sent (applied to the visit unless ``TWO_VERSIONS``).
+    actual_start: Mapped[datetime]
+    actual_end: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    #: The visit's status when the tablet's version arrived.
+    status_before: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"))
+    settled_at: Mapped[datetime | None]
+    settled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+    settlement: Mapped[Settlement | None] = mapped_column(str_enum(Settlement, "settlement"))
+
+    visit: Mapped[Visit] = relationship()
+    service_user: Mapped[ServiceUser] = relationship()
+    recorded_by: Mapped[Staff] = relationship(foreign_keys=[recorded_by_id])

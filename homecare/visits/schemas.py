@@ -68,3 +68,38 @@ class VisitQuerySchema(QuerySchema):
     #: Last local date, inclusive.
     to = Date()
     status = Choice(VisitStatus)
+
+
+class VisitToSettleSchema(BaseSchema):
+    """Care given that met a changed plan, for a coordinator (``visits.care_given``)."""
+
+    id = fields.UUID(dump_only=True)
+    visit_id = fields.UUID(dump_only=True)
+    service_user_id = fields.UUID(dump_only=True)
+    team_id = Id(dump_only=True)
+    #: ``cancelled``, ``missed``: carried out all the same (stored so); ``two_versions``:
+    #: completed by someone else with other times (this is the version not applied);
+    #: ``moved_team``: given before the user moved to another team.
+    reason = fields.String(dump_only=True)
+    recorded_by_id = Id(dump_only=True)
+    actual_start = Timestamp(dump_only=True)
+    actual_end = Timestamp(dump_only=True)
+    note = fields.String(dump_only=True)
+    status_before = fields.String(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    settled_at = Timestamp(dump_only=True)
+    settled_by_id = Id(dump_only=True)
+    settlement = fields.String(dump_only=True)
+
+
+class SettlementSchema(BaseSchema):
+    #: ``kept`` (the stored version stays), ``replaced`` (the tablet's version replaces
+    #: it; the replaced values are kept as a correction), ``both`` (both took place: the
+    #: tablet's becomes a visit of its own) for two versions; ``noted`` for the others.
+    choice = fields.String(required=True)
+
+
+class VisitToSettleQuerySchema(QuerySchema):
+    team_id = QueryInt()
+    #: Settled ones too (default: only those waiting).
+    settled = fields.Boolean(load_default=False)

@@ -24,6 +24,7 @@ from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Role, Staff
 from homecare.service_users.models import ServiceUser
+from homecare.service_users.services import teams_on
 from homecare.visits.models import (
     PLANNED_MINUTES,
     Visit,
@@ -56,10 +57,21 @@ CORRECTION_DAYS = 3
 UNDO_MISSED = timedelta(minutes=30)
 
 
+def _served_by_their_team(visit: Visit) -> bool:
+    """Whether the visit's staff member is in the user's team, or was when a visit
+    carried out took place (the user has moved on since: care given is kept)."""
+    user, teams = visit.service_user, visit.staff.team_ids
+    if user.team_id in teams:
+        return True
+    if visit.status is not VisitStatus.COMPLETED or visit.actual_start is None:
+        return False
+    return bool(teams_on(user, local_date_of(visit.actual_start)) & teams)
+
+
 def _check_visit(errors: FieldErrors, visit: Visit) -> None:
     """Every rule a visit must satisfy, whether new or changed. (A message is looked up
     only when its rule fails: a run of hundreds of visits is checked in one request.)"""
-    if not (visit.staff.role in TEAM_ROLES and visit.service_user.team_id in visit.staff.team_ids):
+    if not (visit.staff.role in TEAM_ROLES and _served_by_their_team(visit)):
         errors.add("staff_id", _("The visit must be made by a member of the user's team."))
     PLANNED_MINUTES.check(errors, "planned_minutes", visit.planned_minutes)
     start, end = visit.actual_start, visit.actual_end
@@ -185,6 +197,13 @@ def change_visit(actor: Staff, visit: Visit, **changes) -> Visit:
                                        corrected_by_id=actor.id, **previous))
         db.session.flush()
     return visit
+
+
+def force_record(visit: Visit, **changes) -> Visit:
+    """Record what happened on a visit whatever its plan became, by every field rule but
+    without the plan's permissions: care given is never lost (``visits.care_given``,
+    which says when this applies and flags it for the coordinator)."""
+    return _apply(visit, **changes)
 
 
 def _apply(visit: Visit, **changes) -> Visit:

@@ -1,22 +1,32 @@
-// The service worker: keeps today's pages on the tablet, and nothing more.
+// The service worker: keeps today's pages on the tablet, sealed, and nothing more.
 //
-// Hand-written rather than Workbox: what it does is three small rules (static files
+// Hand-written rather than Workbox: what it does is a few small rules (static files
 // cache-first, today's pages network-first with the kept copy as fallback, everything
-// else untouched), plus forgetting on sign-out or session end, which Workbox would not
-// do for us. Workbox would add a build step or a 20 KB runtime for the first two.
+// else untouched), plus sealing, locking and forgetting, which Workbox would not do for
+// us. Workbox would add a build step or a 20 KB runtime for the first two.
 //
 // Kept pages: /today, and for the users on it their page and the three forms a nurse
-// fills in (complete a visit, a follow-up, «what matters»). Nothing else is cached.
+// fills in (complete a visit, a follow-up, «what matters»). They are stored encrypted
+// under the signed-in person's key (static/js/seal.js), which lives in memory only:
+// after the idle time without signal, or after the browser starts again, a kept page
+// shows the lock (/offline/lock) until the person types their password.
 "use strict";
 
-const STATIC_CACHE = "homecare-static-v1";
+importScripts("/static/vendor/idb.umd.js", "/static/js/seal.js");
+
+const STATIC_CACHE = "homecare-static-v2";
 const PAGE_CACHE = "homecare-pages";
 const META = "/__homecare/session";
 const SIGN_OUT_LATER = "/__homecare/sign-out";
 const KEPT_AT = "X-Homecare-Kept-At";
+const VERSION = "X-Homecare-Version";
+const FORMS_FOUND = "X-Homecare-Forms";
+const TYPE = "X-Homecare-Type";
+const OURS = [KEPT_AT, VERSION, FORMS_FOUND, TYPE];
 const STATIC_FILES = [
-  "/offline", "/static/css/app.css", "/static/js/offline.js", "/static/vendor/idb.umd.js",
-  "/static/js/visit_times.js", "/static/icons/icon.svg", "/static/icons/icon-192.png",
+  "/offline", "/offline/lock", "/static/css/app.css", "/static/js/offline.js",
+  "/static/js/seal.js", "/static/js/visit_times.js", "/static/vendor/idb.umd.js",
+  "/static/icons/icon.svg", "/static/icons/icon-192.png",
 ];
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 // The forms a nurse fills in at a visit, found in the kept user pages' links.
@@ -24,15 +34,30 @@ const FORMS = [`/users/${UUID}/what-matters/new`, `/users/${UUID}/goals/${UUID}/
                `/visits/${UUID}/complete`];
 const KEPT = ["/today", `/users/${UUID}`, ...FORMS].map((path) => new RegExp(`^${path}$`));
 const FORM_LINKS = new RegExp(FORMS.join("|"), "g");
+// Pages fetched at once while keeping the day: a slow connection's round trips overlap,
+// and a browser opens at most six connections to one server.
+const AT_ONCE = 6;
 
 const isKept = (path) => KEPT.some((rule) => rule.test(path));
 const pageKey = (url) => new URL(url, self.location.origin).pathname;
+const seal = self.homecareSeal;
+
+// In memory only: the key of the person whose day is kept (gone when the worker or the
+// browser stops), a key made at sign-in not yet confirmed by a signed-in page, and the
+// keeping under way (one at a time).
+let unlocked = null;   // { staff, username, key }
+let pending = null;    // { username, salt, verifier, key, iterations }
+let keeping = null;
+// When each static file was last fetched afresh (see staticFile).
+const STATIC_FRESH_MS = 10 * 60 * 1000;
+const revalidated = new Map();
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(STATIC_CACHE);
-    // Without the session: the fallback page must name nobody.
+    // Without the session: the fallback and lock pages must name nobody.
     await cache.addAll(STATIC_FILES.map((url) => new Request(url, { credentials: "omit" })));
+    STATIC_FILES.forEach((path) => revalidated.set(path, Date.now()));
     await self.skipWaiting();
   })());
 });
@@ -40,8 +65,9 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((name) => name.startsWith("homecare-static-")
-                                             && name !== STATIC_CACHE)
+    // Pages kept by an earlier worker were not sealed: they go.
+    await Promise.all(names.filter((name) => (name.startsWith("homecare-static-")
+                                              && name !== STATIC_CACHE) || name === PAGE_CACHE)
                            .map((name) => caches.delete(name)));
     await self.clients.claim();
   })());
@@ -62,110 +88,294 @@ async function writeSession(session) {
 }
 
 async function forgetPages() {
+  keeping = null;
   await caches.delete(PAGE_CACHE);
   const cache = await caches.open(STATIC_CACHE);
   await cache.delete(META);
 }
 
-// The server saw the session just now (a page or the sync answered): its idle time
-// starts again from here.
-async function touched() {
+async function updateSession(change) {
   const session = await readSession();
   if (session) {
-    session.lastContact = Date.now();
+    Object.assign(session, change);
     await writeSession(session);
+  }
+  return session;
+}
+
+// The server saw the session just now (a page or the sync answered), and the person
+// is using the tablet: both idle clocks start again.
+const touched = () => updateSession({ lastContact: Date.now(), lastActivity: Date.now() });
+
+const lifetimeOver = (session) => !session || Date.now() >= session.endsAt;
+// Without signal, the tablet locks after the session's idle time without use.
+const idle = (session) => Date.now() - (session.lastActivity || session.lastContact)
+  >= session.idleMs;
+
+function keyFor(session) {
+  return unlocked && session && unlocked.staff === session.staff ? unlocked.key : null;
+}
+
+// -- locks: each person's verifier, and their key once they unlock ----------------------
+
+async function lockOf(username) {
+  return (await self.homecareStore.open()).get("locks", username);
+}
+
+// A key made at sign-in (or a change of password) becomes the person's once a page of
+// their session shows that the server accepted the password it came from. A new
+// password re-seals what waits in their queue under the new key.
+async function adopt(staff, username) {
+  if (!pending || pending.username !== username) {
+    return;
+  }
+  const made = pending;
+  pending = null;
+  const db = await self.homecareStore.open();
+  const earlier = await db.get("locks", username);
+  if (earlier && seal.same(earlier.verifier, made.verifier)) {
+    unlocked = { staff, username, key: made.key };
+    return;
+  }
+  const old = earlier && unlocked && unlocked.username === username ? unlocked.key : null;
+  const lock = await seal.newLock(username, staff, made, made.salt);
+  if (old) {
+    await reseal(staff, old, made.key);
+  } else if (earlier) {
+    // Changed elsewhere: what waits under the old password opens with it (offline.js
+    // asks for it), and is sealed again under the new one.
+    const { salt, verifier, iterations, check } = earlier;
+    lock.previous = earlier.previous || { salt, verifier, iterations, check };
+  }
+  await db.put("locks", lock);
+  await caches.delete(PAGE_CACHE);   // sealed under the old key: kept again
+  unlocked = { staff, username, key: made.key };
+}
+
+// The first page the server answers with a session after a sign-in (or a change of
+// password) names the person: the key made from the password they typed is theirs.
+// A change of password refused shows its form again: no key is adopted from it.
+const SESSION_META = /<meta name="homecare-session"[^>]*>/;
+const attribute = (tag, name) => (new RegExp(`${name}="([^"]*)"`).exec(tag) || [])[1];
+
+async function adoptFrom(response, path) {
+  if (!pending || path === "/account/password") {
+    return;
+  }
+  const tag = (SESSION_META.exec(await response.text()) || [])[0];
+  if (tag) {
+    const facts = { staff: Number(attribute(tag, "content")),
+                    username: attribute(tag, "data-username"),
+                    idleMs: Number(attribute(tag, "data-idle-ms")),
+                    lifetimeLeftMs: Number(attribute(tag, "data-lifetime-left-ms")) };
+    await startSession(facts);
+    await adopt(facts.staff, facts.username);
   }
 }
 
-function ended(session) {
-  const now = Date.now();
-  return !session || now - session.lastContact >= session.idleMs || now >= session.endsAt;
+async function reseal(staff, oldKey, newKey) {
+  const db = await self.homecareStore.open();
+  for (const item of await db.getAll("queue")) {
+    if (item.owner === staff && item.sealed) {
+      item.sealed = await seal.sealJson(newKey, await seal.openJson(oldKey, item.sealed));
+      await db.put("queue", item);
+    }
+  }
+}
+
+// A page that holds the key hands it back to a worker that started again.
+async function takeKey(staff, key) {
+  const session = await readSession();
+  if (!session || session.staff !== staff || unlocked) {
+    return;
+  }
+  const lock = (await (await self.homecareStore.open()).getAll("locks"))
+    .find((each) => each.staff === staff);
+  if (lock && await seal.opensCheck(key, lock.check)) {
+    unlocked = { staff, username: lock.username, key };
+  }
 }
 
 // -- keeping pages ---------------------------------------------------------------------
 
-// A page kept less than this long ago is not fetched again when /today is opened: a
-// nurse going back and forth to /today would otherwise re-read every user's record.
-// Opening a page with signal always fetches it afresh.
-const KEEP_FRESH_MS = 10 * 60 * 1000;
-
-// The fetch says why it is made, with the ticket the server signed for today's users:
-// the access log tells a page kept for later from one a person opened
-// (core.audit.KEPT_HEADER).
-async function keep(url, ticket) {
-  const cache = await caches.open(PAGE_CACHE);
-  const kept = await cache.match(pageKey(url));
-  if (kept && Date.now() - Number(kept.headers.get(KEPT_AT)) < KEEP_FRESH_MS) {
-    return kept.text();
-  }
-  const response = await fetch(url, { credentials: "same-origin",
-                                      headers: { "X-Homecare-Keep": ticket || "" } });
-  if (!response.ok || response.redirected) {
-    return null;
-  }
-  await store(cache, pageKey(url), response.clone());
-  return response.text();
-}
-
-// The copy is marked with when it was kept, by the tablet's clock (the server's may
-// differ).
-async function store(cache, path, response) {
+// The copy is sealed, and marked with when it was kept (by the tablet's clock: the
+// server's may differ), the version of the day it was kept for, and the forms it
+// links to.
+async function store(path, response, key, marks = {}) {
   const headers = new Headers(response.headers);
+  ["Content-Length", "Content-Encoding"].forEach((name) => headers.delete(name));
+  headers.set(TYPE, response.headers.get("Content-Type") || "text/html");
+  headers.set("Content-Type", "application/octet-stream");
   headers.set(KEPT_AT, String(Date.now()));
-  await cache.put(path, new Response(await response.blob(), {
+  Object.entries(marks).forEach(([name, value]) => headers.set(name, value));
+  const body = await seal.seal(key, await response.arrayBuffer());
+  await (await caches.open(PAGE_CACHE)).put(path, new Response(body, {
     status: response.status, statusText: response.statusText, headers }));
 }
 
-// Keep /today's users' pages and their forms; drop the pages of users no longer on it.
-async function keepDay(userPages, ticket) {
+async function openKept(path, key) {
+  const kept = await (await caches.open(PAGE_CACHE)).match(path);
+  if (!kept) {
+    return null;
+  }
+  const headers = new Headers(kept.headers);
+  headers.set("Content-Type", kept.headers.get(TYPE) || "text/html");
+  OURS.forEach((name) => headers.delete(name));
+  try {
+    return new Response(await seal.open(key, await kept.arrayBuffer()), { status: 200, headers });
+  } catch (wrongKey) {
+    return null;
+  }
+}
+
+// Fetch a page for keeping; the fetch says why it is made, with the ticket the server
+// signed for today's users: the access log tells a page kept for later from one a person
+// opened (core.audit.KEPT_HEADER). Null if it could not be kept.
+async function fetchToKeep(path, ticket, key, marks) {
+  const response = await fetch(path, { credentials: "same-origin",
+                                       headers: { "X-Homecare-Keep": ticket || "" } });
+  if (!response.ok || response.redirected) {
+    return null;
+  }
+  const html = await response.clone().text();
+  const forms = isKept(path) && path.startsWith("/users/") && !path.includes("/", 7)
+    ? [...new Set([...html.matchAll(FORM_LINKS)].map((match) => match[0]))] : [];
+  await store(path, response, key, { ...marks, [FORMS_FOUND]: forms.join(" ") });
+  return forms;
+}
+
+// Run ``work`` over ``items``, ``AT_ONCE`` at a time.
+async function pooled(items, work) {
+  const queue = [...items];
+  const runners = Array.from({ length: Math.min(AT_ONCE, queue.length) }, async () => {
+    while (queue.length) {
+      await work(queue.shift()).catch(() => null);
+    }
+  });
+  await Promise.all(runners);
+}
+
+// Keep today's users' pages and their forms, fetching only those whose version changed
+// (each user's version comes with /today: offline/versions.py); drop the pages of users
+// no longer on it. /today itself is kept when it is opened.
+async function keepDay(userPages, ticket, key) {
+  const cache = await caches.open(PAGE_CACHE);
   const wanted = new Set(["/today"]);
+  const changed = [];
   const forms = new Set();
-  await keep("/today", ticket).catch(() => null);
-  for (const url of userPages) {
-    wanted.add(pageKey(url));
-    const html = await keep(url, ticket).catch(() => null);
-    for (const match of (html || "").matchAll(FORM_LINKS)) {
-      forms.add(match[0]);
+  for (const { path, version } of userPages) {
+    wanted.add(path);
+    const kept = await cache.match(path);
+    if (kept && version && kept.headers.get(VERSION) === version) {
+      for (const form of (kept.headers.get(FORMS_FOUND) || "").split(" ").filter(Boolean)) {
+        forms.add(form);
+        wanted.add(form);
+        if (!(await cache.match(form))) {
+          changed.push({ path: form, version });   // kept once, lost since
+        }
+      }
+    } else {
+      changed.push({ path, version });
     }
   }
-  for (const form of forms) {
-    wanted.add(form);
-    await keep(form, ticket).catch(() => null);
-  }
-  const cache = await caches.open(PAGE_CACHE);
+  const changedForms = [];
+  await pooled(changed, async ({ path, version }) => {
+    const found = await fetchToKeep(path, ticket, key, { [VERSION]: version || "" });
+    (found || []).forEach((form) => { changedForms.push([form, version]); wanted.add(form); });
+  });
+  const direct = new Set(changed.map(({ path }) => path));
+  await pooled(changedForms.filter(([form]) => !forms.has(form) && !direct.has(form)),
+               ([form, version]) => fetchToKeep(form, ticket, key, { [VERSION]: version || "" }));
   for (const request of await cache.keys()) {
     if (!wanted.has(pageKey(request.url))) {
       await cache.delete(request);
     }
   }
+  await updateSession({ keptAt: Date.now() });
 }
+
+// One keeping at a time: a second «I dag» opened meanwhile waits for the first.
+function keepDayOnce(userPages, ticket, session) {
+  const key = keyFor(session);
+  if (!key) {
+    return Promise.resolve();
+  }
+  keeping = keeping || keepDay(userPages, ticket, key).finally(() => { keeping = null; });
+  return keeping;
+}
+
+async function status() {
+  const session = await readSession();
+  return { keptAt: session && session.keptAt, keeping: Boolean(keeping),
+           unlocked: Boolean(keyFor(session)), staff: session && session.staff,
+           username: unlocked ? unlocked.username : session && session.username };
+}
+
+// Only a person new to the tablet (just signed in, so just seen by the server) starts
+// a session here; every page of a session says whose it is, also one shown from the
+// cache.
+async function startSession(facts) {
+  const session = await readSession();
+  if (session && session.staff === facts.staff) {
+    return;
+  }
+  await forgetPages();   // someone else signed in on this tablet
+  if (unlocked && unlocked.staff !== facts.staff) {
+    unlocked = null;
+  }
+  await writeSession({ staff: facts.staff, username: facts.username, idleMs: facts.idleMs,
+                       endsAt: Date.now() + facts.lifetimeLeftMs, lastContact: Date.now(),
+                       lastActivity: Date.now() });
+}
+
+const HANDLERS = {
+  async session(message) {
+    await startSession(message);
+    return status();
+  },
+  async pending(message) {
+    pending = message.lock;
+  },
+  async "give-key"(message) {
+    await takeKey(message.staff, message.key);
+    return status();
+  },
+  async "key?"() {
+    const session = await readSession();
+    return { key: keyFor(session) };
+  },
+  async activity() {
+    await updateSession({ lastActivity: Date.now() });
+  },
+  async status() {
+    return status();
+  },
+  async "keep-day"(message) {
+    await keepDayOnce(message.userPages, message.ticket, await readSession());
+    return status();
+  },
+  async lock() {
+    unlocked = null;
+  },
+  async forget() {
+    unlocked = null;
+    pending = null;
+    await forgetPages();
+  },
+  async "sign-out-later"() {
+    const cache = await caches.open(STATIC_CACHE);
+    await cache.put(SIGN_OUT_LATER, new Response("yes"));
+  },
+};
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
-  const work = (async () => {
-    if (message.type === "session") {
-      // Sent by every page, including one shown from the cache: only a person new to
-      // the tablet (just signed in, so just seen by the server) starts a session here.
-      const session = await readSession();
-      if (!session || session.staff !== message.staff) {
-        await forgetPages();   // someone else signed in on this tablet
-        await writeSession({ staff: message.staff, idleMs: message.idleMs,
-                             endsAt: Date.now() + message.lifetimeLeftMs,
-                             lastContact: Date.now() });
-      }
-    } else if (message.type === "keep-day") {
-      await keepDay(message.userPages, message.ticket);
-    } else if (message.type === "forget") {
-      await forgetPages();
-    } else if (message.type === "sign-out-later") {
-      const cache = await caches.open(STATIC_CACHE);
-      await cache.put(SIGN_OUT_LATER, new Response("yes"));
-    }
-  })();
-  event.waitUntil(work);
+  const handler = HANDLERS[message.type];
+  const work = handler ? handler(message) : Promise.resolve(null);
+  event.waitUntil(work.catch(() => null));
   if (event.ports[0]) {
-    work.then(() => event.ports[0].postMessage("done"),
-              () => event.ports[0].postMessage("failed"));
+    work.then((answer) => event.ports[0].postMessage(answer === undefined ? null : answer),
+              () => event.ports[0].postMessage(null));
   }
 });
 
@@ -173,6 +383,10 @@ self.addEventListener("message", (event) => {
 
 async function fallback() {
   return (await caches.match("/offline")) || new Response("", { status: 503 });
+}
+
+async function lockPage() {
+  return (await caches.match("/offline/lock")) || fallback();
 }
 
 // Someone signed out without signal: end their server session before anything else
@@ -194,31 +408,62 @@ async function finishSignOut() {
 
 async function page(request) {
   const path = pageKey(request.url);
+  let response;
   try {
     await finishSignOut();
-    const response = await fetch(request);
-    if (response.redirected && pageKey(response.url) === "/login") {
-      await forgetPages();   // the session ended: nothing of it stays on the tablet
-    } else if (response.ok && isKept(path)) {
-      await touched();
-      await store(await caches.open(PAGE_CACHE), path, response.clone());
-    }
-    return response;
+    response = await fetch(request);
   } catch (offline) {
-    const session = await readSession();
-    if (ended(session)) {
-      await forgetPages();
-      return fallback();
-    }
-    const cache = await caches.open(PAGE_CACHE);
-    return (await cache.match(path)) || fallback();
+    return keptPage(path);
   }
+  if (response.redirected && pageKey(response.url) === "/login") {
+    unlocked = null;
+    await forgetPages();   // the session ended: nothing of it stays on the tablet
+  } else if (response.ok) {
+    await adoptFrom(response.clone(), path);
+  }
+  if (response.ok && isKept(path)) {
+    const session = await touched();
+    const key = keyFor(session);
+    if (key) {
+      await store(path, response.clone(), key);
+    }
+  }
+  return response;
 }
 
-// The kept copy at once, and a fresh one for next time when there is signal.
+// Without signal: the kept copy, if the session may still show it and the tablet is
+// unlocked; the lock page if idle or not unlocked since the browser started.
+async function keptPage(path) {
+  const session = await readSession();
+  if (lifetimeOver(session)) {
+    await forgetPages();
+    return fallback();
+  }
+  if (!isKept(path)) {
+    return fallback();
+  }
+  if (idle(session)) {
+    unlocked = null;
+  }
+  const key = keyFor(session);
+  if (!key) {
+    return lockPage();
+  }
+  return (await openKept(path, key)) || fallback();
+}
+
+// The kept copy at once, and a fresh one for next time when there is signal, at most
+// every few minutes for each file (every page load would fetch them all again, on a
+// slow connection beside the pages being kept).
+
 async function staticFile(request, event) {
   const cache = await caches.open(STATIC_CACHE);
   const kept = await cache.match(request, { ignoreSearch: true });
+  const path = pageKey(request.url);
+  if (kept && Date.now() - (revalidated.get(path) || 0) < STATIC_FRESH_MS) {
+    return kept;
+  }
+  revalidated.set(path, Date.now());
   const fresh = fetch(request).then(async (response) => {
     if (response.ok) {
       await cache.put(request, response.clone());
