@@ -42,8 +42,8 @@ def serve_demo(directory: Path):
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from homecare import create_app
+    from homecare.core.extensions import db
     from homecare.demo.loader import load_demo
-    from homecare.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'bench.sqlite3'}",
                       "HOMECARE_ALLOW_SYNTHETIC_IDS": True})
@@ -73,8 +73,8 @@ def start_throttle(port: int, kbit: float, rtt: float):
 def change_one_user(app) -> None:
     """A colleague records a «what matters» conversation for one of the nurse's users."""
     from homecare.core.database import sqlite_turn
+    from homecare.core.extensions import db
     from homecare.core.timeutil import local_today
-    from homecare.extensions import db
     from homecare.org.models import Staff
     from homecare.visits.models import Visit
     from homecare.what_matters.services import record_conversation

@@ -361,9 +361,9 @@ def checkin_job(database: str, runs: int) -> dict:
     os.environ.setdefault("HOMECARE_ENV", "development")
     sys.path.insert(0, str(ROOT))
     from homecare import create_app
+    from homecare.core.extensions import db
     from homecare.core.timeutil import local_today
-    from homecare.extensions import db
-    from homecare.prompts.service import checkin_prompts
+    from homecare.prompts.services import checkin_prompts
 
     app = create_app()
     samples, touched = [], 0

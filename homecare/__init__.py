@@ -66,8 +66,8 @@ def register_extensions(app: Flask) -> None:
         routing,
         security_headers,
     )
+    from homecare.core.extensions import api, csrf, db, login_manager, migrate
     from homecare.core.migration_support import ALEMBIC_OPTIONS
-    from homecare.extensions import api, csrf, db, login_manager, migrate
 
     logs.init_app(app)
     request_log.init_app(app)  # first: it times and logs what all the others do
@@ -84,26 +84,35 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The feature blueprints."""
+    """The feature blueprints: each feature's pages (``views``) and API (``api``); only
+    this function imports them."""
     from homecare.access_review.views import blueprint as access_review
     from homecare.admin.views import blueprint as admin
     from homecare.auth.sso_views import blueprint as single_sign_on
     from homecare.auth.views import blueprint as auth
-    from homecare.care.routes import blueprint as care
+    from homecare.care.views import blueprint as care
     from homecare.core.api_docs import blueprint as api_reference
+    from homecare.core.extensions import api
     from homecare.core.health import blueprint as health
     from homecare.core.metrics import blueprint as metrics
     from homecare.dashboard.views import blueprint as dashboard
-    from homecare.extensions import api
+    from homecare.decisions.views import blueprint as decision_pages
     from homecare.fhir.api import blueprint as fhir
+    from homecare.goals.views import blueprint as goal_pages
     from homecare.intake.views import blueprint as intake
     from homecare.offline.views import blueprint as offline
+    from homecare.service_users.views import blueprint as service_user_pages
+    from homecare.visits.views import blueprint as visit_pages
     from homecare.web.views import blueprint as web
+    from homecare.what_matters.views import blueprint as what_matters_pages
 
     app.register_blueprint(auth)
     app.register_blueprint(single_sign_on)
     app.register_blueprint(web)
     app.register_blueprint(care)
+    for pages in (service_user_pages, what_matters_pages, goal_pages, visit_pages,
+                  decision_pages):
+        app.register_blueprint(pages)
     app.register_blueprint(dashboard)
     app.register_blueprint(admin)
     app.register_blueprint(access_review)
@@ -119,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
 
 def api_blueprints() -> list:
     """The JSON API, one blueprint per feature."""
+    from homecare.access_review.api import blueprint as access_log
     from homecare.auth.api import blueprint as tokens
     from homecare.decisions.api import blueprint as decisions
     from homecare.goals.api import blueprint as goals
@@ -135,7 +145,8 @@ def api_blueprints() -> list:
     from homecare.worklist.api import blueprint as worklist
 
     return [tokens, organisation, service_users, what_matters, goals, visits, decisions,
-            indicators, readings, referrals, worklist, sync, transfers, visit_conflicts]
+            indicators, readings, referrals, worklist, sync, transfers, visit_conflicts,
+            access_log]
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,12 +9,12 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 
+from homecare.auth.accounts import create_staff
 from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
 from homecare.demo.loader import DEMO_PASSWORD, demo_present, load_demo
-from homecare.extensions import db
 from homecare.org.models import Profession, Role, Section
-from homecare.org.services import create_staff
 
 
 def _fail_on_validation(error: ValidationFailed) -> None:

@@ -24,13 +24,14 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-#: PostgreSQL session settings, each measured on bench_oslo (2026-11-23):
-#: - JIT compiles a query's expressions once its estimated cost passes 100,000: the
-#:   all-sections indicators spent 1.1 s compiling a statement that runs in 0.15 s. Our
+#: PostgreSQL session settings, each measured on bench_oslo (bench/RESULTS.md,
+#: "Measurements behind the code"):
+#: - JIT compiles a query's expressions once its estimated cost passes a threshold: the
+#:   all-sections indicators spent far longer compiling a statement than running it. Our
 #:   statements are short and many; JIT never paid.
-#: - The default work_mem (4 MB) sent the city-wide contact-continuity sort (405,000
-#:   visits) to disk; with 16 MB it stays in memory and all sections take 1.9 s, not 2.2 s.
-#:   Four app threads with a few sorts each stay far below the machine's memory.
+#: - The default work_mem sent the city-wide contact-continuity sort to disk; with 16 MB
+#:   it stays in memory. Four app threads with a few sorts each stay far below the
+#:   machine's memory.
 POSTGRES_OPTIONS = "-c jit=off -c work_mem=16MB"
 
 

@@ -7,12 +7,13 @@ from homecare.auth.tokens import ApiToken
 from homecare.core.audit import AuditEntry
 from homecare.decisions.models import Decision, decision_participants
 from homecare.goals.models import CheckIn, Goal
-from homecare.indicators.models import IndicatorSnapshot, SectionSettings, SettingsChange
+from homecare.indicators.models import IndicatorSnapshot
 from homecare.intake.models import Referral
 from homecare.org.models import Section, Staff, Team, staff_teams
 from homecare.prompts.models import Prompt
 from homecare.readings.models import IndicatorReading
 from homecare.scheduler.models import JobRun
+from homecare.sections.models import SectionSettings, SettingsChange
 from homecare.service_users.models import (
     NextOfKin,
     ResponsibleContactAssignment,

@@ -11,6 +11,6 @@ app = create_app()
 exit_unless_ready(app, "web server")
 
 # Everything imported and built so far lives as long as the process. Freezing it keeps
-# the garbage collector's full collections from walking it again and again: measured on
-# the week planner, that removed pauses of ~100 ms from one request in ten.
+# the garbage collector's full collections from walking it again and again (measured on
+# the week planner: bench/RESULTS.md, "Measurements behind the code").
 gc.freeze()

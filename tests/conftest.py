@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
 from homecare import create_app
-from homecare.extensions import db
+from homecare.core.extensions import db
 from tests import factories
 from tests.databases import database_kinds, fresh_database
 from tests.release import installed_release, release  # noqa: F401 - session fixtures

@@ -6,10 +6,11 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from homecare.auth.accounts import create_staff
 from homecare.core.national_id import with_check_digits
 from homecare.core.timeutil import local_today
 from homecare.org.models import Profession, Role, Section, Staff, Team
-from homecare.org.services import create_section, create_staff, create_team
+from homecare.org.services import create_section, create_team
 from homecare.service_users.models import ServiceType, ServiceUser
 from homecare.service_users.services import register_service_user
 

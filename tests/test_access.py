@@ -3,9 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
+from homecare.auth.accounts import deactivate_staff
 from homecare.core.errors import Forbidden, NotFound
-from homecare.extensions import db
-from homecare.org.services import deactivate_staff
+from homecare.core.extensions import db
 from homecare.policy.access import (
     ORGANISATION,
     Action,

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
-from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.visits.services import create_visit
 from tests.factories import make_user

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.org.models import Role, Section, Staff, Team
 from tests.helpers import csrf_token_from, post_form, sign_in
 

@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry, acting_as, record_read
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.goals.models import ExpressedBy
 from homecare.goals.services import change_goal_status, create_goal
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from homecare.extensions import db
-from homecare.org.services import deactivate_staff
+from homecare.auth.accounts import deactivate_staff
+from homecare.core.extensions import db
 from tests.helpers import csrf_token_from, sign_in
 
 

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from homecare import create_app
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
 from homecare.demo.loader import DEMO_PASSWORD, load_demo
-from homecare.extensions import db
 from homecare.scheduler.runner import run_job
 from tests.databases import fresh_database
 from tests.processes import Started, fetch, free_port

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
-from homecare.extensions import db
 from homecare.goals.models import Goal
 from homecare.service_users.models import ServiceUser
 from homecare.visits.services import create_visit

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 import time_machine
 
 from homecare.core.audit import AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
-from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.scheduler.runner import run_job
 from homecare.service_users.services import assign_responsible_contact
@@ -261,7 +261,7 @@ def test_the_team_board_shows_every_user_with_flags_and_filters(client, org):
 
 
 def test_choosing_a_contact_shows_caseloads_against_the_cap(client, org):
-    from homecare.indicators.settings import update_settings
+    from homecare.sections.services import update_settings
 
     update_settings(org.section_a, caseload_cap=1)
     a_day_of_work(org)  # staff.a1 already holds Astrid: one user

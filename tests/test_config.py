@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from homecare import create_app
 from homecare.config import ConfigurationError, Settings
-from homecare.extensions import db
+from homecare.core.extensions import db
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
@@ -75,7 +75,7 @@ def test_create_app_touches_no_database(tmp_path):
     connections = []
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
-        from homecare.extensions import db
+        from homecare.core.extensions import db
 
         sa.event.listen(db.engine, "connect", lambda *args: connections.append(args))
     response = app.test_client().get("/login")

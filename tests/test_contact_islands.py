@@ -10,7 +10,7 @@ from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.visits.contact_islands import ContactIsland, renumber
 from homecare.visits.models import VisitKind, VisitStatus
 from tests.indicators.builders import at, contact, indicators, user, visit

@@ -9,14 +9,14 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
 from homecare.dashboard.charts import trend_chart
-from homecare.extensions import db
 from homecare.indicators.definitions import Kind
-from homecare.indicators.models import SettingsChange
 from homecare.indicators.periods import PERIOD_DAYS, is_period_end, period_end_on_or_before
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
 from homecare.org.services import create_team
+from homecare.sections.models import SettingsChange
 from homecare.what_matters.services import record_conversation
 from tests.factories import make_user
 from tests.helpers import INTAKE, post_form, sign_in

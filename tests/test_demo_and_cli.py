@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
 from homecare.decisions.models import Decision
-from homecare.extensions import db
 from homecare.goals.models import CheckIn, Goal, GoalStatus
 from homecare.org.models import Role, Section, Staff, Team
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser

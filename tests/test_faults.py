@@ -28,8 +28,8 @@ from werkzeug.serving import make_server
 
 from homecare import create_app
 from homecare.auth.tokens import issue_token
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from tests import factories
 from tests.databases import fresh_database
 

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from fhir.resources.R4B import get_fhir_model_class
 
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.national_id import with_check_digits
 from homecare.core.timeutil import local_today, local_zone, utcnow
 from homecare.decisions.services import record_decision
-from homecare.extensions import db
 from homecare.goals.services import create_goal, record_check_in
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit

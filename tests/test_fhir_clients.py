@@ -12,8 +12,8 @@ from werkzeug.serving import make_server
 
 from homecare import create_app
 from homecare.core.database import sqlite_turn
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
-from homecare.extensions import db
 from tests.databases import fresh_database
 
 VISITS = 7

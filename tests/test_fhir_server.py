@@ -9,12 +9,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import sqlalchemy as sa
 
+from homecare.auth.accounts import update_staff
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.goals.models import GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
-from homecare.org.services import update_staff, update_team
+from homecare.org.services import update_team
 from homecare.service_users.services import update_service_user
 from tests.fhir_schema import pinned_digest, schema_errors
 from tests.test_fhir import fhir_as, record  # noqa: F401 - fixtures

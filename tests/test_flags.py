@@ -7,7 +7,7 @@ import pytest
 from homecare.core.timeutil import local_today, utcnow
 from homecare.decisions.services import record_decision
 from homecare.flags.rules import Flag, contact_flag
-from homecare.flags.service import user_flags
+from homecare.flags.services import user_flags
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit
@@ -115,8 +115,8 @@ def test_users_no_longer_active_have_no_flags(org):
 
 
 def test_staff_caseload_over_the_sections_cap(org, api_as):
-    from homecare.flags.service import staff_caseloads
-    from homecare.indicators.settings import update_settings
+    from homecare.flags.services import staff_caseloads
+    from homecare.sections.services import update_settings
 
     for _ in range(3):
         assign_responsible_contact(make_user(org.team_a1), org.staff_a1,

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.goals.models import CheckIn
 from homecare.goals.services import create_goal, record_check_in
 from homecare.service_users.services import update_service_user

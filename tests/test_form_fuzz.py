@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
-from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.visits.services import create_visit
 from tests.helpers import csrf_token_from, sign_in

@@ -8,13 +8,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from homecare.core.extensions import db
 from homecare.core.national_id import parse_national_id
 from homecare.core.timeutil import local_date_of, local_today
 from homecare.decisions.models import Decision
 from homecare.decisions.services import record_decision
-from homecare.extensions import db
-from homecare.flags.service import user_flags
-from homecare.flags.settings import DEFAULT_SETTINGS
+from homecare.flags.services import user_flags
 from homecare.generator.care import plan_users, record_rows
 from homecare.generator.cli import generate
 from homecare.generator.people import Ids, build_world
@@ -23,6 +22,7 @@ from homecare.goals.models import CheckIn, Goal, GoalStatus
 from homecare.goals.services import create_goal, record_check_in
 from homecare.indicators.compute import compute
 from homecare.org.models import Staff, Team
+from homecare.sections.thresholds import DEFAULT_SETTINGS
 from homecare.service_users.models import ServiceUser, TeamPeriod
 from homecare.visits.models import Visit
 from homecare.visits.services import build_visit

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.goals.models import CheckIn, Goal, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 

@@ -4,8 +4,8 @@ indicators worked out by hand, and the referral API."""
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.intake.models import Referral
 from homecare.intake.services import record_referral, update_referral
 from homecare.what_matters.services import record_conversation

@@ -11,9 +11,9 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
 from homecare.decisions.services import record_decision
-from homecare.extensions import db
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit

@@ -126,8 +126,8 @@ def test_a_refusing_constraint_is_logged_by_name_without_the_values(database_url
     from flask_migrate import upgrade
 
     from homecare import create_app
+    from homecare.core.extensions import db
     from homecare.core.routing import public
-    from homecare.extensions import db
     from homecare.org.models import Section
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})

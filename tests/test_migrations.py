@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from homecare import create_app
+from homecare.core.extensions import db
 from homecare.core.migration_support import ALEMBIC_OPTIONS
-from homecare.extensions import db
 from tests.databases import fresh_database
 
 

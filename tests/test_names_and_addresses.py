@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.errors import ValidationFailed
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.org.models import Staff, Team
 from homecare.service_users.kin import read_relationship
 from homecare.service_users.models import Gender, KinRelationship

@@ -22,7 +22,7 @@ def test_the_worker_is_served_from_the_root_and_always_revalidated(client):
 
 
 def test_a_page_tells_the_script_who_is_signed_in_and_the_batch_limit(client, org):
-    from homecare.sync.service import MAX_OPERATIONS
+    from homecare.sync.services import MAX_OPERATIONS
 
     sign_in(client, "staff.a1")
     page = client.get("/today").get_data(as_text=True)
@@ -53,7 +53,7 @@ def _user_reads(user) -> list[str]:
     import sqlalchemy as sa
 
     from homecare.core.audit import AuditAction, AuditEntry
-    from homecare.extensions import db
+    from homecare.core.extensions import db
 
     return db.session.scalars(sa.select(AuditEntry.detail).where(
         AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == user.id,
@@ -98,8 +98,8 @@ def test_a_form_sent_again_under_its_id_is_stored_once(client, org):
 
     import sqlalchemy as sa
 
+    from homecare.core.extensions import db
     from homecare.core.timeutil import local_today
-    from homecare.extensions import db
     from homecare.what_matters.models import WhatMattersConversation
     from tests.helpers import csrf_token_from
 

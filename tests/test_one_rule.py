@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
-from homecare.extensions import db
-from homecare.indicators.settings import update_settings
+from homecare.sections.services import update_settings
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.service_users.services import assign_responsible_contact
 from tests.factories import make_staff, make_user

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
 from homecare.decisions.services import record_decision
-from homecare.extensions import db
 from homecare.goals.services import create_goal, update_goal
 from homecare.org.services import update_team
 from homecare.service_users.services import assign_responsible_contact

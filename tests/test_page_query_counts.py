@@ -4,8 +4,8 @@ the conversation about the numbers to the board and the dashboards)."""
 
 from __future__ import annotations
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.readings.services import write_reading
 from tests.api.test_query_counts import add_users_with_records, counted
 from tests.helpers import sign_in

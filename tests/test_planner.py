@@ -4,9 +4,9 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone, utcnow
-from homecare.extensions import db
-from homecare.indicators.settings import update_settings
+from homecare.sections.services import update_settings
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.continuity import continuity_of
 from homecare.visits.models import Visit, VisitKind

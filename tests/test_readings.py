@@ -8,8 +8,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
-from homecare.extensions import db
 from homecare.indicators.snapshots import build_snapshot, week_of
 from homecare.readings.models import MAX_READING_LENGTH, IndicatorReading
 from homecare.service_users.models import ServiceUser

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from homecare.auth.accounts import deactivate_staff
 from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.org.models import Role
-from homecare.org.services import deactivate_staff
 from homecare.service_users.models import ResponsibleContactAssignment
 from homecare.service_users.services import (
     assign_responsible_contact,

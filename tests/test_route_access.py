@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.auth.tokens import issue_token
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
 from homecare.decisions.services import record_decision
-from homecare.extensions import db
 from homecare.goals.services import create_goal, record_check_in
 from homecare.intake.services import record_referral
 from homecare.readings.services import write_reading
@@ -172,29 +172,32 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/fhir/R4/Patient/{org.user_a1.id}/$everything", care_read),
         ("fhir.patient_everything", "POST"): Route(
             f"/fhir/R4/Patient/{org.user_a1.id}/$everything", care_read, {"_count": "5"}),
-        ("care.check_in", "GET"): Route(check_in_page, by_role(302, 403, 403, 200, 200, 404)),
-        ("care.check_in", "POST"): Route(check_in_page, by_role(302, 403, 403, 302, 302, 404),
+        ("goals_pages.check_in", "GET"): Route(check_in_page,
+                                               by_role(302, 403, 403, 200, 200, 404)),
+        ("goals_pages.check_in", "POST"): Route(check_in_page,
+                                                by_role(302, 403, 403, 302, 302, 404),
                                          {"date": today, "got_expected_help": "yes",
                                           "could_influence": "yes", "satisfied": "yes",
                                           "answered_by": "user"}),
-        ("care.complete_visit", "GET"): Route(complete_page,
+        ("visits_pages.complete_visit", "GET"): Route(complete_page,
                                               by_role(302, 403, 403, 200, 200, 404)),
-        ("care.complete_visit", "POST"): Route(complete_page,
+        ("visits_pages.complete_visit", "POST"): Route(complete_page,
                                                by_role(302, 403, 403, 302, 302, 404),
                                                {"started": "00:00", "ended": "00:01"}),
-        ("care.visit_missed", "GET"): Route(f"/visits/{rec['visit'].id}/missed",
+        ("visits_pages.visit_missed", "GET"): Route(f"/visits/{rec['visit'].id}/missed",
                                             by_role(302, 403, 403, 200, 200, 404)),
-        ("care.visit_missed", "POST"): Route(f"/visits/{rec['visit'].id}/missed",
+        ("visits_pages.visit_missed", "POST"): Route(f"/visits/{rec['visit'].id}/missed",
                                              by_role(302, 403, 403, 302, 302, 404),
                                              {"missed_reason": "Ingen hjemme."}),
         # Only the person who marked it missed, lately: a planned visit has nothing to undo.
-        ("care.undo_visit_missed", "POST"): Route(f"/visits/{rec['visit'].id}/missed/undo",
+        ("visits_pages.undo_visit_missed", "POST"): Route(f"/visits/{rec['visit'].id}/missed/undo",
                                                   by_role(302, 403, 403, 409, 409, 404)),
         ("care.journal_page", "GET"): Route(f"/users/{org.user_a1.id}/journal",
                                             by_role(302, 403, 403, 200, 200, 404)),
-        ("care.what_matters", "GET"): Route(f"/users/{org.user_a1.id}/what-matters/new",
+        ("what_matters_pages.what_matters", "GET"): Route(
+            f"/users/{org.user_a1.id}/what-matters/new",
                                             by_role(302, 403, 403, 200, 200, 404)),
-        ("care.what_matters", "POST"): Route(
+        ("what_matters_pages.what_matters", "POST"): Route(
             f"/users/{org.user_a1.id}/what-matters/new", by_role(302, 403, 403, 302, 302, 404),
             {"conversation_date": today, "present": "user", "in_own_words": "Å gå"}),
         ("care.board", "GET"): Route(f"/teams/{org.team_a1.id}/board",
@@ -205,40 +208,43 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/users/{org.user_a1.id}/access-report", by_role(302, 403, 403, 200, 403, 404)),
         ("access_review.review", "GET"): Route("/admin/access-review",
                                                by_role(302, 200, 403, 403, 403, 403)),
-        ("care.choose_contact", "GET"): Route(f"/users/{org.user_a1.id}/contact",
+        ("service_users_pages.choose_contact", "GET"): Route(f"/users/{org.user_a1.id}/contact",
                                               by_role(302, 403, 403, 200, 403, 404)),
-        ("care.choose_contact", "POST"): Route(f"/users/{org.user_a1.id}/contact",
+        ("service_users_pages.choose_contact", "POST"): Route(f"/users/{org.user_a1.id}/contact",
                                                by_role(302, 403, 403, 302, 403, 404),
                                                {"staff_id": str(org.staff_a1.id)}),
-        ("care.new_goal", "GET"): Route(f"/users/{org.user_a1.id}/goals/new",
+        ("goals_pages.new_goal", "GET"): Route(f"/users/{org.user_a1.id}/goals/new",
                                         by_role(302, 403, 403, 200, 200, 404)),
-        ("care.new_goal", "POST"): Route(
+        ("goals_pages.new_goal", "POST"): Route(
             f"/users/{org.user_a1.id}/goals/new", by_role(302, 403, 403, 302, 302, 404),
             {"description": "Lage mat", "expressed_by": "user", "start_date": today,
              "checkin_interval_days": "28"}),
-        ("care.planner", "GET"): Route(f"/teams/{org.team_a1.id}/planner", coordinates),
-        ("care.plan_visit", "GET"): Route(f"/teams/{org.team_a1.id}/planner/new", coordinates),
+        ("visits_pages.planner", "GET"): Route(f"/teams/{org.team_a1.id}/planner", coordinates),
+        ("visits_pages.plan_visit", "GET"): Route(f"/teams/{org.team_a1.id}/planner/new",
+                                                  coordinates),
         # No responsible contact yet: the coordinator is shown the warning (200), not saved.
-        ("care.plan_visit", "POST"): Route(f"/teams/{org.team_a1.id}/planner/new",
+        ("visits_pages.plan_visit", "POST"): Route(f"/teams/{org.team_a1.id}/planner/new",
                                            coordinates, plan),
-        ("care.continuity_preview", "GET"): Route(
+        ("visits_pages.continuity_preview", "GET"): Route(
             f"/teams/{org.team_a1.id}/planner/continuity?" + urlencode(plan), coordinates),
-        ("care.replan_visit", "GET"): Route(replan_page, by_role(302, 403, 403, 200, 403, 404)),
-        ("care.replan_visit", "POST"): Route(replan_page, by_role(302, 403, 403, 200, 403, 404),
+        ("visits_pages.replan_visit", "GET"): Route(replan_page,
+                                                    by_role(302, 403, 403, 200, 403, 404)),
+        ("visits_pages.replan_visit", "POST"): Route(replan_page,
+                                                     by_role(302, 403, 403, 200, 403, 404),
                                              plan),
-        ("care.cancel_visit", "POST"): Route(f"/visits/{rec['visit'].id}/cancel",
+        ("visits_pages.cancel_visit", "POST"): Route(f"/visits/{rec['visit'].id}/cancel",
                                              by_role(302, 403, 403, 302, 403, 404)),
         # Settled by the coordinators of the team that gave the care (once: 302, then
         # 302 with «settled already»); another team's is not known to exist.
-        ("care.settle_visit", "POST"): Route(
+        ("visits_pages.settle_visit", "POST"): Route(
             f"/visits-to-settle/{rec['to_settle'].id}", by_role(302, 403, 403, 302, 403, 404),
             {"choice": "noted"}),
-        ("care.answer_transfer", "POST"): Route(
+        ("service_users_pages.answer_transfer", "POST"): Route(
             f"/transfers/{rec['transfer'].id}/answer", by_role(302, 403, 403, 302, 403, 403),
             {"decision": "decline", "reason": "Brukeren vil bli hos oss."}),
-        ("care.new_decision", "GET"): Route(f"/users/{org.user_a1.id}/decisions/new",
+        ("decisions_pages.new_decision", "GET"): Route(f"/users/{org.user_a1.id}/decisions/new",
                                             by_role(302, 403, 403, 200, 403, 404)),
-        ("care.new_decision", "POST"): Route(
+        ("decisions_pages.new_decision", "POST"): Route(
             f"/users/{org.user_a1.id}/decisions/new", by_role(302, 403, 403, 302, 403, 404),
             {"decided_on": today, "participants": str(org.coordinator_a1.id),
              "user_participated": "no", "goal_statement": "Mål", "services": "T",
@@ -362,7 +368,7 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             {"staff_id": org.staff_a1.id}),
         ("service_users.ResponsibleContacts", "GET"): Route(f"{user}/responsible-contacts",
                                                             care_read),
-        ("service_users.AccessLog", "GET"): Route(f"{user}/access-log",
+        ("access_log.AccessLog", "GET"): Route(f"{user}/access-log",
                                                   by_role(401, 403, 403, 200, 403, 404)),
         ("what_matters.WhatMatters", "GET"): Route(f"{user}/what-matters", care_read),
         ("what_matters.WhatMatters", "POST"): Route(

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.service_users.models import NextOfKin, ServiceUser, TeamPeriod
 from homecare.service_users.services import AlreadyRegistered, current_team_period, move_to_team
 from tests.factories import make_user, synthetic_national_id

@@ -5,8 +5,8 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
-from homecare.extensions import db
 from homecare.visits.care_given import CareRecord, record_care_given
 from homecare.visits.models import Settlement, Visit, VisitStatus, VisitToSettle
 from homecare.visits.services import change_visit, create_visit

@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from homecare.auth.accounts import update_staff
 from homecare.auth.sessions import SignInSession
 from homecare.auth.throttle import ACCOUNT_FAILURES, SignInAttempt
 from homecare.auth.tokens import ApiToken, issue_token
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
-from homecare.org.services import update_staff
 from homecare.visits.models import Visit
 from homecare.visits.services import create_visit
 from tests.factories import PASSWORD

@@ -19,8 +19,8 @@ from homecare.auth.oidc import UNIDENTIFIED, invite
 from homecare.auth.sessions import SignInSession
 from homecare.auth.throttle import SignInAttempt
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_from, sign_in
 from tests.oidc_provider import APP, CLIENT_ID, Browser, openid_provider  # noqa: F401

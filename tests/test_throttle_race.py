@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from homecare import create_app
 from homecare.auth.throttle import ACCOUNT_FAILURES, Outcome, SignInAttempt
-from homecare.extensions import db
+from homecare.core.extensions import db
 from tests import factories
 from tests.databases import fresh_database, postgres_available
 

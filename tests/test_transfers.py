@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.org.models import Role
 from homecare.service_users.models import ServiceUser, TransferRequest, TransferStatus
 from tests.factories import make_staff

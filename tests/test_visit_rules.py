@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import to_local, utcnow
-from homecare.extensions import db
 from homecare.visits.models import Visit, VisitCorrection, VisitStatus
 from homecare.visits.services import CORRECTION_DAYS, create_visit
 from tests.helpers import csrf_token_from, post_form, sign_in

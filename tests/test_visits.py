@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import change_visit, create_visit
 

@@ -10,9 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from homecare.access_review.labels import describe
-from homecare.access_review.service import (
+from homecare.access_review.services import (
     MAX_PERIOD,
-    Period,
     all_user_entries,
     people_in_log,
     refusals,
@@ -23,7 +22,7 @@ from homecare.auth.throttle import failed_sign_ins
 from homecare.core.audit import AuditAction, record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.dates import day_text
-from homecare.core.timeutil import local_today, parse_day
+from homecare.core.timeutil import LocalDays, local_today, parse_day
 from homecare.policy.access import ORGANISATION, Action, ensure
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
@@ -44,7 +43,7 @@ ACTION_LABELS = {
 }
 
 
-def asked_period() -> tuple[Period, list[str]]:
+def asked_period() -> tuple[LocalDays, list[str]]:
     """The period in ``?from=&to=`` (local dates), or the last 30 days, with what was wrong
     with the input: an impossible or out-of-range date is named, never a crash."""
     today = local_today()
@@ -60,7 +59,7 @@ def asked_period() -> tuple[Period, list[str]]:
         errors.append(_("Choose a period of at most a year, from %(day)s until today, with "
                         "the first day before the last.", day=day_text(EARLIEST)))
         last, first = today, today - timedelta(days=DEFAULT_DAYS - 1)
-    return Period(first, last), errors
+    return LocalDays(first, last), errors
 
 
 
@@ -104,4 +103,4 @@ def review():
     record_reads([row.service_user_id for row in unusual], "access review")  # ids shown
     return render_template("access_review/review.html", period=period, errors=errors,
                            unusual=unusual, refused=refusals(period),
-                           sign_ins=failed_sign_ins(period.start))
+                           sign_ins=failed_sign_ins(period.starts))

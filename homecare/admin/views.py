@@ -21,20 +21,14 @@ from wtforms import SelectChoice
 
 from homecare.admin.forms import NameForm, PasswordResetForm, StaffForm, TeamForm
 from homecare.auth import oidc
+from homecare.auth.accounts import create_staff, update_staff
 from homecare.auth.identities import ExternalIdentity
-from homecare.extensions import db
+from homecare.core.extensions import db
+from homecare.core.forms import saved
 from homecare.org.models import Section, Staff, Team
-from homecare.org.services import (
-    create_section,
-    create_staff,
-    create_team,
-    update_section,
-    update_staff,
-    update_team,
-)
+from homecare.org.services import create_section, create_team, update_section, update_team
 from homecare.policy.access import ORGANISATION, Action, ensure
 from homecare.policy.lookup import actor, load
-from homecare.web.forms import saved
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE_SIZE = 50

@@ -11,7 +11,7 @@ from homecare.auth.oidc import password_sign_in
 from homecare.auth.schemas import CredentialsSchema, TokenInfoSchema, TokenSchema
 from homecare.auth.services import sign_in
 from homecare.auth.tokens import current_token, issue_token, own_token, own_tokens, revoke
-from homecare.core.api import API_PREFIX, Blueprint
+from homecare.core.rest import API_PREFIX, Blueprint
 from homecare.core.routing import csrf_exempt, public
 from homecare.policy.lookup import actor
 

@@ -18,9 +18,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.model_base import AdministeredMixin
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.org.models import Staff
 
 

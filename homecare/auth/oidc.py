@@ -38,10 +38,10 @@ from homecare.auth import sessions, throttle
 from homecare.auth.identities import ExternalIdentity, SignInInvitation, UsedNonce
 from homecare.auth.services import TooManyAttempts
 from homecare.core.audit import acting_as
+from homecare.core.extensions import db
 from homecare.core.metrics import SIGN_INS
 from homecare.core.routing import SIGN_IN_METHOD_KEY, SINGLE_SIGN_ON
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.org.models import Staff
 
 #: How long an invitation link may wait for its one use.

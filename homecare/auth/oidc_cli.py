@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from homecare.auth import oidc
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.org.models import Staff
 
 

@@ -12,9 +12,9 @@ from homecare.auth import throttle
 from homecare.auth.passwords import password_problem
 from homecare.auth.sessions import EndReason, end_all
 from homecare.core.errors import DomainError
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
 from homecare.core.validation import FieldErrors
-from homecare.extensions import db
 from homecare.org.models import Staff
 
 # Checked when the username is unknown, so that a wrong username takes as long as a

@@ -21,9 +21,9 @@ from flask import current_app, g, request, session
 from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from homecare.auth.tokens import ApiToken, bearer_token
+from homecare.core.extensions import db
 from homecare.core.model_base import str_enum
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.org.models import Staff
 
 #: The key in Flask's signed cookie that carries the session secret.

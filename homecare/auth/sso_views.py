@@ -9,10 +9,10 @@ from flask import Blueprint, abort, redirect, render_template, request, session
 from flask_login import current_user
 
 from homecare.auth import oidc, sessions
+from homecare.auth.landing import landing_for
 from homecare.auth.services import TooManyAttempts
 from homecare.core.routing import is_local, public
 from homecare.policy.lookup import actor
-from homecare.web.landing import landing_for
 
 blueprint = Blueprint("sso", __name__, url_prefix="/login/sso", template_folder="templates")
 #: Where to go after signing in, kept in the session across the provider's pages.

@@ -19,9 +19,9 @@ from flask import request
 from sqlalchemy.orm import Mapped, mapped_column
 
 from homecare.core.database import keep_even_if_refused
+from homecare.core.extensions import db
 from homecare.core.model_base import str_enum
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 
 WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 5

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from homecare.core.database import save
 from homecare.core.errors import NotFound
+from homecare.core.extensions import db
 from homecare.core.model_base import TimestampMixin
 from homecare.core.routing import BEARER_TOKEN_KEY
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.org.models import Staff
 
 DEFAULT_TOKEN_HOURS = 12

@@ -19,15 +19,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from homecare.auth import oidc, sessions
 from homecare.auth.forms import ChangePasswordForm, LoginForm
+from homecare.auth.landing import landing_for
 from homecare.auth.services import TooManyAttempts, change_own_password, sign_in
 from homecare.auth.tokens import staff_for_request
 from homecare.core.error_pages import error_response, for_programs
+from homecare.core.extensions import login_manager
+from homecare.core.forms import saved
 from homecare.core.metrics import SIGN_INS
 from homecare.core.routing import is_local, public
-from homecare.extensions import login_manager
 from homecare.policy.lookup import actor
-from homecare.web.forms import saved
-from homecare.web.landing import landing_for
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 

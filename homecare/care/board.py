@@ -1,4 +1,4 @@
-"""The coordinator's team board and the choice of a responsible contact."""
+"""The coordinator's team board: every user of the team with what needs attention."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from homecare.core.audit import record_reads
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
-from homecare.flags.service import Caseload, staff_caseloads, user_flags
+from homecare.flags.services import user_flags
 from homecare.org.models import Staff, Team
-from homecare.org.services import team_members
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import team_users
 
@@ -40,18 +39,3 @@ def team_board(team: Team, flag: str | None = None) -> list[BoardRow]:
         rows = [row for row in rows if flag in row.flags]
     record_reads([row.user.id for row in rows], "team board")
     return rows
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A team member who could become the responsible contact."""
-
-    staff: Staff
-    caseload: Caseload
-
-
-def contact_candidates(user: ServiceUser) -> list[Candidate]:
-    """Active team members with their caseloads and caps (to warn, not block)."""
-    members = team_members(user.team)
-    loads = staff_caseloads(members)
-    return [Candidate(s, loads[s.id]) for s in members]

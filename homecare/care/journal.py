@@ -16,9 +16,9 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_zone, to_local, utcnow
 from homecare.decisions.models import Decision
-from homecare.extensions import db
 from homecare.goals.models import CheckIn, Goal
 from homecare.org.models import Staff
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser

@@ -15,12 +15,12 @@ from itertools import groupby
 
 import sqlalchemy as sa
 
-from homecare.care.services import active_goals, latest_conversations, responsible_contact
+from homecare.care.user_page import latest_conversations, responsible_contact
 from homecare.core.audit import record_read
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_date_of, local_today, start_of_local_day, to_local
 from homecare.decisions.models import Decision, DecisionStatus
-from homecare.extensions import db
-from homecare.flags.rules import decision_in_force_on
+from homecare.flags.services import active_goals
 from homecare.goals.models import Goal
 from homecare.org.models import Staff, Team
 from homecare.service_users.models import ServiceUser
@@ -75,7 +75,7 @@ def own_plan(user: ServiceUser) -> OwnPlan:
                             Decision.valid_from <= today + timedelta(days=STARTING_SOON_DAYS))
     decisions = list(db.session.scalars(
         sa.select(Decision).where(Decision.service_user_id == user.id,
-                                  sa.or_(decision_in_force_on(today), starting_soon))
+                                  sa.or_(Decision.in_force_on(today), starting_soon))
         .order_by(Decision.valid_from)))
     record_read(user.id, PLAN_READ)
     return OwnPlan(user=user, printed_on=today, what_matters=latest_words,

@@ -1,46 +1,46 @@
-"""Today's work ("I dag") and the user page, for team members on a tablet."""
+"""The screens that cross features: today's work ("I dag") and the user page for team
+members on a tablet, the user's journal and own plan, and the coordinator's team board."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale
 
+from homecare.care.board import team_board
 from homecare.care.journal import EntryKind, journal
-from homecare.care.labels import (
-    ANSWER_LABELS,
-    ANSWERED_BY_LABELS,
-    CHECK_IN_QUESTIONS,
-    EXPRESSED_LABELS,
-    FLAG_LABELS,
-    GOAL_STATUS_LABELS,
-    JOURNAL_KIND_LABELS,
-    KIND_LABELS,
-    SETTLE_REASON_LABELS,
-    SETTLEMENT_LABELS,
-    STATUS_LABELS,
-)
+from homecare.care.labels import JOURNAL_KIND_LABELS
 from homecare.care.own_plan import PLAN_DAYS, own_plan
-from homecare.care.services import user_page
-from homecare.core.audit import keep_ticket, record_read
+from homecare.care.user_page import user_page
+from homecare.core.audit import keep_ticket, record_read, record_reads
 from homecare.core.timeutil import local_today
+from homecare.flags.labels import FLAG_LABELS
+from homecare.flags.rules import Flag
+from homecare.indicators.services import team_evaluation
+from homecare.intake.services import record_referral_reads
+from homecare.intake.steps import intake_rows
 from homecare.offline.versions import day_pages
+from homecare.org.models import Team
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.prompts.rules import TEAM_KINDS
+from homecare.readings.services import open_questions, recent_readings
+from homecare.sections.services import settings_row, thresholds
 from homecare.service_users.models import ServiceUser
+from homecare.service_users.transfers import incoming_requests, outgoing_requests
+from homecare.visits.care_given import CHOICES, open_to_settle
 from homecare.visits.services import RECORDING, may_change, may_undo_missed
-from homecare.worklist.service import users_shown, worklist_for
+from homecare.worklist.services import prompts_for, users_shown, worklist_for
+
+blueprint = Blueprint("care", __name__, template_folder="templates")
 
 
+@blueprint.app_context_processor
 def labels() -> dict:
-    """Translated value names for the care pages."""
-    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
-            "answer_labels": ANSWER_LABELS, "expressed_labels": EXPRESSED_LABELS,
-            "flag_labels": FLAG_LABELS, "answered_by_labels": ANSWERED_BY_LABELS,
-            "check_in_questions": CHECK_IN_QUESTIONS, "goal_status_labels": GOAL_STATUS_LABELS,
-            "settle_reason_labels": SETTLE_REASON_LABELS, "settlement_labels": SETTLEMENT_LABELS}
+    """The names of the flags, for every page that shows what needs attention."""
+    return {"flag_labels": FLAG_LABELS}
 
 
+@blueprint.route("/today")
 def today():
     """Today's visits in time order, follow-ups due, and users not yet asked.
 
@@ -55,6 +55,7 @@ def today():
                            team_kinds=[kind.value for kind in TEAM_KINDS])
 
 
+@blueprint.route("/users/<uuid:user_id>")
 def user(user_id):
     """One user's page: what matters to them, in their own words, at the top."""
     page = user_page(load(ServiceUser, user_id, Action.VIEW))
@@ -68,6 +69,7 @@ def user(user_id):
                            back=request.args.get("from"))
 
 
+@blueprint.route("/users/<uuid:user_id>/plan")
 def plan(user_id):
     """The user's own plan ("Min plan") to print: in bokmål unless ``?lang=en`` (the
     person it is for reads it, whatever language the team member works in)."""
@@ -80,6 +82,7 @@ def plan(user_id):
                                plan_days=PLAN_DAYS)
 
 
+@blueprint.route("/users/<uuid:user_id>/journal")
 def journal_page(user_id):
     """The user's journal: every record, newest first, a page at a time, by kind."""
     user = load(ServiceUser, user_id, Action.VIEW)
@@ -96,3 +99,29 @@ def _kinds(asked: list[str]) -> list[EntryKind]:
     """The kinds a reader asked for, unknown ones left out (none: every kind)."""
     known = {kind.value: kind for kind in EntryKind}
     return [known[value] for value in dict.fromkeys(asked) if value in known]
+
+
+@blueprint.route("/teams/<id:team_id>/board")
+def board(team_id):
+    """Every user of the team with what needs attention; filter by one flag."""
+    team = load(Team, team_id, Action.COORDINATE)
+    flag = request.args.get("flag") or None
+    if flag is not None and flag not in {f.value for f in Flag}:
+        abort(400)
+    prompts = prompts_for(actor(), local_today(), team.id)
+    record_reads([item["service_user"]["id"] for item in prompts], "team board: reminders")
+    intake = intake_rows(team, local_today(), thresholds(settings_row(team.section)))
+    record_referral_reads([row.referral for row in intake if row.referral],
+                          "team board: intake")
+    record_reads([row.user.id for row in intake if row.user], "team board: intake")
+    incoming = incoming_requests([team.id])
+    record_reads([t.service_user_id for t in incoming], "team board: transfer requests")
+    to_settle = open_to_settle([team.id])
+    return render_template("care/board.html", team=team, rows=team_board(team, flag),
+                           to_settle=to_settle, settle_choices=CHOICES,
+                           prompts=prompts, readings=recent_readings(team, local_today()),
+                           questions=open_questions(team),
+                           intake=intake, today=local_today(), incoming=incoming,
+                           evaluation=team_evaluation(team, local_today()),
+                           outgoing=outgoing_requests([team.id], local_today()),
+                           flag=flag, teams=actor().teams, flags=list(Flag))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from homecare.core.api_setup import API_PREFIX
+from homecare.core.extensions import api
 from homecare.core.routing import public
-from homecare.extensions import api
 
 blueprint = Blueprint("api_reference", __name__, template_folder="templates")
 

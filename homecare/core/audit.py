@@ -30,10 +30,10 @@ from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_c
 from sqlalchemy.orm.interfaces import MANYTOONE
 
 from homecare.core.database import keep_even_if_refused
+from homecare.core.extensions import db
 from homecare.core.model_base import AdministeredMixin, CareRecordMixin, str_enum
 from homecare.core.row_arrays import as_columns, fits_in_arrays, insert_columns
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 
 if TYPE_CHECKING:
     from homecare.org.models import Staff

@@ -20,7 +20,7 @@ from flask import Flask, Response, current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 
 T = TypeVar("T")
 

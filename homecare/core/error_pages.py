@@ -19,8 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from homecare.core.errors import DomainError, ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.schema_messages import translate
-from homecare.extensions import db
 
 
 def _messages() -> dict[int, str]:

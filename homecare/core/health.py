@@ -16,8 +16,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, jsonify
 
+from homecare.core.extensions import db
 from homecare.core.routing import public
-from homecare.extensions import db
 
 blueprint = Blueprint("health", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
-from homecare.extensions import babel
+from homecare.core.extensions import babel
 
 #: Accept-Language codes that mean Norwegian; we write bokmål for all of them.
 _NORWEGIAN = {"nb", "no", "nn"}

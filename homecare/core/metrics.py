@@ -37,9 +37,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy.pool import Pool
 
+from homecare.core.extensions import db
 from homecare.core.request_log import elapsed_seconds, route_template
 from homecare.core.routing import public
-from homecare.extensions import db
 
 blueprint = Blueprint("metrics", __name__)
 

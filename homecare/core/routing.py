@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from homecare.core.error_pages import error_response, for_programs
-from homecare.extensions import csrf, login_manager
+from homecare.core.extensions import csrf, login_manager
 
 #: Where the bearer token that authenticated a request is kept (``auth.tokens`` puts it
 #: there); a cookie session has none.

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from psycopg.types.array import ListBinaryDumper
 from sqlalchemy.dialects import postgresql
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 
 
 class BinaryList(list):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -41,6 +42,37 @@ def local_date_of(moment: datetime) -> date:
 def start_of_local_day(day: date) -> datetime:
     """The UTC instant at which a local date begins (midnight, DST-correct)."""
     return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class LocalDays:
+    """Whole local days ``first``..``last`` (inclusive), and the UTC instants that bound
+    them: the one type for "these days" as the database compares them (the access log's
+    period, an indicator's window, a day's caseload)."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def ending(cls, day: date, days: int) -> LocalDays:
+        """The ``days`` days ending on ``day``, inclusive."""
+        return cls(day - timedelta(days=days - 1), day)
+
+    @property
+    def starts(self) -> datetime:
+        """The first instant of ``first`` (local midnight, in UTC)."""
+        return start_of_local_day(self.first)
+
+    @property
+    def ends(self) -> datetime:
+        """The first instant after ``last``."""
+        return start_of_local_day(self.last + timedelta(days=1))
+
+    @property
+    def end_of_last_day(self) -> datetime:
+        """The last instant of ``last`` ("on D" for a responsible contact means as the day
+        ends)."""
+        return self.ends - timedelta(microseconds=1)
 
 
 #: The days the service accepts anywhere (API bodies, query strings, forms). Input

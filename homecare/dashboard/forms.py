@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
+from homecare.core.forms import MultiCheckboxField, options
 from homecare.indicators.definitions import INDICATORS
-from homecare.web.forms import MultiCheckboxField, options
 
 
 class SettingsForm(FlaskForm):

@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from homecare.dashboard.service import Dashboard
+from homecare.dashboard.services import Dashboard
 from homecare.indicators.parts import PLAIN, PROXY
 
 QUESTIONS = ("got_expected_help", "could_influence", "satisfied")

@@ -7,28 +7,28 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from homecare.care.labels import CHECK_IN_QUESTIONS
 from homecare.core.converters import record_id
 from homecare.core.errors import NotFound
+from homecare.core.extensions import db
+from homecare.core.forms import saved
 from homecare.core.timeutil import local_today
 from homecare.dashboard.forms import SettingsForm
-from homecare.dashboard.service import dashboard_for
+from homecare.dashboard.readings import posted_reading, posted_team
+from homecare.dashboard.services import dashboard_for
 from homecare.dashboard.spreadsheet import dashboard_spreadsheet
-from homecare.extensions import db
+from homecare.goals.labels import CHECK_IN_QUESTIONS
 from homecare.indicators.definitions import BY_ID
-from homecare.indicators.settings import (
+from homecare.org.models import Role, Section, Staff, Team
+from homecare.policy.access import Action, ReadingsOf, SettingsOf, permits
+from homecare.policy.lookup import actor, load
+from homecare.readings.models import MAX_READING_LENGTH
+from homecare.sections.services import (
     FIELDS,
     history_query,
     load_section,
     settings_row,
     update_settings,
 )
-from homecare.org.models import Role, Section, Staff, Team
-from homecare.policy.access import Action, ReadingsOf, SettingsOf, permits
-from homecare.policy.lookup import actor, load
-from homecare.readings.models import MAX_READING_LENGTH
-from homecare.readings.views import posted_reading, posted_team
-from homecare.web.forms import saved
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates")
 

@@ -7,7 +7,10 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from homecare.core.api import (
+from homecare.core.audit import record_reads
+from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
+from homecare.core.rest import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
     Blueprint,
@@ -15,12 +18,9 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_reads
-from homecare.core.errors import ValidationFailed
 from homecare.decisions.models import Decision
 from homecare.decisions.schemas import DecisionPatchSchema, DecisionQuerySchema, DecisionSchema
 from homecare.decisions.services import record_decision, update_decision
-from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.lookup import actor, filtered_to_user, load, read_one, referenced

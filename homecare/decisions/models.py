@@ -7,10 +7,11 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
-from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 
@@ -64,6 +65,27 @@ class Decision(CareRecordMixin, VersionedMixin, db.Model):
     participants: Mapped[list[Staff]] = relationship(
         secondary=decision_participants, order_by="Staff.full_name"
     )
+
+    @hybrid_method
+    def in_force_on(self, day: date) -> bool:
+        """In force on a day: valid then and not revoked; in a query, the same as SQL."""
+        return (self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+                and self.status is not DecisionStatus.REVOKED)
+
+    @in_force_on.expression
+    def in_force_on(cls, day) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.valid_from <= day,
+                       sa.or_(cls.valid_to.is_(None), cls.valid_to >= day),
+                       cls.status != DecisionStatus.REVOKED)
+
+    @hybrid_method
+    def review_overdue_on(self, day: date) -> bool:
+        """In force on a day whose review date has passed (overdue the day after it)."""
+        return self.in_force_on(day) and self.review_on < day
+
+    @review_overdue_on.expression
+    def review_overdue_on(cls, day) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.in_force_on(day), cls.review_on < day)
 
     @property
     def participant_ids(self) -> list[int]:

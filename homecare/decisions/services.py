@@ -8,9 +8,9 @@ from datetime import date
 from flask_babel import gettext as _
 
 from homecare.core.database import save
+from homecare.core.extensions import db
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.decisions.models import Decision, DecisionStatus
-from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Staff
 from homecare.service_users.models import ServiceUser
 

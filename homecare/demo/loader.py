@@ -15,19 +15,20 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from homecare.auth.accounts import create_staff
+from homecare.core.extensions import db
 from homecare.core.national_id import with_check_digits
 from homecare.core.registries import with_organisation_check_digit
 from homecare.core.timeutil import local_today, local_zone, utcnow
 from homecare.decisions.services import record_decision
 from homecare.demo import texts
-from homecare.extensions import db
 from homecare.flags.rules import DECISION_AFTER_DAYS
 from homecare.goals.models import Answer, AnsweredBy, ExpressedBy, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.indicators.snapshots import build_snapshot, weekly_dates
 from homecare.intake.services import record_referral, update_referral
 from homecare.org.models import Profession, Role, Section, Staff, Team
-from homecare.org.services import create_section, create_staff, create_team
+from homecare.org.services import create_section, create_team
 from homecare.readings.services import write_reading
 from homecare.service_users.models import ServiceType, ServiceUser
 from homecare.service_users.services import assign_responsible_contact, register_service_user

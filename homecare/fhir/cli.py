@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from homecare.core.audit import record_read
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.fhir import record
 from homecare.fhir.links import fhir_base
 from homecare.service_users.models import ServiceUser

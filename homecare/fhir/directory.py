@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from homecare.core.audit import record_read, record_reads
+from homecare.core.extensions import db
 from homecare.core.national_id import normalised
-from homecare.extensions import db
 from homecare.fhir import people, record
 from homecare.fhir import search as searching
 from homecare.fhir.record import Item

@@ -14,8 +14,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
+from homecare.core.extensions import db
 from homecare.decisions.models import Decision
-from homecare.extensions import db
 from homecare.fhir import record, search
 from homecare.fhir.record import Item
 from homecare.goals.models import CheckIn, Goal

@@ -22,11 +22,12 @@ from fhir.resources.R4B.provenance import Provenance
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from flask_babel import gettext as _
 
-from homecare.care.labels import ANSWER_LABELS, CHECK_IN_QUESTIONS, KIND_LABELS
 from homecare.decisions.models import Decision, DecisionStatus
 from homecare.fhir.people import meta, ref
+from homecare.goals.labels import ANSWER_LABELS, CHECK_IN_QUESTIONS
 from homecare.goals.models import Answer, CheckIn, ExpressedBy, Goal, GoalStatus
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
+from homecare.visits.labels import KIND_LABELS
 from homecare.visits.models import Visit, VisitStatus
 
 #: This service's own code systems and identifiers start here.
@@ -103,7 +104,7 @@ def goal(record: Goal, check_ins: list[CheckIn], staff_ref: StaffRef) -> FhirGoa
     """A goal in the user's words, with its next follow-up and how it is going.
 
     ``check_ins`` are the goal's follow-ups, oldest first; ``record.next_due`` is set
-    for an active goal (``flags.service.annotate_goals``).
+    for an active goal (``flags.services.annotate_goals``).
     """
     next_due = getattr(record, "next_due", None)
     return FhirGoal(

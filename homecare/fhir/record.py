@@ -17,12 +17,12 @@ from fhir.resources.R4B.resource import Resource
 from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone, utcnow
 from homecare.decisions.models import Decision
-from homecare.extensions import db
 from homecare.fhir import mapping, people
 from homecare.fhir.links import full_url
-from homecare.flags.service import annotate_goals
+from homecare.flags.services import annotate_goals
 from homecare.goals.models import CheckIn, Goal
 from homecare.org.models import Staff, staff_teams
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser

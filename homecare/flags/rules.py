@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from homecare.core.sqlfunc import add_days
-from homecare.decisions.models import Decision, DecisionStatus
 from homecare.goals.models import CheckIn, Goal, GoalStatus
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 from homecare.visits.models import Visit, VisitKind, VisitStatus
@@ -38,12 +37,6 @@ INACTIVE_GOAL_STATUSES = (GoalStatus.PROPOSED, GoalStatus.ON_HOLD)
 #: decisions are written for services lasting more than 14 days), whatever was expected
 #: at intake.
 DECISION_AFTER_DAYS = 14
-
-
-def active_users_on(day: date) -> sa.ColumnElement[bool]:
-    """Service started, not ended, not deleted (INDICATORS.md, "Active user on day d")."""
-    return sa.and_(ServiceUser.deleted_at.is_(None), ServiceUser.service_start <= day,
-                   sa.or_(ServiceUser.service_end.is_(None), ServiceUser.service_end >= day))
 
 
 def active_goals_on(day: date) -> sa.ColumnElement[bool]:
@@ -112,14 +105,15 @@ def caseload_of(staff_id, moment, day) -> sa.ScalarSelect:
     person, whatever the team.
 
     A count per person asked about, by the index on the contact's staff member, so the
-    cost follows the people asked about rather than the city's contact periods (a
-    section's caseload statement: 11.0 -> 8.5 ms at Oslo scale, 2.3 -> 4.1 ms in a
-    city of one section, where hashing every contact period was cheaper).
+    cost follows the people asked about rather than the city's contact periods (faster
+    at Oslo scale, a little slower in a city of one section, where hashing every
+    contact period was cheaper: bench/RESULTS.md, "Measurements behind the code").
     """
     contact = aliased(ResponsibleContactAssignment)
     return (sa.select(sa.func.count()).select_from(contact)
             .join(ServiceUser, ServiceUser.id == contact.service_user_id)
-            .where(contact.staff_id == staff_id, contact.covers(moment), active_users_on(day))
+            .where(contact.staff_id == staff_id, contact.covers(moment),
+                   ServiceUser.is_active_on(day))
             .scalar_subquery())
 
 
@@ -130,13 +124,6 @@ def contact_flag(visits_since: int, every_n: int) -> Flag | None:
     if visits_since == every_n - 1:
         return Flag.CONTACT_DUE
     return None
-
-
-def decision_in_force_on(day: date) -> sa.ColumnElement[bool]:
-    """A team decision in force on a day: valid then and not revoked."""
-    return sa.and_(Decision.valid_from <= day,
-                   sa.or_(Decision.valid_to.is_(None), Decision.valid_to >= day),
-                   Decision.status != DecisionStatus.REVOKED)
 
 
 def needs_decision_on(day, service_start=ServiceUser.service_start) -> sa.ColumnElement[bool]:

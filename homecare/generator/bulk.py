@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 
 COLUMNS = {
     "sections": ("id", "name", "created_at", "updated_at"),

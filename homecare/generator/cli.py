@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
 from homecare.demo.loader import DEMO_PASSWORD
-from homecare.extensions import db
 from homecare.generator import bulk
 from homecare.generator.care import (
     PLANNED_AHEAD_DAYS,

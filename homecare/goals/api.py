@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import sqlalchemy as sa
 from flask.views import MethodView
-from sqlalchemy.orm import joinedload
 
-from homecare.core.api import (
+from homecare.core.audit import record_read, record_reads
+from homecare.core.rest import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
     Blueprint,
@@ -16,14 +14,11 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read, record_reads
-from homecare.extensions import db
-from homecare.flags.service import annotate_goals
-from homecare.goals.models import AnsweredBy, CheckIn, Goal
+from homecare.flags.services import annotate_goals
+from homecare.goals.models import CheckIn, Goal
 from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySchema, GoalSchema
-from homecare.goals.services import build_check_in, create_goal, update_goal
+from homecare.goals.services import CHECK_IN_CREATION, create_goal, update_goal
 from homecare.policy.access import Action, visible_service_users
-from homecare.policy.idempotency import Creation
 from homecare.policy.lookup import actor, filtered_to_user, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
@@ -92,39 +87,6 @@ class GoalById(MethodView):
             data["what_matters"] = _conversation(data.pop("what_matters_id"))
         update_goal(goal, **data)
         return annotate_goals([goal])[0], etag_headers(goal)
-
-
-def _check_in_arguments(data: dict, check_in_id) -> dict:
-    """``build_check_in``'s arguments from a body: the goal it names, if the caller may
-    record for its user (else a 422 on ``goal_id``)."""
-    goal = referenced(Goal, data["goal_id"], "goal_id", Action.RECORD, through="service_user")
-    fields = {k: v for k, v in data.items() if k != "goal_id"}
-    return {"goal": goal, "recorded_by": actor(), "check_in_id": check_in_id, **fields}
-
-
-def _named_in_check_ins(bodies: list[dict]) -> list:
-    """The goals that check-in bodies name, with their users, in one query."""
-    ids = {body["goal_id"] for body in bodies}
-    return list(db.session.scalars(sa.select(Goal).where(Goal.id.in_(ids))
-                                   .options(joinedload(Goal.service_user))))
-
-
-#: A check-in recorded on a device under an id it chose (``PUT /check-ins/{id}``, sync).
-def _stored_check_in(data: dict) -> dict:
-    """A check-in body as it would be stored (what a repeat is compared with)."""
-    by = data.get("answered_by")
-    kin = data.get("spoken_for_by_id") if by == AnsweredBy.NEXT_OF_KIN else None
-    reason = data.get("not_answered_reason") if by == AnsweredBy.COULD_NOT_ANSWER else None
-    return {**data, "note": data["note"] or None,
-            "not_answered_reason": (reason or "").strip() or None,
-            "spoken_for_by_id": uuid.UUID(str(kin)) if kin else None}
-
-
-CHECK_IN_CREATION = Creation(
-    model=CheckIn, through="goal.service_user",
-    stored=_stored_check_in,
-    build=lambda check_in_id, data: build_check_in(**_check_in_arguments(data, check_in_id)),
-    named=_named_in_check_ins)
 
 
 @blueprint.route("/goals/<uuid:goal_id>/check-ins")

@@ -9,11 +9,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from homecare.core.database import save
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors, refuse_unknown
-from homecare.extensions import db
 from homecare.goals.models import (
     CHECKIN_INTERVAL,
     CLOSED_STATUSES,
@@ -26,6 +27,9 @@ from homecare.goals.models import (
     GoalStatus,
 )
 from homecare.org.models import Staff
+from homecare.policy.access import Action
+from homecare.policy.idempotency import Creation
+from homecare.policy.lookup import actor, referenced
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -227,3 +231,37 @@ def where_the_user_stood(goal: Goal) -> Standing:
     satisfaction = next(((r.satisfaction, r.date) for r in rows if r.satisfaction), None)
     return Standing(goal.baseline_performance, goal.baseline_satisfaction, performance,
                     satisfaction)
+
+
+def _check_in_arguments(data: dict, check_in_id) -> dict:
+    """``build_check_in``'s arguments from a body: the goal it names, if the caller may
+    record for its user (else a 422 on ``goal_id``)."""
+    goal = referenced(Goal, data["goal_id"], "goal_id", Action.RECORD, through="service_user")
+    fields = {k: v for k, v in data.items() if k != "goal_id"}
+    return {"goal": goal, "recorded_by": actor(), "check_in_id": check_in_id, **fields}
+
+
+def _named_in_check_ins(bodies: list[dict]) -> list:
+    """The goals that check-in bodies name, with their users, in one query."""
+    ids = {body["goal_id"] for body in bodies}
+    return list(db.session.scalars(sa.select(Goal).where(Goal.id.in_(ids))
+                                   .options(joinedload(Goal.service_user))))
+
+
+def _stored_check_in(data: dict) -> dict:
+    """A check-in body as it would be stored (what a repeat is compared with)."""
+    by = data.get("answered_by")
+    kin = data.get("spoken_for_by_id") if by == AnsweredBy.NEXT_OF_KIN else None
+    reason = data.get("not_answered_reason") if by == AnsweredBy.COULD_NOT_ANSWER else None
+    return {**data, "note": data["note"] or None,
+            "not_answered_reason": (reason or "").strip() or None,
+            "spoken_for_by_id": uuid.UUID(str(kin)) if kin else None}
+
+
+#: A check-in recorded under an id its device chose: the follow-up page, ``PUT
+#: /check-ins/{id}`` and ``POST /sync`` alike.
+CHECK_IN_CREATION = Creation(
+    model=CheckIn, through="goal.service_user",
+    as_stored=_stored_check_in,
+    build=lambda check_in_id, data: build_check_in(**_check_in_arguments(data, check_in_id)),
+    load_named=_named_in_check_ins)

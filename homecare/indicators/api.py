@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from homecare.core.api import API_PREFIX, Blueprint, paginate_select
+from homecare.core.rest import API_PREFIX, Blueprint, paginate_select
 from homecare.core.timeutil import local_today
 from homecare.indicators.schemas import (
     IndicatorQuerySchema,
@@ -14,15 +14,15 @@ from homecare.indicators.schemas import (
     TrendPointSchema,
     TrendQuerySchema,
 )
-from homecare.indicators.service import indicators_for, trend_for
-from homecare.indicators.settings import (
+from homecare.indicators.services import indicators_for, trend_for
+from homecare.policy.access import Action
+from homecare.policy.lookup import actor
+from homecare.sections.services import (
     history_query,
     load_section,
     settings_row,
     update_settings,
 )
-from homecare.policy.access import Action
-from homecare.policy.lookup import actor
 
 blueprint = Blueprint("indicators", __name__, url_prefix=API_PREFIX,
                       description="A few explained control indicators, and their settings.")

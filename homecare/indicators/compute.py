@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from homecare.core.database import CUSTOM_PLANS, planned_as, side_by_side
-from homecare.flags.settings import ControlSettings
 from homecare.indicators.definitions import INDICATORS
 from homecare.indicators.parts import (
     PLAIN,
@@ -22,6 +21,7 @@ from homecare.indicators.parts import (
 )
 from homecare.indicators.queries import ANSWERS, LANES, QUESTIONS, answer_key
 from homecare.indicators.scope import Window
+from homecare.sections.thresholds import ControlSettings
 
 
 def _ratio(parts: Parts) -> Result:
@@ -114,9 +114,9 @@ class Computed:
 def _run_lane(queries, args, connection) -> dict[str, dict[int, Parts]]:
     """One lane's queries, one after the other on ``connection``."""
     # Each statement planned for its own parameters: once a connection had run the
-    # dashboard about ten times, PostgreSQL switched the contact statement to a generic
-    # plan that took 49 ms instead of 13 (section 1 at Oslo scale). Planning one costs
-    # well under a millisecond.
+    # dashboard a few times, PostgreSQL switched the contact statement to a generic plan
+    # several times slower, and planning one costs far less than that (bench/RESULTS.md,
+    # "Measurements behind the code").
     raw: dict[str, dict[int, Parts]] = {}
     with planned_as(connection, CUSTOM_PLANS):
         for query in queries:

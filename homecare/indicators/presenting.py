@@ -14,7 +14,8 @@ from homecare.indicators.suppression import Shown
 def _names(indicator_id: str) -> dict[str, str]:
     """Both names of an indicator. The catalogue does not change while the app runs, so
     each is looked up once per process: switching locale for every scope and indicator
-    took a fifth of a section dashboard's time."""
+    was a large share of a section dashboard's time (bench/RESULTS.md, "Measurements
+    behind the code")."""
     names = {}
     for code in ("nb", "en"):
         with force_locale(code):

@@ -22,12 +22,16 @@ from homecare.decisions.models import Decision
 from homecare.flags.rules import (
     active_goals_on,
     caseload_of,
-    decision_in_force_on,
     goal_next_due,
     needs_decision_on,
 )
-from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Answer, CheckIn, Goal
+from homecare.indicators.intake import (
+    intake_counted,
+    intake_in_time,
+    intake_values,
+    referral_to_start,
+)
 from homecare.indicators.parts import Parts, group_of
 from homecare.indicators.scope import (
     DAY,
@@ -40,12 +44,7 @@ from homecare.indicators.scope import (
     active_on,
     users_in_teams,
 )
-from homecare.intake.indicators import (
-    intake_counted,
-    intake_in_time,
-    intake_values,
-    referral_to_start,
-)
+from homecare.sections.thresholds import ControlSettings
 from homecare.service_users.models import ResponsibleContactAssignment, TeamPeriod
 from homecare.visits.contact_islands import ContactIsland
 from homecare.visits.continuity import FORTNIGHT_DAYS
@@ -102,9 +101,8 @@ def _found_for_each(*conditions) -> sa.ColumnElement[bool]:
     """Whether a row meets ``conditions`` (correlated to the scope's user), looked up
     for each user by index. ``EXISTS`` means the same, but in a select list PostgreSQL
     may answer it by hashing the whole table once: every conversation or contact period
-    in the city, for a section's 1,340 users (the users statement for section 1 at Oslo
-    scale, psql: 17.2-17.6 ms with the two hashed, 10.3-10.9 ms looked up; in a city of
-    one section, where the tables are small, 5.6-6.9 against 6.9 ms)."""
+    in the city, for one section's users (measured: bench/RESULTS.md, "Measurements
+    behind the code")."""
     return sa.select(sa.literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
 
 
@@ -216,7 +214,7 @@ def users_on_day(connection, team_ids, window: Window,
     - ``decision_coverage``: users active on D for 14 days or more with a decision in
       force on D; extra ``reviews_overdue`` counts decisions in force (of users active on
       D) whose review date has passed.
-    - ``intake_on_time``: see ``homecare.intake.indicators``.
+    - ``intake_on_time``: see ``homecare.indicators.intake``.
     """
     rows = connection.execute(_users_statement(window.days), window.values(team_ids)
                               | intake_values(window, settings)).all()
@@ -243,10 +241,9 @@ def _users_statement(window_days: int) -> sa.Select:
     contact, covering = _contacts_at_end_of_day()
     has_contact = _found_for_each(contact.service_user_id == users.c.user_id, covering)
     in_force = sa.exists().where(Decision.service_user_id == users.c.user_id,
-                                 decision_in_force_on(DAY))
+                                 Decision.in_force_on(DAY))
     overdue = (sa.select(sa.func.count()).where(Decision.service_user_id == users.c.user_id,
-                                                decision_in_force_on(DAY),
-                                                Decision.review_on < DAY)
+                                                Decision.review_overdue_on(DAY))
                .scalar_subquery())
     needs_decision = sa.and_(active, needs_decision_on(DAY, users.c.service_start))
     intake = intake_counted(users)
@@ -376,7 +373,7 @@ def _caseloads_statement() -> sa.Select:
 #: The queries, each run once per scope. Each answers one or more indicator families as
 #: ``{family: {team_id: Parts}}``; a shared query answers several from one pass over the
 #: same rows. On PostgreSQL the two lanes run side by side (``compute``), so they are
-#: split for about equal time: for section 1 at Oslo scale, 23.9 and 24.4 ms of SQL.
+#: split for about equal time (bench/RESULTS.md, "Measurements behind the code").
 LANES = (
     (distinct_staff_14d, contact_continuity, check_ins_in_window),
     (users_on_day, goals_on_day, caseloads, referral_to_start),

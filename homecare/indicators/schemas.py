@@ -3,8 +3,8 @@
 from marshmallow import fields, validate
 
 from homecare.core.schema_fields import BaseSchema, Date, Id, Int, QueryInt, QuerySchema, Timestamp
-from homecare.flags.settings import SETTING_BOUNDS
 from homecare.indicators.definitions import BY_ID, MAX_DASHBOARD
+from homecare.sections.thresholds import SETTING_BOUNDS
 
 
 class IndicatorQuerySchema(QuerySchema):

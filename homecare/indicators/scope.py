@@ -2,20 +2,20 @@
 
 The indicator statements are built once and bound to each call's values: building a
 statement and working out its cache key had cost more of the server's time than the
-database spent on some of them (about 2.5 ms of Python each, seven per dashboard). The
+database spent on some of them (bench/RESULTS.md, "Measurements behind the code"). The
 parameters below stand for the scope and the window; ``Window.values`` gives them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from homecare.core.model_base import UTCDateTime
-from homecare.core.timeutil import start_of_local_day
-from homecare.service_users.models import ServiceUser, TeamPeriod
+from homecare.core.timeutil import LocalDays
+from homecare.service_users.models import ServiceUser, TeamPeriod, in_service_on
 
 #: The scope's team ids.
 TEAMS = sa.bindparam("teams", expanding=True)
@@ -35,23 +35,28 @@ class Window:
     days: int = 28
 
     @property
+    def local_days(self) -> LocalDays:
+        """The window's days."""
+        return LocalDays.ending(self.day, self.days)
+
+    @property
     def first_day(self) -> date:
-        return self.day - timedelta(days=self.days - 1)
+        return self.local_days.first
 
     @property
     def starts(self) -> datetime:
         """The first instant of the window (local midnight, in UTC)."""
-        return start_of_local_day(self.first_day)
+        return self.local_days.starts
 
     @property
     def ends(self) -> datetime:
         """The first instant after the window."""
-        return start_of_local_day(self.day + timedelta(days=1))
+        return self.local_days.ends
 
     @property
     def end_of_day(self) -> datetime:
         """The last instant of ``D``: "on D" for contacts means as the day ends."""
-        return self.ends - timedelta(microseconds=1)
+        return self.local_days.end_of_last_day
 
     def values(self, team_ids) -> dict:
         """The values of ``TEAMS``, ``DAY`` and the rest for this window and these teams."""
@@ -75,5 +80,4 @@ def users_in_teams():
 
 def active_on(users, day) -> sa.ColumnElement[bool]:
     """The scope user was active on ``day`` (a date or ``DAY``)."""
-    return sa.and_(users.c.service_start <= day,
-                   sa.or_(users.c.service_end.is_(None), users.c.service_end >= day))
+    return in_service_on(users.c.service_start, users.c.service_end, day)

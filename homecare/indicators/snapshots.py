@@ -12,11 +12,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.indicators.compute import compute
 from homecare.indicators.models import IndicatorSnapshot
-from homecare.indicators.settings import settings_row, thresholds
 from homecare.org.models import Section, Team
+from homecare.sections.services import settings_row, thresholds
 
 WINDOW_DAYS = 28
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from homecare.core.api import (
+from homecare.core.rest import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
     Blueprint,

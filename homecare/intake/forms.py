@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from homecare.core.forms import DayField, options
 from homecare.intake.models import NAME_LENGTH, NEED_LENGTH, REASON_LENGTH
-from homecare.web.forms import DayField, options
 
 SOURCES = options(("hospital", _l("Hospital")), ("gp", _l("GP")),
                   ("next_of_kin", _l("Next of kin")), ("user", _l("The person themselves")),

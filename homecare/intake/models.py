@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
-from homecare.extensions import db
 from homecare.org.models import Staff, Team
 
 #: Text limits, shared by the table, the schema, the form and the service.

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from homecare.core.audit import record_read
 from homecare.core.database import save
+from homecare.core.extensions import db
 from homecare.core.validation import FieldErrors, refuse_unknown
-from homecare.extensions import db
 from homecare.intake.models import (
     NAME_LENGTH,
     NEED_LENGTH,

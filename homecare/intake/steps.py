@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_zone
 from homecare.decisions.models import Decision
-from homecare.extensions import db
-from homecare.flags.settings import ControlSettings
 from homecare.goals.models import Goal
 from homecare.intake.models import Referral
 from homecare.org.models import Team
+from homecare.sections.thresholds import ControlSettings
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceType, ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -93,8 +93,10 @@ class IntakeRow:
             return None
         if step.key == "assessed" or self.user is None:
             return url_for("intake.referral", referral_id=self.referral.id)
-        endpoint = {"contact": "care.choose_contact", "what_matters": "care.what_matters",
-                    "goals": "care.new_goal", "decision": "care.new_decision"}[step.key]
+        endpoint = {"contact": "service_users_pages.choose_contact",
+                    "what_matters": "what_matters_pages.what_matters",
+                    "goals": "goals_pages.new_goal",
+                    "decision": "decisions_pages.new_decision"}[step.key]
         return url_for(endpoint, user_id=self.user.id)
 
 

@@ -7,8 +7,9 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from homecare.core.extensions import db
+from homecare.core.forms import options, saved
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.intake.forms import (
     SOURCES,
     URGENCIES,
@@ -29,7 +30,6 @@ from homecare.org.services import team_members
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
-from homecare.web.forms import options, saved
 
 blueprint = Blueprint("intake", __name__, template_folder="templates")
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import get_locale
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
 from homecare.decisions.models import Decision
-from homecare.extensions import db
 from homecare.flags.rules import active_goals_on
 from homecare.goals.models import CheckIn, Goal
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser

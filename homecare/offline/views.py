@@ -24,7 +24,7 @@ from homecare.core.routing import public
 from homecare.offline.compression import compress
 from homecare.policy.access import works_in_a_team
 from homecare.policy.lookup import actor
-from homecare.sync.service import MAX_OPERATIONS
+from homecare.sync.services import MAX_OPERATIONS
 
 blueprint = Blueprint("offline", __name__, template_folder="templates")
 blueprint.after_app_request(compress)

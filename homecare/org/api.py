@@ -7,10 +7,11 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from homecare.core.api import API_PREFIX, Blueprint, paginate_select
+from homecare.auth.accounts import create_staff, update_staff
 from homecare.core.errors import ValidationFailed
-from homecare.extensions import db
-from homecare.flags.service import annotate_staff
+from homecare.core.extensions import db
+from homecare.core.rest import API_PREFIX, Blueprint, paginate_select
+from homecare.flags.services import annotate_staff
 from homecare.org.models import Section, Staff, Team, staff_teams
 from homecare.org.schemas import (
     SectionPatchSchema,
@@ -22,14 +23,7 @@ from homecare.org.schemas import (
     TeamQuerySchema,
     TeamSchema,
 )
-from homecare.org.services import (
-    create_section,
-    create_staff,
-    create_team,
-    update_section,
-    update_staff,
-    update_team,
-)
+from homecare.org.services import create_section, create_team, update_section, update_team
 from homecare.policy.access import (
     ORGANISATION,
     Action,

@@ -11,8 +11,8 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from homecare.core.extensions import db
 from homecare.core.model_base import AdministeredMixin, TimestampMixin, str_enum
-from homecare.extensions import db
 
 
 class Role(enum.StrEnum):

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from homecare.core.audit import record_read, save_new
 from homecare.core.database import save
 from homecare.core.errors import Conflict, DomainError
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.policy.access import Action, ensure
-from homecare.policy.lookup import actor, judged_once, stored_ids
+from homecare.policy.lookup import actor, one_verdict_per_record, stored_ids
 
 T = TypeVar("T")
 
@@ -68,12 +68,12 @@ class Creation:
     #: The dotted path to the record the access policy judges (see ``put_once``).
     through: str
     #: The body as the record would store it: what a repeat is compared with.
-    stored: Callable[[dict], dict]
+    as_stored: Callable[[dict], dict]
     #: A checked, unsaved record from a stored body and its id; raises the refusal.
     build: Callable[[Any, dict], Any]
     #: Loads, in a query or two, the records that the stored bodies name (users, goals,
     #: staff); the caller keeps the list so that ``build`` finds them without a query.
-    named: Callable[[list[dict]], list]
+    load_named: Callable[[list[dict]], list]
 
     def put(self, record_id, data: dict) -> tuple[Any, int]:
         """``put_once`` for this kind: 201 created, 200 an identical repeat, else 409."""
@@ -95,11 +95,11 @@ class Creation:
         if not items:
             return []
         ids = [record_id for record_id, _data in items]
-        fields = [self.stored(data) for _record_id, data in items]
-        named = self.named(fields)  # noqa: F841 - held so that ``build`` finds them
+        fields = [self.as_stored(data) for _record_id, data in items]
+        named = self.load_named(fields)  # noqa: F841 - held so that ``build`` finds them
         outcomes: list = [None] * len(items)
         built, one_by_one, seen, refused = [], [], set(), {}
-        with db.session.no_autoflush, judged_once():
+        with db.session.no_autoflush, one_verdict_per_record():
             for index, record_id in enumerate(ids):
                 if record_id in seen:
                     one_by_one.append(index)  # the same id again in the batch

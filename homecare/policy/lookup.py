@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from homecare.core.audit import record_read
 from homecare.core.errors import NotFound
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.org.models import Staff
 from homecare.policy.access import Action, ensure
 
@@ -64,13 +64,13 @@ def read_one(model, record_id, *, through: str | None = None, what: str | None =
     return record
 
 
-#: While ``judged_once`` holds: each verdict of ``referenced`` and its record, by what
+#: While ``one_verdict_per_record`` holds: each verdict of ``referenced`` and its record, by what
 #: was asked.
 _verdicts: ContextVar[dict | None] = ContextVar("referenced_verdicts", default=None)
 
 
 @contextmanager
-def judged_once() -> Iterator[None]:
+def one_verdict_per_record() -> Iterator[None]:
     """Within, ``referenced`` decides on each record once and answers the same record
     named again as it did the first time: a batch of records (``POST /sync``) names the
     same user in each, and gets one access decision per record touched, one refusal

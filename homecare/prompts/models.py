@@ -16,9 +16,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from homecare.core.extensions import db
 from homecare.core.model_base import str_enum
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 
 
 class PromptKind(enum.StrEnum):

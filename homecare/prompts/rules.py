@@ -17,8 +17,6 @@ from homecare.decisions.models import Decision
 from homecare.flags.rules import (
     DECISION_AFTER_DAYS,
     active_goals_on,
-    active_users_on,
-    decision_in_force_on,
     goal_next_due,
     has_what_matters,
     needs_decision_on,
@@ -45,34 +43,33 @@ def _checkins(day: date, users) -> sa.Select:
                       ServiceUser.team_id, Goal.id.label("goal_id"),
                       _NO_ID.label("decision_id"), next_due.label("due"))
             .join(ServiceUser, ServiceUser.id == Goal.service_user_id)
-            .where(users, active_goals_on(day), active_users_on(day)))
+            .where(users, active_goals_on(day), ServiceUser.is_active_on(day)))
 
 
 def _what_matters(day: date, users) -> sa.Select:
     return (sa.select(_kind(PromptKind.WHAT_MATTERS_MISSING), ServiceUser.id.label("user_id"),
                       ServiceUser.team_id, _NO_ID.label("goal_id"), _NO_ID.label("decision_id"),
                       add_days(ServiceUser.service_start, WHAT_MATTERS_AFTER_DAYS).label("due"))
-            .where(users, active_users_on(day), ~has_what_matters()))
+            .where(users, ServiceUser.is_active_on(day), ~has_what_matters()))
 
 
 def _decisions_missing(day: date, users) -> sa.Select:
     in_force = sa.exists().where(Decision.service_user_id == ServiceUser.id,
-                                 decision_in_force_on(day))
+                                 Decision.in_force_on(day))
     return (sa.select(_kind(PromptKind.DECISION_MISSING), ServiceUser.id.label("user_id"),
                       ServiceUser.team_id, _NO_ID.label("goal_id"), _NO_ID.label("decision_id"),
                       add_days(ServiceUser.service_start, DECISION_AFTER_DAYS).label("due"))
-            .where(users, active_users_on(day), needs_decision_on(day), ~in_force))
+            .where(users, ServiceUser.is_active_on(day), needs_decision_on(day), ~in_force))
 
 
 def _reviews_overdue(day: date, users) -> sa.Select:
-    # Overdue the day after the review date, as the flag (``review_on < D``).
+    # Overdue the day after the review date (``Decision.review_overdue_on``), as the flag.
     return (sa.select(_kind(PromptKind.DECISION_REVIEW_OVERDUE),
                       ServiceUser.id.label("user_id"), ServiceUser.team_id,
                       _NO_ID.label("goal_id"), Decision.id.label("decision_id"),
                       add_days(Decision.review_on, 1).label("due"))
             .join(ServiceUser, ServiceUser.id == Decision.service_user_id)
-            .where(users, active_users_on(day), decision_in_force_on(day),
-                   Decision.review_on < day))
+            .where(users, ServiceUser.is_active_on(day), Decision.review_overdue_on(day)))
 
 
 def open_prompts(day: date, users: sa.ColumnElement[bool] | None = None,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from homecare.core.api import API_PREFIX, Blueprint, paginate_select
+from homecare.core.rest import API_PREFIX, Blueprint, paginate_select
 from homecare.core.timeutil import local_today
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor
 from homecare.readings.schemas import ReadingQuerySchema, ReadingSchema
-from homecare.readings.services import readings_query, write_reading
-from homecare.readings.views import readings_team
+from homecare.readings.services import readings_query, readings_team, write_reading
 
 blueprint = Blueprint("readings", __name__, url_prefix=API_PREFIX,
                       description="The team's own reading of its numbers, and the leader's "

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.org.models import Staff
 
 #: The longest comment: a few sentences, what the number means here and what we will do.

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.org.models import Team
 from homecare.service_users.models import ServiceUser, TeamPeriod
 

@@ -14,12 +14,15 @@ from flask_babel import gettext as _
 
 from homecare.core.audit import record_refusal
 from homecare.core.database import save
+from homecare.core.errors import NotFound
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, start_of_local_day
 from homecare.core.validation import FieldErrors
-from homecare.extensions import db
 from homecare.indicators.definitions import BY_ID, Indicator
 from homecare.indicators.snapshots import week_of
 from homecare.org.models import Role, Staff, Team
+from homecare.policy.access import Action, ReadingsOf, ensure
+from homecare.policy.lookup import actor
 from homecare.readings.models import MAX_READING_LENGTH, IndicatorReading
 from homecare.readings.names import names_in
 
@@ -205,3 +208,12 @@ def recent_readings(team: Team, today: date) -> list[tuple[Indicator, Thread]]:
     found = conversations([team.id], days=CONVERSATION_DAYS, today=today)
     return [(BY_ID[indicator], thread) for (_team, indicator), threads in sorted(found.items())
             for thread in threads if indicator in BY_ID]
+
+
+def readings_team(team_id: int, action: Action) -> Team:
+    """The team whose readings the caller may view or write (else 404 or 403)."""
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFound()
+    ensure(actor(), action, ReadingsOf(team))
+    return team

@@ -8,10 +8,10 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from homecare.core.extensions import db
 from homecare.core.health import exit_unless_ready
 from homecare.core.metrics import serve_on_port
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.scheduler.jobs import JOBS
 from homecare.scheduler.process import build_scheduler, catch_up, next_run
 from homecare.scheduler.runner import last_runs, run_job

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from homecare.indicators.snapshots import build_snapshot
-from homecare.prompts import service as prompts
+from homecare.prompts import services as prompts
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 
 
 class JobRun(db.Model):

@@ -19,9 +19,9 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from homecare.core.database import sqlite_turn
+from homecare.core.extensions import db
 from homecare.core.metrics import JOB_FAILURES, JOB_RUNS, JOB_SECONDS
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from homecare.scheduler.jobs import JOBS
 from homecare.scheduler.models import JobRun
 

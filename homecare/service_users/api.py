@@ -1,4 +1,4 @@
-"""API: service users, their responsible contacts and their access log."""
+"""API: service users and their responsible contacts (the access log: ``access_review.api``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from homecare.access_review.service import access_log_query
-from homecare.core.api import (
+from homecare.core.audit import record_read, record_reads
+from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
+from homecare.core.national_id import normalised
+from homecare.core.rest import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
     Blueprint,
@@ -18,12 +21,8 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read, record_reads
-from homecare.core.errors import ValidationFailed
-from homecare.core.national_id import normalised
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
-from homecare.flags.service import annotate_service_users
+from homecare.flags.services import annotate_service_users
 from homecare.org.models import Staff, Team
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.lookup import actor, load, referenced
@@ -33,7 +32,6 @@ from homecare.service_users.models import (
     TransferRequest,
 )
 from homecare.service_users.schemas import (
-    AccessLogEntrySchema,
     ContactAssignmentSchema,
     ContactHistorySchema,
     NationalIdHeaderSchema,
@@ -92,8 +90,7 @@ def _filtered(args: dict, national_id: str | None = None) -> sa.Select:
         query = query.where(ServiceUser.team_id == args["team_id"])
     if "active_on" in args:
         day = args["active_on"]
-        query = query.where(ServiceUser.service_start <= day, sa.or_(
-            ServiceUser.service_end.is_(None), ServiceUser.service_end >= day))
+        query = query.where(ServiceUser.is_active_on(day))
     if args.get("q", "").strip():
         if _NATIONAL_ID.match(args["q"]):
             raise ValidationFailed.single("q", _(
@@ -216,17 +213,3 @@ class ResponsibleContacts(MethodView):
         return paginate_select(query, pagination_parameters)
 
 
-@blueprint.route("/<uuid:user_id>/access-log")
-class AccessLog(MethodView):
-    @blueprint.response(200, AccessLogEntrySchema(many=True))
-    @blueprint.paginate()
-    @blueprint.errors(401, 403, 404)
-    def get(self, user_id, pagination_parameters):
-        """Who read or changed this user's record, newest first (coordinators).
-
-        What the user is entitled to know about who looked at their record.
-        """
-        user = load(ServiceUser, user_id, Action.COORDINATE)
-        entries = paginate_select(access_log_query(user.id), pagination_parameters, rows=True)
-        record_read(user.id, "access log")
-        return entries

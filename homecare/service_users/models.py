@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
-from homecare.extensions import db
 from homecare.org.models import PHONE_LENGTH, Staff, Team
 
 
@@ -121,13 +121,26 @@ class ServiceUser(CareRecordMixin, VersionedMixin, db.Model):
         """The user a record concerns (the audit log asks every care record this)."""
         return self.id
 
+    @hybrid_method
     def is_active_on(self, day: date) -> bool:
-        """Active on a day: service started, not ended, not deleted."""
+        """Active on a day: service started, not ended, not deleted (INDICATORS.md,
+        "Active user on day d"); in a query, the same rule as SQL."""
         return (
             self.deleted_at is None
             and self.service_start <= day
             and (self.service_end is None or self.service_end >= day)
         )
+
+    @is_active_on.expression
+    def is_active_on(cls, day) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.deleted_at.is_(None),
+                       in_service_on(cls.service_start, cls.service_end, day))
+
+
+def in_service_on(service_start, service_end, day) -> sa.ColumnElement[bool]:
+    """The service's dates cover ``day``: the rule of "active on day D" as SQL over any
+    columns that hold them (``ServiceUser.is_active_on``, a scoped subquery's)."""
+    return sa.and_(service_start <= day, sa.or_(service_end.is_(None), service_end >= day))
 
 
 class NextOfKin(CareRecordMixin, db.Model):

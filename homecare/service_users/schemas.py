@@ -1,9 +1,8 @@
-"""Schemas for service users, responsible contacts and the access log."""
+"""Schemas for service users and responsible contacts."""
 
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from homecare.access_review.labels import describe
 from homecare.core.national_id import masked
 from homecare.core.schema_fields import (
     BaseSchema,
@@ -163,20 +162,6 @@ class ContactHistorySchema(BaseSchema):
     staff_id = Id()
     from_ = Timestamp(data_key="from", attribute="valid_from")
     to = Timestamp(attribute="valid_to", allow_none=True)
-
-
-class AccessLogEntrySchema(BaseSchema):
-    at = Timestamp()
-    staff_id = Id(allow_none=True, attribute="actor_id")
-    staff_name = fields.String(allow_none=True)
-    role = fields.String(allow_none=True, attribute="actor_role")
-    action = fields.String()
-    what = fields.String()
-    #: ``what`` in words, in the caller's language.
-    description = fields.Method("_description")
-
-    def _description(self, row) -> str:
-        return describe(row.entity, row.action, row.detail)
 
 
 class TransferRequestSchema(BaseSchema):

@@ -13,11 +13,10 @@ from flask_babel import gettext as _
 from homecare.core.audit import record_refusal
 from homecare.core.database import save
 from homecare.core.errors import ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.national_id import InvalidNationalId, NationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
-from homecare.extensions import db
-from homecare.flags.rules import active_users_on
 from homecare.org.models import PHONE_LENGTH, TEAM_ROLES, Staff, Team
 from homecare.service_users import addresses, names
 from homecare.service_users.kin import read_relationship
@@ -382,5 +381,5 @@ def team_users(team: Team, day: date) -> list[ServiceUser]:
     """The team's users receiving services on ``day``, by name."""
     return list(db.session.scalars(
         sa.select(ServiceUser).where(ServiceUser.team_id == team.id,
-                                     ServiceUser.deleted_at.is_(None), active_users_on(day))
+                                     ServiceUser.is_active_on(day))
         .order_by(ServiceUser.full_name)))

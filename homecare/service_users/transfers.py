@@ -25,9 +25,9 @@ from flask_babel import gettext as _
 
 from homecare.core.database import save
 from homecare.core.errors import Conflict, ValidationFailed
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, start_of_local_day, utcnow
 from homecare.core.validation import FieldErrors
-from homecare.extensions import db
 from homecare.org.models import Staff, Team
 from homecare.policy.access import Action, permits
 from homecare.service_users.models import (

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload
 
-from homecare.core.api import (
+from homecare.core.audit import record_read, record_reads
+from homecare.core.rest import (
     API_PREFIX,
     IF_MATCH_PARAMETER,
     Blueprint,
@@ -14,7 +15,6 @@ from homecare.core.api import (
     paginate_select,
     require_if_match,
 )
-from homecare.core.audit import record_read, record_reads
 from homecare.policy.access import Action, visible_transfer_requests
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser, TransferRequest

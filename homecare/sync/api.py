@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask.views import MethodView
 
-from homecare.core.api import API_PREFIX, Blueprint
 from homecare.core.metrics import count_sync
+from homecare.core.rest import API_PREFIX, Blueprint
 from homecare.policy.access import ensure_works_in_a_team
 from homecare.policy.lookup import actor
 from homecare.sync.schemas import SyncResultSchema, SyncSchema
-from homecare.sync.service import MAX_OPERATIONS, apply_all
+from homecare.sync.services import MAX_OPERATIONS, apply_all
 
 blueprint = Blueprint("sync", __name__, url_prefix=f"{API_PREFIX}/sync",
                       description="Queued offline records, sent together.")

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from homecare.core.schema_fields import BaseSchema
-from homecare.sync.service import KINDS, MAX_OPERATIONS
+from homecare.sync.services import KINDS, MAX_OPERATIONS
 
 
 class OperationSchema(BaseSchema):

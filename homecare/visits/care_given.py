@@ -33,8 +33,8 @@ from sqlalchemy.orm import selectinload
 from homecare.core.audit import record_read, record_reads
 from homecare.core.database import save
 from homecare.core.errors import Conflict, NotFound
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_date_of, utcnow
-from homecare.extensions import db
 from homecare.org.models import Role, Staff
 from homecare.policy.access import (
     Action,

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from homecare.core.audit import after_save_new
 from homecare.core.database import GENERIC_PLANS, planned_as
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.service_users.models import ResponsibleContactAssignment, locking_histories
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 

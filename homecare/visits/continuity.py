@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_date_of, start_of_local_day
-from homecare.extensions import db
-from homecare.indicators.settings import thresholds_by_team
 from homecare.org.models import Staff
+from homecare.sections.services import thresholds_by_team
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 

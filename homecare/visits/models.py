@@ -9,9 +9,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
 from homecare.core.rules import N_, Bounds
-from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 

@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 from homecare.core.database import save
 from homecare.core.dates import day_text
 from homecare.core.errors import Conflict, DomainError, Forbidden
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_date_of, utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
-from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Role, Staff
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import teams_on

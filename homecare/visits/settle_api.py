@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from homecare.core.api import API_PREFIX, Blueprint
+from homecare.core.rest import API_PREFIX, Blueprint
 from homecare.policy.access import Action
 from homecare.policy.lookup import actor, load
 from homecare.visits.care_given import open_to_settle, settle

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.org.models import Role, Section, Staff, Team
 from homecare.policy.access import Action, permits, visible_service_users
 from homecare.service_users.models import ServiceUser
@@ -28,8 +28,7 @@ def _active_users_per_team(team_ids: list[int], where: sa.ColumnElement[bool]) -
         .where(
             ServiceUser.team_id.in_(team_ids),
             where,
-            ServiceUser.service_start <= today,
-            sa.or_(ServiceUser.service_end.is_(None), ServiceUser.service_end >= today),
+            ServiceUser.is_active_on(today),
         )
         .group_by(ServiceUser.team_id)
     )

@@ -5,57 +5,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from homecare.core.api import API_PREFIX, Blueprint, paginate_select
 from homecare.core.audit import record_read
+from homecare.core.rest import API_PREFIX, Blueprint, paginate_select
 from homecare.org.models import Staff
 from homecare.policy.access import Action
-from homecare.policy.idempotency import Creation
 from homecare.policy.lookup import (
     actor,
-    by_ids,
     load,
-    named_staff,
     read_one,
     referenced,
 )
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 from homecare.what_matters.schemas import WhatMattersPutSchema, WhatMattersSchema
-from homecare.what_matters.services import (
-    build_conversation,
-    record_conversation,
-    stored_form,
-)
+from homecare.what_matters.services import CONVERSATION_CREATION, record_conversation
 
 blueprint = Blueprint("what_matters", __name__, url_prefix=API_PREFIX,
                       description="What matters to the user, in their own words.")
-
-
-def _conversation_arguments(data: dict, conversation_id=None) -> dict:
-    """``build_conversation``'s arguments from a body: the user and the person who asked,
-    as the caller may name them (else a 422 on the field)."""
-    user = referenced(ServiceUser, data["service_user_id"], "service_user_id", Action.RECORD)
-    asked_by = referenced(Staff, data["asked_by_id"], "asked_by")
-    fields = {k: v for k, v in data.items() if k not in ("service_user_id", "asked_by_id")}
-    return {"user": user, "recorded_by": actor(), "asked_by": asked_by,
-            "conversation_id": conversation_id, **fields}
-
-
-def _named_in_conversations(bodies: list[dict]) -> list:
-    """The users and askers that conversation bodies name, in two queries."""
-    users = {body["service_user_id"] for body in bodies}
-    askers = {body["asked_by_id"] for body in bodies}
-    return [*by_ids(ServiceUser, users),
-            *named_staff(askers)]
-
-
-#: A conversation recorded on a device under an id it chose (``PUT /what-matters/{id}``).
-CONVERSATION_CREATION = Creation(
-    model=WhatMattersConversation, through="service_user",
-    stored=lambda data: {**data, **stored_form(data["present"], data["spoken_for_by"])},
-    build=lambda conversation_id, data: build_conversation(
-        **_conversation_arguments(data, conversation_id)),
-    named=_named_in_conversations)
 
 
 @blueprint.route("/service-users/<uuid:user_id>/what-matters")

@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin
-from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 

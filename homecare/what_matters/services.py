@@ -10,11 +10,19 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from homecare.core.database import save
+from homecare.core.extensions import db
 from homecare.core.text import is_blank
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors
-from homecare.extensions import db
 from homecare.org.models import TEAM_ROLES, Staff
+from homecare.policy.access import Action
+from homecare.policy.idempotency import Creation
+from homecare.policy.lookup import (
+    actor,
+    by_ids,
+    named_staff,
+    referenced,
+)
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import Present, WhatMattersConversation
 
@@ -83,3 +91,31 @@ def conversations_of(user: ServiceUser) -> list[WhatMattersConversation]:
         .order_by(WhatMattersConversation.conversation_date.desc(),
                   WhatMattersConversation.created_at.desc())
     ))
+
+
+def _conversation_arguments(data: dict, conversation_id=None) -> dict:
+    """``build_conversation``'s arguments from a body: the user and the person who asked,
+    as the caller may name them (else a 422 on the field)."""
+    user = referenced(ServiceUser, data["service_user_id"], "service_user_id", Action.RECORD)
+    asked_by = referenced(Staff, data["asked_by_id"], "asked_by")
+    fields = {k: v for k, v in data.items() if k not in ("service_user_id", "asked_by_id")}
+    return {"user": user, "recorded_by": actor(), "asked_by": asked_by,
+            "conversation_id": conversation_id, **fields}
+
+
+def _named_in_conversations(bodies: list[dict]) -> list:
+    """The users and askers that conversation bodies name, in two queries."""
+    users = {body["service_user_id"] for body in bodies}
+    askers = {body["asked_by_id"] for body in bodies}
+    return [*by_ids(ServiceUser, users),
+            *named_staff(askers)]
+
+
+#: A conversation recorded under an id its device chose: the page, ``PUT
+#: /what-matters/{id}`` and ``POST /sync`` alike.
+CONVERSATION_CREATION = Creation(
+    model=WhatMattersConversation, through="service_user",
+    as_stored=lambda data: {**data, **stored_form(data["present"], data["spoken_for_by"])},
+    build=lambda conversation_id, data: build_conversation(
+        **_conversation_arguments(data, conversation_id)),
+    load_named=_named_in_conversations)

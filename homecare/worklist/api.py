@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from homecare.core.api import API_PREFIX, Blueprint
+from homecare.core.rest import API_PREFIX, Blueprint
 from homecare.core.timeutil import local_today
 from homecare.policy.lookup import actor
 from homecare.worklist.schemas import WorklistQuerySchema, WorklistSchema
-from homecare.worklist.service import worklist_for
+from homecare.worklist.services import worklist_for
 
 blueprint = Blueprint("worklist", __name__, url_prefix=f"{API_PREFIX}/worklist",
                       description="What the signed-in team member should do today.")

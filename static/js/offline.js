@@ -513,8 +513,11 @@
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     const main = fresh.getElementById("main");
     if (main) {
+      // The messages shown here stay (the fresh copy's would say them twice): a note
+      // that a record was kept must not vanish because the queue was sent meanwhile.
       fresh.querySelectorAll("#main .flash").forEach((flash) => flash.remove());
-      document.getElementById("main").replaceChildren(...main.childNodes);
+      const shown = document.querySelectorAll("#main > .flash");
+      document.getElementById("main").replaceChildren(...shown, ...main.childNodes);
       await render();
       keepDay();
     }

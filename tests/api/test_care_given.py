@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
-from homecare.extensions import db
 from homecare.org.models import Role
 from homecare.service_users.services import move_to_team
 from homecare.visits.models import (

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.goals.models import CheckIn
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
 from homecare.decisions.services import record_decision
-from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.visits.services import create_visit
 from tests.factories import make_user

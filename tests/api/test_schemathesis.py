@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
 
 from homecare import create_app
 from homecare.auth.tokens import issue_token
+from homecare.core.extensions import db
 from homecare.demo.loader import load_demo
-from homecare.extensions import db
 from homecare.org.models import Staff
 from tests.databases import database_kinds, fresh_database
 

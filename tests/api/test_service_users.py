@@ -105,7 +105,7 @@ def test_patch_needs_if_match_and_refuses_stale_versions(api_as, org):
 
 
 def test_moving_a_user_needs_a_coordinator_of_both_teams(api_as, org):
-    from homecare.org.services import update_staff
+    from homecare.auth.accounts import update_staff
 
     path = f"/service-users/{org.user_a1.id}"
     coordinator = api_as(org.coordinator_a1)

@@ -7,12 +7,12 @@ import pytest
 import sqlalchemy as sa
 
 from homecare.core.audit import AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
-from homecare.extensions import db
 from homecare.goals.models import CheckIn, Goal
 from homecare.goals.services import create_goal, update_goal
 from homecare.sync.schemas import SyncResultSchema
-from homecare.sync.service import MAX_OPERATIONS
+from homecare.sync.services import MAX_OPERATIONS
 from homecare.visits.models import Visit, VisitStatus
 from homecare.visits.services import create_visit
 from homecare.what_matters.models import WhatMattersConversation
@@ -236,7 +236,7 @@ def test_an_operation_refused_after_it_wrote_leaves_nothing_and_the_others_stay(
     """The savepoint: an operation whose rule refuses it after its rows were flushed
     (as a database constraint would) is rolled back alone."""
     from homecare.core.errors import ValidationFailed
-    from homecare.sync import service
+    from homecare.sync import services as service
 
     real = service.KINDS["what_matters"]
 
@@ -341,18 +341,18 @@ def test_a_record_stored_by_another_request_meanwhile_is_answered_alone(
     the run, and each operation is answered alone, none stored twice."""
     import dataclasses
 
-    from homecare.sync import service
+    from homecare.sync import services as service
 
     batch = _new_records(org, day, 3)[:3]   # three new visits
     visit_kind = service.KINDS["visit"]
     creation = visit_kind.creation
 
     def stored_meanwhile(bodies):
-        meanwhile = creation.stored(visit_kind.body.load(batch[1]["body"]))
+        meanwhile = creation.as_stored(visit_kind.body.load(batch[1]["body"]))
         creation._put_alone(uuid.UUID(batch[1]["id"]), meanwhile)
-        return creation.named(bodies)
+        return creation.load_named(bodies)
 
-    racing = dataclasses.replace(creation, named=stored_meanwhile)
+    racing = dataclasses.replace(creation, load_named=stored_meanwhile)
     monkeypatch.setitem(service.KINDS, "visit", dataclasses.replace(visit_kind,
                                                                      creation=racing))
     results = api_as(org.staff_a1).post("/sync", json={"operations": batch}).json["results"]

@@ -6,8 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from homecare.auth.tokens import ApiToken
+from homecare.core.extensions import db
 from homecare.core.timeutil import utcnow
-from homecare.extensions import db
 from tests.factories import PASSWORD
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
-from homecare.extensions import db
 from homecare.visits.models import Visit
 
 

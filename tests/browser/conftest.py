@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 
 from homecare import create_app
 from homecare.core.database import sqlite_turn
+from homecare.core.extensions import db
 from homecare.demo.loader import DEMO_PASSWORD, load_demo
-from homecare.extensions import db
 from tests.databases import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,7 +55,7 @@ class LiveServer:
         from homecare.core.timeutil import local_today, local_zone
         from homecare.goals.services import create_goal
         from homecare.org.models import Staff
-        from homecare.prompts.service import checkin_prompts
+        from homecare.prompts.services import checkin_prompts
         from homecare.service_users.services import assign_responsible_contact
         from homecare.visits.services import create_visit
         from tests.factories import make_user

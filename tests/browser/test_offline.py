@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from homecare.extensions import db
+from homecare.core.extensions import db
 from homecare.goals.models import CheckIn, Goal
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit, VisitStatus

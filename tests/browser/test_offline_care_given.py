@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from homecare.core.audit import KEPT_SUFFIX, AuditAction, AuditEntry
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, local_zone
-from homecare.extensions import db
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit

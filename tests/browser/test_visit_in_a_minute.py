@@ -95,7 +95,7 @@ def test_a_visit_completed_and_one_follow_up_take_at_most_nine_taps(live_server,
 def _what_was_saved(name: str):
     import sqlalchemy as sa
 
-    from homecare.extensions import db
+    from homecare.core.extensions import db
     from homecare.goals.models import CheckIn, Goal
     from homecare.service_users.models import ServiceUser
     from homecare.visits.models import Visit

@@ -20,8 +20,8 @@ NURSE, COORDINATOR, LEADER = "sykepleier.bjolsen", "koordinator.bjolsen", "leder
 def _user_with_next_of_kin(live_server) -> dict:
     """A user of the demo nurse with a daughter registered, a visit this morning and a
     follow-up overdue."""
+    from homecare.core.extensions import db
     from homecare.core.timeutil import local_today, local_zone
-    from homecare.extensions import db
     from homecare.goals.services import create_goal
     from homecare.org.models import Staff
     from homecare.service_users.services import assign_responsible_contact
@@ -115,7 +115,7 @@ def test_a_follow_up_says_whose_voice_it_is_is_refused_empty_and_is_read_in_the_
 
 
 def _follow_ups_of(user_id: str) -> int:
-    from homecare.extensions import db
+    from homecare.core.extensions import db
 
     return db.session.execute(sa.text(
         "SELECT count(*) FROM check_ins c JOIN goals g ON g.id = c.goal_id "
@@ -127,8 +127,8 @@ def _follow_ups_of(user_id: str) -> int:
 def _answers_in_window(live_server, team_name: str) -> dict[str, dict[str, int]]:
     """The users' answers in the team's follow-ups of the last 28 days, counted here
     without the service's code."""
+    from homecare.core.extensions import db
     from homecare.core.timeutil import local_today
-    from homecare.extensions import db
 
     start = local_today() - timedelta(days=27)
     counts: dict[str, dict[str, int]] = {}

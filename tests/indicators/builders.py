@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from homecare.core.timeutil import local_today, local_zone
-from homecare.flags.settings import ControlSettings
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.indicators.compute import compute
 from homecare.indicators.periods import period_end_on_or_before
+from homecare.sections.thresholds import ControlSettings
 from homecare.service_users.services import assign_responsible_contact
 from homecare.visits.services import create_visit
 from tests.factories import make_user

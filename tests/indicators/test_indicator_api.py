@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
 from homecare.indicators.definitions import INDICATORS
 from homecare.indicators.models import IndicatorSnapshot
 from homecare.indicators.periods import PERIOD_DAYS, is_period_end, period_end_on_or_before
@@ -279,8 +279,8 @@ def test_the_indicator_statements_are_planned_for_their_own_parameters(dialect, 
     then run it on a generic plan: the contact statement took 49 ms that way instead of
     13 (``bench_oslo``). The dashboard's statements are each planned for the values
     given, and the setting is back to the default after them."""
-    from homecare.flags.settings import ControlSettings
     from homecare.indicators.compute import compute
+    from homecare.sections.thresholds import ControlSettings
     from tests.indicators.builders import visit
 
     if dialect != "postgresql":
@@ -302,8 +302,8 @@ def test_the_indicator_statements_are_built_once(org, monkeypatch):
     """Building a statement and its cache key cost about as much Python as the database
     spent running some of them: each is built once per process and bound to each call's
     values, so a second computation builds nothing."""
-    from homecare.flags.settings import ControlSettings
     from homecare.indicators import compute, queries, scope
+    from homecare.sections.thresholds import ControlSettings
 
     compute.compute([org.team_a1.id], D, 28, ControlSettings())
     built = []

@@ -14,13 +14,13 @@ from flask_migrate import upgrade
 
 from homecare import create_app
 from homecare.core import database
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
-from homecare.extensions import db
-from homecare.flags.settings import DEFAULT_SETTINGS
 from homecare.generator.cli import generate
 from homecare.generator.scale import TINY
 from homecare.indicators.compute import compute, compute_many
 from homecare.org.models import Section, Team
+from homecare.sections.thresholds import DEFAULT_SETTINGS
 from tests.databases import database_kinds, fresh_database
 
 

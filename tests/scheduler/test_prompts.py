@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 import time_machine
 
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_zone
-from homecare.extensions import db
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
 from homecare.prompts.models import Prompt, PromptKind
 from homecare.scheduler.runner import run_job

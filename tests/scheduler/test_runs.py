@@ -8,8 +8,8 @@ import time_machine
 from flask_migrate import upgrade
 
 from homecare import create_app
+from homecare.core.extensions import db
 from homecare.core.timeutil import local_zone
-from homecare.extensions import db
 from homecare.goals.services import create_goal
 from homecare.org.models import Role
 from homecare.org.services import create_section, create_team

@@ -1,0 +1,44 @@
+"""Forms for visits: planning one, completing it, saying it did not take place."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Optional
+
+from homecare.core.forms import DayField, enum_options
+from homecare.visits.labels import KIND_LABELS
+from homecare.visits.models import PLANNED_MINUTES, VisitKind
+
+
+class CompleteVisitForm(FlaskForm):
+    """The times a visit actually started and ended (prefilled from the plan)."""
+
+    started = TimeField(_l("Started"), validators=[InputRequired(_l("Give the time."))])
+    ended = TimeField(_l("Ended"), validators=[InputRequired(_l("Give the time."))])
+    note = TextAreaField(_l("Note"), validators=[Optional()])
+
+
+class MissedVisitForm(FlaskForm):
+    """Why a planned visit did not take place (saving it is the confirmation)."""
+
+    missed_reason = TextAreaField(_l("Why did the visit not take place?"),
+                                  validators=[InputRequired(_l("Say why."))])
+
+
+class PlanVisitForm(FlaskForm):
+    """Plan, move or reassign a visit. ``confirm`` carries the consequences already seen."""
+
+    service_user_id = SelectField(_l("Service user"), validate_choice=True,
+                                  validators=[InputRequired(_l("Choose a user."))])
+    staff_id = SelectField(_l("Who makes the visit"), coerce=int, validate_choice=True,
+                           validators=[InputRequired(_l("Choose a team member."))])
+    kind = RadioField(_l("Kind of visit"), default=VisitKind.MAIN.value,
+                      choices=enum_options(KIND_LABELS))
+    day = DayField(_l("Day"), validators=[InputRequired(_l("Choose a date."))])
+    time = TimeField(_l("Time"), validators=[InputRequired(_l("Give the time."))])
+    minutes = IntegerField(_l("Minutes"), default=30, validators=[
+        InputRequired(_l("Give the planned duration in minutes.")),
+        PLANNED_MINUTES.form_validator()])
+    confirm = HiddenField()

@@ -1,0 +1,334 @@
+"""The pages of visits: the coordinator's week planner (plan, move, reassign, cancel),
+completing a visit in the home or saying it did not take place, and settling care given
+against a plan that changed meanwhile.
+
+Continuity consequences are shown before a plan is saved: a plan with a warning is saved
+only once the coordinator has seen the warning for exactly that plan (the page's
+``confirm`` field carries a fingerprint of what was shown).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from homecare.core.audit import record_read, record_reads
+from homecare.core.converters import record_id
+from homecare.core.errors import DomainError, NotFound, ValidationFailed
+from homecare.core.extensions import db
+from homecare.core.forms import form_page, saved
+from homecare.core.timeutil import local_today, local_zone, parse_day, to_local, utcnow
+from homecare.flags.rules import Flag
+from homecare.flags.services import active_goals
+from homecare.goals.models import Goal
+from homecare.org.models import Staff, Team
+from homecare.org.services import team_members
+from homecare.policy.access import Action, permits
+from homecare.policy.lookup import actor, load
+from homecare.service_users.models import ServiceUser
+from homecare.service_users.services import team_users
+from homecare.visits.care_given import load_for_care, settle
+from homecare.visits.continuity import Continuity, continuity_of
+from homecare.visits.forms import CompleteVisitForm, MissedVisitForm, PlanVisitForm
+from homecare.visits.labels import (
+    KIND_LABELS,
+    SETTLE_REASON_LABELS,
+    SETTLEMENT_LABELS,
+    STATUS_LABELS,
+)
+from homecare.visits.models import Visit, VisitKind, VisitStatus, VisitToSettle
+from homecare.visits.services import (
+    PLANNING,
+    RECORDING,
+    UNDO_MISSED,
+    change_visit,
+    create_visit,
+    ensure_may_change,
+    mark_missed,
+    may_change,
+    undo_missed,
+)
+from homecare.visits.week import monday_of, week_plan
+
+blueprint = Blueprint("visits_pages", __name__, template_folder="templates")
+
+
+@blueprint.app_context_processor
+def labels() -> dict:
+    """The names of visits' values, for every page that shows a visit."""
+    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
+            "settle_reason_labels": SETTLE_REASON_LABELS, "settlement_labels": SETTLEMENT_LABELS}
+
+
+def _completion(visit: Visit, started, ended, note) -> dict:
+    """The changes that complete (or correct) a visit: times on its planned local day."""
+    day = to_local(visit.planned_start).date()
+
+    def at(clock):
+        return datetime.combine(day, clock, tzinfo=local_zone())
+
+    return {"status": VisitStatus.COMPLETED, "actual_start": at(started),
+            "actual_end": at(ended), "note": note or None}
+
+
+@blueprint.route("/visits/<uuid:visit_id>/complete", methods=["GET", "POST"])
+def complete_visit(visit_id):
+    """Log a visit as carried out, with its times (prefilled from the plan), or correct a
+    completed one while the visit rules still allow it."""
+    if request.method == "GET" and request.args.get("queued"):
+        visit = load_for_care(visit_id, actor(), None)   # a queued record to correct
+    else:
+        visit = load(Visit, visit_id, Action.RECORD)
+        ensure_may_change(actor(), visit, RECORDING)
+    correcting = visit.status is VisitStatus.COMPLETED
+    if correcting:
+        start, end = to_local(visit.actual_start), to_local(visit.actual_end)
+    else:
+        start, end = as_it_went(visit, to_local(utcnow()))
+    form = CompleteVisitForm(started=start.time(), ended=end.time(), note=visit.note)
+    follow_ups = [] if correcting else _follow_ups_due(visit.service_user)
+    return form_page(form, "visits/complete_visit.html", visit.service_user, lambda: change_visit(
+        actor(), visit, **_completion(visit, form.started.data, form.ended.data, form.note.data)),
+        back=url_for("care.user", user_id=visit.service_user_id),
+        aliases={"actual_start": "started", "actual_end": "ended"}, visit=visit,
+        follow_ups=follow_ups, then={str(goal.id): link for goal, link in follow_ups},
+        planned_day=to_local(visit.planned_start).isoformat(timespec="minutes"),
+        can_mark_missed=may_change(actor(), visit, {"status": VisitStatus.MISSED}),
+        title=_("Correct the visit") if correcting else _("Complete the visit"))
+
+
+def _follow_ups_due(user: ServiceUser) -> list[tuple[Goal, str]]:
+    """The user's goals with a follow-up due or overdue, each with the page to record it:
+    the completed visit goes straight on to it (a visit and a follow-up in nine taps)."""
+    if not permits(actor(), Action.RECORD, user):
+        return []
+    return [(goal, url_for("goals_pages.check_in", user_id=user.id, goal_id=goal.id))
+            for goal in active_goals(user, local_today())
+            if goal.flag in (Flag.CHECKIN_DUE, Flag.CHECKIN_OVERDUE)]
+
+
+def as_it_went(visit: Visit, now: datetime) -> tuple[datetime, datetime]:
+    """The times to offer when a visit is completed: as planned once the planned end has
+    passed; ending now if the visit is still under way by the plan; and, completed before
+    its planned start (or on another day than planned, today), its planned length up to
+    now. The same rule runs in the browser when a kept form is opened offline
+    (``static/js/visit_times.js``)."""
+    start = to_local(visit.planned_start)
+    end = start + timedelta(minutes=visit.planned_minutes)
+    minute = now.replace(second=0, microsecond=0)
+    if end <= now or start.date() != now.date():
+        return start, end
+    if start <= now:
+        return start, max(minute, start + timedelta(minutes=1))
+    return minute - timedelta(minutes=visit.planned_minutes), minute
+
+
+@blueprint.route("/visits/<uuid:visit_id>/missed", methods=["GET", "POST"])
+def visit_missed(visit_id):
+    """Say that a planned visit did not take place (nobody home, the user declined): the
+    reason is asked for, and saving it is the confirmation. The person may undo it for a
+    while from the user's page."""
+    visit = load(Visit, visit_id, Action.RECORD)
+    ensure_may_change(actor(), visit, {"status": VisitStatus.MISSED})
+    form = MissedVisitForm()
+    if form.validate_on_submit() and saved(
+            form, lambda: mark_missed(actor(), visit, form.missed_reason.data)):
+        flash(_("The visit is marked as not taken place. You can undo it for %(minutes)d "
+                "minutes on the user's page.", minutes=UNDO_MISSED.seconds // 60), "success")
+        return redirect(url_for("care.user", user_id=visit.service_user_id))
+    status = 422 if form.errors else 200
+    record_read(visit.service_user_id, "form: visit missed")
+    return render_template("visits/visit_missed.html", form=form, visit=visit,
+                           user=visit.service_user), status
+
+
+@blueprint.route("/visits/<uuid:visit_id>/missed/undo", methods=["POST"])
+def undo_visit_missed(visit_id):
+    """Take back "did not take place" (the person who said it, within ``UNDO_MISSED``)."""
+    visit = load(Visit, visit_id, Action.RECORD)
+    undo_missed(actor(), visit)
+    flash(_("The visit is planned again."), "success")
+    return redirect(url_for("care.user", user_id=visit.service_user_id))
+
+
+@blueprint.route("/visits-to-settle/<uuid:item_id>", methods=["POST"])
+def settle_visit(item_id):
+    """One tap on the board: how care given against a changed plan is settled (back to
+    the board of the team that gave it)."""
+    item = load(VisitToSettle, item_id, Action.COORDINATE)
+    try:
+        settle(item, actor(), request.form.get("choice", ""))
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(str(refusal.message or _("This could not be settled.")), "error")
+    else:
+        flash(_("Settled."), "success")
+    return redirect(url_for("care.board", team_id=item.team_id))
+
+
+#: The visit service's names for the plan form's fields, where they differ.
+ALIASES = {"planned_minutes": "minutes"}
+
+
+def _week_arg() -> date:
+    return monday_of(parse_day(request.args.get("week")) or local_today())
+
+
+@blueprint.route("/teams/<id:team_id>/planner")
+def planner(team_id):
+    """The team's week, a row per staff member; ``?week=`` any day of the week wanted."""
+    team = load(Team, team_id, Action.COORDINATE)
+    week = week_plan(team, _week_arg())
+    zone = local_zone()
+    # A busy team has a thousand visits a week: translate each label once, not per visit.
+    return render_template("visits/planner.html", week=week, today=local_today(),
+                           previous=week.monday - timedelta(days=7),
+                           following=week.monday + timedelta(days=7), teams=actor().teams,
+                           kinds={k: str(v) for k, v in KIND_LABELS.items()},
+                           statuses={k: str(v) for k, v in STATUS_LABELS.items()},
+                           clock=lambda moment: moment.astimezone(zone).strftime("%H:%M"),
+                           NO_ID=str(uuid.UUID(int=0)))
+
+
+def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | None
+                  ) -> list[ServiceUser]:
+    """Offer the team's users and members; the users offered (with name and address)."""
+    users = team_users(team, day)
+    staff = team_members(team)
+    if visit is not None:
+        users += [] if visit.service_user in users else [visit.service_user]
+        staff += [] if visit.staff in staff else [visit.staff]
+    form.service_user_id.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(u.id), f"{u.full_name} · {u.address}") for u in users]
+    form.staff_id.choices = [SelectChoice(s.id, s.full_name) for s in staff]
+    return users
+
+
+def _planned(form: PlanVisitForm, team: Team):
+    """The user, staff, kind and start the form names, or None where it names none."""
+    user = db.session.get(ServiceUser, _uuid(form.service_user_id.data))
+    staff = db.session.get(Staff, form.staff_id.data) if form.staff_id.data else None
+    if user is None or user.team_id != team.id or staff is None:
+        return None
+    start = datetime.combine(form.day.data, form.time.data, tzinfo=local_zone())
+    return user, staff, VisitKind(form.kind.data), start
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def fingerprint(user, staff, kind, start) -> str:
+    """A short token naming one plan, so a confirmation cannot carry over to another."""
+    text = f"{user.id}|{staff.id}|{kind}|{start.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save,
+               offered: list[ServiceUser]):
+    """Validate, show consequences, and save once they have been seen. Drawing the form
+    shows every offered user's name and address: a list read of each."""
+    continuity: Continuity | None = None
+    status = 200
+    plan = _planned(form, team) if form.validate_on_submit() else None
+    if plan is not None:
+        user, staff, kind, start = plan
+        continuity = continuity_of(user, staff, kind, start, ignore=visit.id if visit else None)
+        seen = form.confirm.data == fingerprint(user, staff, kind, start)
+        if (not continuity.warnings or seen) and saved(
+                form, lambda: save(user, staff, kind, start), ALIASES):
+            flash(_("The visit is planned."), "success")
+            return redirect(url_for("visits_pages.planner", team_id=team.id,
+                                    week=monday_of(start.date()).isoformat()))
+        form.confirm.data = fingerprint(user, staff, kind, start)
+    if form.errors:
+        status = 422
+    record_reads([u.id for u in offered], "form: plan visit")
+    return render_template("visits/plan_visit.html", form=form, team=team, visit=visit,
+                           continuity=continuity), status
+
+
+@blueprint.route("/teams/<id:team_id>/planner/new", methods=["GET", "POST"])
+def plan_visit(team_id):
+    """Plan a visit for one of the team's users (prefilled from the planner's cell)."""
+    team = load(Team, team_id, Action.COORDINATE)
+    day = parse_day(request.args.get("day")) or local_today()
+    form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=record_id))
+    offered = _fill_choices(form, team, form.day.data or day, None)
+
+    def save(user, staff, kind, start):
+        create_visit(user=user, staff=staff, created_by=actor(), kind=kind,
+                     planned_start=start, planned_minutes=form.minutes.data)
+
+    return _plan_page(form, team, None, save, offered)
+
+
+def _plannable(visit_id) -> Visit:
+    """A visit the coordinator may move or reassign, by the visit rules (else 409)."""
+    visit = load(Visit, visit_id, Action.COORDINATE, through="service_user")
+    ensure_may_change(actor(), visit, PLANNING)
+    return visit
+
+
+@blueprint.route("/visits/<uuid:visit_id>/plan", methods=["GET", "POST"])
+def replan_visit(visit_id):
+    """Move a planned visit to another time or give it to another team member."""
+    visit = _plannable(visit_id)
+    team = visit.service_user.team
+    start = to_local(visit.planned_start)
+    form = PlanVisitForm(service_user_id=str(visit.service_user_id), staff_id=visit.staff_id,
+                         kind=visit.kind.value, day=start.date(), time=start.time(),
+                         minutes=visit.planned_minutes)
+    offered = _fill_choices(form, team, start.date(), visit)
+
+    def save(user, staff, kind, start):
+        if user.id != visit.service_user_id:
+            raise ValidationFailed.single(
+                "service_user_id", _("A planned visit stays with its user; plan a new one."))
+        change_visit(actor(), visit, staff=staff, kind=kind, planned_start=start,
+                     planned_minutes=form.minutes.data)
+
+    return _plan_page(form, team, visit, save, offered)
+
+
+@blueprint.route("/visits/<uuid:visit_id>/cancel", methods=["POST"])
+def cancel_visit(visit_id):
+    """Cancel a planned visit (it is kept, marked cancelled, and never counts)."""
+    visit = load(Visit, visit_id, Action.RECORD)
+    change_visit(actor(), visit, status=VisitStatus.CANCELLED)
+    flash(_("The visit is cancelled."), "success")
+    return redirect(url_for("visits_pages.planner", team_id=visit.service_user.team_id,
+                            week=monday_of(to_local(visit.planned_start).date()).isoformat()))
+
+
+@blueprint.route("/teams/<id:team_id>/planner/continuity")
+def continuity_preview(team_id):
+    """The continuity warnings for the plan being typed (fetched by the planner's script).
+
+    Answers an empty fragment while the plan is incomplete.
+    """
+    team = load(Team, team_id, Action.COORDINATE)
+    visit = None
+    if request.args.get("visit"):
+        visit_id = _uuid(request.args["visit"])
+        if visit_id is None:
+            raise NotFound()
+        visit = _plannable(visit_id)
+    form = PlanVisitForm(request.args, meta={"csrf": False})
+    day = parse_day(request.args.get("day")) or local_today()
+    _fill_choices(form, team, day, visit)
+    plan = _planned(form, team) if form.validate() else None
+    if plan is None:
+        return ""
+    continuity = continuity_of(*plan, ignore=visit.id if visit else None)
+    record_read(plan[0].id, "continuity preview")  # the user's contact and recent visits
+    return render_template("visits/_continuity.html", continuity=continuity,
+                           fingerprint=fingerprint(*plan))
