@@ -20,6 +20,7 @@ from homecare.core.extensions import db
 from tests import factories
 from tests.databases import database_kinds, fresh_database
 from tests.release import installed_release, release  # noqa: F401 - session fixtures
+from tests.setup_checks import compile_stale_catalogues, missing_chromium
 
 #: The fault test restarts the local PostgreSQL server: collected only when allowed.
 collect_ignore = [] if os.environ.get("HOMECARE_TEST_RESTART_POSTGRES") == "1" else [
@@ -27,6 +28,18 @@ collect_ignore = [] if os.environ.get("HOMECARE_TEST_RESTART_POSTGRES") == "1" e
 #: Backup and restore are PostgreSQL's tools (pg_dump, pg_restore): they need its server.
 if "postgresql" not in database_kinds():
     collect_ignore.append("test_backup_restore.py")
+
+
+def pytest_configure(config):
+    """A plain ``pytest`` tests the pages as ``make test`` does: catalogues compiled."""
+    compile_stale_catalogues()
+
+
+def pytest_collection_finish(session):
+    """Stop at once, in one line, when browser tests are chosen and Chromium is missing."""
+    problem = missing_chromium([item.path for item in session.items])
+    if problem:
+        pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.fixture(scope="session", params=database_kinds())

@@ -24,8 +24,8 @@ from homecare.core.database import sqlite_turn
 from homecare.core.extensions import db
 from homecare.demo.loader import DEMO_PASSWORD, load_demo
 from tests.databases import fresh_database
+from tests.setup_checks import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
