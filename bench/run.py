@@ -306,7 +306,7 @@ def people(database: str) -> dict:
     with the most visits today, with one of today's users; and the users of team 1 whose
     responsible contact the nurse is not, for the main visits the write loads log. (Not
     by their contact, those visits change no other visit's contact marks, so removing
-    them after the run leaves the marks as they were: ``visits.contact_islands``.)"""
+    them after the run leaves the marks as they were: ``visits.contact_marks``.)"""
     with psycopg.connect(f"{SERVER}/{database}") as conn:
         nurse_id, username, user_id = conn.execute("""
             SELECT s.id, s.username, min(v.service_user_id::text)
@@ -392,7 +392,7 @@ def forget_logged_visits(database: str) -> int:
     with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
         removed = conn.execute("DELETE FROM visits WHERE note = 'bench'").rowcount
         conn.execute("VACUUM (ANALYZE) visits")
-        conn.execute("VACUUM (ANALYZE) contact_islands")  # their marks went with them
+        conn.execute("VACUUM (ANALYZE) contact_marks")  # their marks went with them
         return removed
 
 

@@ -20,7 +20,7 @@ from homecare.service_users.models import (
     ServiceUser,
     TeamPeriod,
 )
-from homecare.visits.contact_islands import ContactIsland
+from homecare.visits.contact_marks import ContactMark
 from homecare.visits.models import Visit, VisitCorrection, VisitToSettle
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -28,7 +28,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "CheckIn",
-    "ContactIsland",
+    "ContactMark",
     "Decision",
     "ExternalIdentity",
     "Goal",

@@ -117,7 +117,7 @@ def _db_transaction(request):
         request.node.db_connection = connection
         try:
             yield
-            _contact_islands_are_current(connection)
+            _contact_marks_are_current(connection)
         finally:
             db.session.remove()
             db.session = original
@@ -125,13 +125,13 @@ def _db_transaction(request):
             connection.close()
 
 
-def _contact_islands_are_current(connection) -> None:
+def _contact_marks_are_current(connection) -> None:
     """After every test, whatever wrote its visits and contacts (pages, API, sync,
     services, factories): the kept contact marks equal a recomputation from scratch
-    (``homecare.visits.contact_islands``)."""
-    from homecare.visits.contact_islands import ContactIsland, numbered
+    (``homecare.visits.contact_marks``)."""
+    from homecare.visits.contact_marks import ContactMark, numbered
 
-    stored = sa.select(*ContactIsland.__table__.c)
+    stored = sa.select(*ContactMark.__table__.c)
     expected = numbered().subquery()
     expected = sa.select(*expected.c)
     try:
@@ -140,7 +140,7 @@ def _contact_islands_are_current(connection) -> None:
             missing = connection.execute(expected.except_(stored)).all()
     except sa.exc.DBAPIError:
         return  # the test left its transaction failed, and fails for that already
-    assert not stale and not missing, f"contact islands: stale {stale}, missing {missing}"
+    assert not stale and not missing, f"contact marks: stale {stale}, missing {missing}"
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The append-only audit and access log.
 
 Every create and update of a care record, and of an account, team or section, is logged
-automatically when the session flushes, so no service can forget it; reads are logged
+automatically when it is written (``core.writes``: a flush or a batch), so no service
+can forget it; reads are logged
 explicitly by the code that shows a service user's record (``record_read``), and refused
 attempts by the access policy (``record_refusal``), kept even though the refused request
 is rolled back. Rows are never updated or deleted by the application: the ORM refuses it
@@ -12,9 +13,8 @@ for anything else.
 from __future__ import annotations
 
 import enum
-import functools
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -25,15 +25,13 @@ from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import event, inspect
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
-from sqlalchemy.orm.interfaces import MANYTOONE
+from sqlalchemy.orm import Mapped, mapped_column
 
 from homecare.core.database import keep_even_if_refused
 from homecare.core.extensions import db
 from homecare.core.model_base import AdministeredMixin, CareRecordMixin, str_enum
-from homecare.core.row_arrays import as_columns, fits_in_arrays, insert_columns
 from homecare.core.timeutil import utcnow
+from homecare.core.writes import Written, insert_many, when_written
 
 if TYPE_CHECKING:
     from homecare.org.models import Staff
@@ -208,159 +206,20 @@ def _service_user_id(obj) -> uuid.UUID | None:
     return getattr(obj, "service_user_id", None) if isinstance(obj, CareRecordMixin) else None
 
 
-def _change_rows(session: Session) -> list[dict]:
-    rows = []
-    with session.no_autoflush:
-        for obj in session.new:
-            if isinstance(obj, _LOGGED):
-                rows.append(_row(AuditAction.CREATE, obj.__tablename__, obj.id,
-                                 _service_user_id(obj), None))
-        for obj in session.dirty:
-            if isinstance(obj, _LOGGED) and session.is_modified(obj):
-                fields = _changed_fields(obj)
-                if fields:
-                    rows.append(_row(AuditAction.UPDATE, obj.__tablename__, obj.id,
-                                     _service_user_id(obj), ", ".join(fields)))
-    return rows
-
-
-@event.listens_for(Session, "after_flush")
-def _log_changes(session: Session, _flush_context) -> None:
-    # after_flush: ids are assigned and the pre-flush history is still readable.
-    rows = _change_rows(session)
+@when_written
+def _log_changes(written: Written) -> None:
+    """One CREATE row per logged record created, one UPDATE row (the fields, never the
+    values) per logged record changed, whichever way it was written."""
+    rows = [_row(AuditAction.CREATE, record.__tablename__, record.id,
+                 _service_user_id(record), None)
+            for record in written.created if isinstance(record, _LOGGED)]
+    for record in written.changed:
+        fields = _changed_fields(record) if isinstance(record, _LOGGED) else None
+        if fields:
+            rows.append(_row(AuditAction.UPDATE, record.__tablename__, record.id,
+                             _service_user_id(record), ", ".join(fields)))
     if rows:
-        session.connection().execute(sa.insert(AuditEntry), rows)
-
-
-def _column_values(record, mapper) -> dict:
-    """The row the unit of work would insert for a new ``record``: foreign keys taken
-    from the records its many-to-one relationships name, and the Python-side column
-    defaults for what is unset, applied to the record too so that it reads as stored
-    (a column left unset is set to its null, or reading it later would load it)."""
-    state = record.__dict__
-    for relationship in mapper.relationships:
-        target = state.get(relationship.key)
-        if relationship.direction is MANYTOONE and target is not None:
-            for local, remote in relationship.local_remote_pairs:
-                setattr(record, mapper.get_property_by_column(local).key,
-                        getattr(target, inspect(type(target)).get_property_by_column(remote).key))
-    row = {}
-    for attribute in mapper.column_attrs:
-        column = attribute.columns[0]
-        value = state.get(attribute.key)
-        if value is None and column.default is not None:
-            default = column.default
-            value = default.arg(None) if default.is_callable else default.arg
-            setattr(record, attribute.key, value)
-        elif attribute.key not in state:
-            setattr(record, attribute.key, value)
-        row[column.key] = value
-    return row
-
-
-@functools.cache
-def _insert(table: sa.Table) -> sa.Insert:
-    """A plain ``INSERT`` for ``table``, built once (it is on the path of every ``PUT``)."""
-    return sa.insert(table)
-
-
-def _insert_many(table: sa.Table, rows: list[dict]) -> None:
-    """Insert rows that name the same columns: in one statement on PostgreSQL
-    (``core.row_arrays``), elsewhere as the driver's executemany."""
-    if len(rows) > 1 and fits_in_arrays(table):
-        names = tuple(rows[0])
-        db.session.connection().execute(insert_columns(table, names),
-                                        as_columns(table, names, rows))
-    else:
-        db.session.connection().execute(_insert(table), rows)
-
-
-@functools.cache
-def _insert_unless_stored(dialect: str, table: sa.Table, *, returning: bool) -> sa.Insert:
-    """``INSERT … ON CONFLICT (id) DO NOTHING`` for ``table`` (``RETURNING id`` if asked),
-    built once."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    insert = insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
-    # Without RETURNING, the count of rows inserted is all that tells whether any was
-    # skipped; SQLAlchemy keeps an INSERT's count only when asked.
-    return insert.returning(table.c.id) if returning else \
-        insert.execution_options(preserve_rowcount=True)
-
-
-def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
-    """Insert the rows whose ids ``table`` does not hold yet; the ids inserted.
-
-    A single row goes with ``RETURNING`` at once. On PostgreSQL many rows go the same
-    way, as one array per column (``core.row_arrays``). Otherwise they go first as one
-    prepared statement sent once per row (the driver's executemany), which cannot say
-    which rows it skipped, only how many: if any, it is undone and the rows go again
-    with ``RETURNING``. (For many rows, that form with the rows written out becomes a
-    statement the driver parses anew each time: a sixth of the cost of a sync.)
-    """
-    if len(rows) > 1 and fits_in_arrays(table):
-        names = tuple(column.key for column in table.columns)
-        return set(db.session.connection().scalars(
-            insert_columns(table, names, unless_stored=True), as_columns(table, names, rows)))
-    dialect = db.session.get_bind().dialect.name
-    if len(rows) > 1:
-        savepoint = db.session.begin_nested()
-        # Asked for after the savepoint: the session emits the SAVEPOINT only then.
-        inserted = db.session.connection().execute(
-            _insert_unless_stored(dialect, table, returning=False), rows).rowcount
-        if inserted == len(rows):
-            savepoint.commit()
-            return {row["id"] for row in rows}
-        savepoint.rollback()
-    return set(db.session.connection().scalars(
-        _insert_unless_stored(dialect, table, returning=True), rows))
-
-
-#: What else must happen when ``save_new`` saves records of a model, which a flush's
-#: events would otherwise have done (``after_save_new``).
-_SAVED_NEW_LISTENERS: dict[type, list[Callable[[list], None]]] = {}
-
-
-def after_save_new(model: type) -> Callable:
-    """Decorator: call the function with the records of ``model`` each ``save_new``
-    saved, in its transaction (the flush's ``after_flush`` does not see them)."""
-    def register(listener: Callable[[list], None]) -> Callable[[list], None]:
-        _SAVED_NEW_LISTENERS.setdefault(model, []).append(listener)
-        return listener
-    return register
-
-
-def save_new(records: Sequence) -> list:
-    """Save new records of one model as a flush would, and log their creation, in two
-    statements: their rows, then one CREATE audit row each. Returns the records saved.
-
-    A record whose id the table already holds (a repeat, or another request's insert
-    a moment ago) is left out, not refused: the database skips its row, and the caller
-    answers it by comparing it with what is stored (``_insert_unless_stored_rows``).
-    The unit of work's bookkeeping for each object costs more than the
-    database does, which matters where hundreds arrive at once (``POST /sync``) and on
-    the path of every ``PUT``. The records saved then belong to the session as if
-    flushed. Everything else is saved by flushing, which logs itself (``_log_changes``).
-    """
-    if not records:
-        return []
-    mapper = inspect(type(records[0]))
-    rows = [_column_values(record, mapper) for record in records]
-    # Core statements on the session's connection: the ORM's bulk path would only
-    # repeat, per statement, the bookkeeping this function does itself.
-    inserted = _insert_unless_stored_rows(mapper.local_table, rows)
-    saved = [record for record in records if record.id in inserted]
-    if not saved:
-        return []
-    logged = _row(AuditAction.CREATE, mapper.local_table.name, None, None, None)
-    _insert_many(AuditEntry.__table__, [
-        {**logged, "entity_id": str(record.id), "service_user_id": _service_user_id(record)}
-        for record in saved])
-    for record in saved:
-        make_transient_to_detached(record)
-        db.session.add(record)
-    for listener in _SAVED_NEW_LISTENERS.get(type(records[0]), ()):
-        listener(saved)
-    return saved
+        insert_many(written.connection, AuditEntry.__table__, rows)
 
 
 @event.listens_for(AuditEntry, "before_update")

@@ -25,8 +25,8 @@ from homecare.generator.care import (
 from homecare.generator.people import Ids, build_world
 from homecare.generator.scale import SCALES, Scale
 from homecare.org.models import Section, Staff
-from homecare.visits import contact_islands
-from homecare.visits.contact_islands import ContactIsland
+from homecare.visits import contact_marks
+from homecare.visits.contact_marks import ContactMark
 from homecare.visits.models import Visit
 
 
@@ -75,11 +75,11 @@ def _load_visits(rows, length: int) -> int:
 
 def _number_contact_visits() -> int:
     """Each completed main visit marked by whether the contact made it, from the visits
-    and contacts just loaded (``visits.contact_islands``)."""
+    and contacts just loaded (``visits.contact_marks``)."""
     def fill() -> int:
-        contact_islands.rebuild()
-        return db.session.scalar(sa.select(sa.func.count()).select_from(ContactIsland))
-    return _indexes_built_after(ContactIsland.__table__, fill)
+        contact_marks.rebuild()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ContactMark))
+    return _indexes_built_after(ContactMark.__table__, fill)
 
 
 def generate(scale: Scale) -> dict[str, int]:
@@ -96,7 +96,7 @@ def generate(scale: Scale) -> dict[str, int]:
         counts[table] = _load(table, rows, len(rows))
     counts["visits"] = _load_visits(visit_rows(world, scale, plans, today, now, ids),
                                     _expected_visits(world, plans, scale, today))
-    counts["contact_islands"] = _number_contact_visits()
+    counts["contact_marks"] = _number_contact_visits()
     bulk.reset_sequences()
     db.session.commit()
     return counts

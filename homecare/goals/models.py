@@ -101,7 +101,9 @@ class Goal(CareRecordMixin, VersionedMixin, db.Model):
 
     service_user: Mapped[ServiceUser] = relationship()
     #: Read-only: a check-in is recorded by naming its goal, which does not then touch
-    #: this list (a run of check-ins is saved without the unit of work: ``save_new``).
+    #: this list. (A run of check-ins is saved without the unit of work, by
+    #: ``core.writes.save_new``; were the list written through, a goal loaded with it
+    #: would cascade those check-ins into the session and insert them a second time.)
     check_ins: Mapped[list[CheckIn]] = relationship(
         order_by="CheckIn.date.desc()", viewonly=True
     )

@@ -46,7 +46,7 @@ from homecare.indicators.scope import (
 )
 from homecare.sections.thresholds import ControlSettings
 from homecare.service_users.models import ResponsibleContactAssignment, TeamPeriod
-from homecare.visits.contact_islands import ContactIsland
+from homecare.visits.contact_marks import ContactMark
 from homecare.visits.continuity import FORTNIGHT_DAYS
 from homecare.visits.models import Visit, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
@@ -132,7 +132,7 @@ def contact_continuity(connection, team_ids, window: Window,
     """``contact_share`` and ``contact_rule`` from one pass over the main visits in W.
 
     Each completed main visit is kept marked with whether the contact at that instant
-    made it, and the run without the contact it ends (``visits.contact_islands``). Per
+    made it, and the run without the contact it ends (``visits.contact_marks``). Per
     user, from the rows in W alone: the contact's share of the visits; the longest run
     without the contact, which is the largest ``since_made`` among runs that began in W,
     or the run that began before W and leads it, counted by its visits in W; and the
@@ -153,7 +153,7 @@ def contact_continuity(connection, team_ids, window: Window,
 @functools.cache
 def _contact_statement() -> sa.Select:
     users = users_in_teams()
-    visits = ContactIsland.__table__
+    visits = ContactMark.__table__
     began_in_window = visits.c.run_started_at >= STARTS
     per_user = (sa.select(visits.c.service_user_id.label("user_id"),
                           sa.func.max(sa.case((began_in_window, visits.c.since_made), else_=0))

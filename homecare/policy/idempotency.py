@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from homecare.core.audit import record_read, save_new
+from homecare.core.audit import record_read
 from homecare.core.database import save
 from homecare.core.errors import Conflict, DomainError
 from homecare.core.extensions import db
+from homecare.core.writes import save_new
 from homecare.policy.access import Action, ensure
 from homecare.policy.lookup import actor, one_verdict_per_record, stored_ids
 
@@ -86,7 +87,7 @@ class Creation:
         """``put`` for each (id, body), in a few statements however many there are.
 
         The records the bodies name are loaded together, each new record is built and
-        checked alone, and those that pass are saved together (``core.audit.save_new``).
+        checked alone, and those that pass are saved together (``core.writes.save_new``).
         Each item gets its own outcome: (record, 201), or the refusal it met. A repeat,
         an id sent twice, or an id another request stored a moment ago (its row is
         skipped by the insert) is answered by ``put_once``, one at a time. The common

@@ -281,7 +281,7 @@ def test_a_run_of_new_records_costs_the_same_statements_however_long(
 
 def test_records_saved_together_are_stored_and_logged_as_one_saved_alone(
         api_as, org, day):
-    """``core.audit.save_new`` (a run of new records, and a lone PUT) writes the rows
+    """``core.writes.save_new`` (a run of new records, and a lone PUT) writes the rows
     and audit rows that a flush of one would: the same columns, foreign keys and
     defaults. The records saved alone go through the services, which flush; the batch
     sends runs of two of each kind (on PostgreSQL, one array per column)."""

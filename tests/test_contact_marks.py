@@ -1,4 +1,4 @@
-"""The contact marks kept beside each completed main visit (``visits.contact_islands``).
+"""The contact marks kept beside each completed main visit (``visits.contact_marks``).
 
 After every test the suite checks that the kept rows equal a recomputation
 (``tests/conftest.py``); these tests drive the orders of events that make keeping them
@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 import sqlalchemy as sa
 
 from homecare.core.extensions import db
-from homecare.visits.contact_islands import ContactIsland, renumber
+from homecare.visits.contact_marks import ContactMark, renumber
 from homecare.visits.models import VisitKind, VisitStatus
 from tests.indicators.builders import at, contact, indicators, user, visit
 
@@ -28,9 +28,9 @@ def _synced_visit(service_user, staff, offset) -> dict:
 def _marks(service_user) -> list[tuple[int, int]]:
     """Each visit's (made, since_made), in order."""
     return [tuple(row) for row in db.session.execute(
-        sa.select(ContactIsland.made, ContactIsland.since_made)
-        .where(ContactIsland.service_user_id == service_user.id)
-        .order_by(ContactIsland.actual_start))]
+        sa.select(ContactMark.made, ContactMark.since_made)
+        .where(ContactMark.service_user_id == service_user.id)
+        .order_by(ContactMark.actual_start))]
 
 
 def test_a_visit_synced_late_splits_the_run_it_falls_in(api_as, org):
@@ -46,9 +46,9 @@ def test_a_visit_synced_late_splits_the_run_it_falls_in(api_as, org):
     assert api_as(a1).post("/sync", json={"operations": [_synced_visit(u, a1, -8)]}
                            ).status_code == 200
     assert _marks(u) == [(1, 0), (0, 1), (0, 2), (1, 0), (0, 1), (0, 2)]
-    starts = db.session.scalars(sa.select(ContactIsland.run_started_at)
-                                .where(ContactIsland.service_user_id == u.id)
-                                .order_by(ContactIsland.actual_start))
+    starts = db.session.scalars(sa.select(ContactMark.run_started_at)
+                                .where(ContactMark.service_user_id == u.id)
+                                .order_by(ContactMark.actual_start))
     assert [s.astimezone(UTC) for s in starts] == [
         at(offset).astimezone(UTC) for offset in (-14, -12, -12, -8, -6, -6)]
     teams, _total = indicators(org.team_a1, contact_every_n=3)
@@ -142,7 +142,7 @@ def test_renumbering_leaves_the_plan_setting_as_it_found_it(dialect, org):
     seen = []
 
     def listen(_connection, _cursor, statement, *_rest):
-        if statement.startswith("INSERT INTO contact_islands"):
+        if statement.startswith("INSERT INTO contact_marks"):
             seen.append(_connection.exec_driver_sql("SHOW plan_cache_mode").scalar())
 
     sa.event.listen(db.engine, "before_cursor_execute", listen)

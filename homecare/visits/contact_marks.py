@@ -21,10 +21,9 @@ by its visits in the stretch (``indicators.queries.contact_continuity``).
 
 A change at instant ``t`` (a visit logged, completed or corrected, a contact assigned or
 ended) changes the rows of that user from ``t`` on; ``renumber`` rewrites exactly those,
-continuing the run of the last row before ``t``. The ORM's flushes call it through the
-session hook below, and ``core.audit.save_new`` (the batch insert that bypasses the
-flush) through its listener. The test suite checks after every test that the rows equal
-a recomputation from scratch.
+continuing the run of the last row before ``t``. Every write calls it through the one
+write-time listener below (``core.writes``: a flush, or a batch of new visits). The
+test suite checks after every test that the rows equal a recomputation from scratch.
 """
 
 from __future__ import annotations
@@ -35,29 +34,29 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from homecare.core.audit import after_save_new
 from homecare.core.database import GENERIC_PLANS, planned_as
 from homecare.core.extensions import db
+from homecare.core.writes import Written, when_written
 from homecare.service_users.models import ResponsibleContactAssignment, locking_histories
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 
 
-class ContactIsland(db.Model):
-    """One completed main visit: whether the contact made it, and the run without the
-    contact it ends."""
+class ContactMark(db.Model):
+    """A completed main visit's contact mark: whether the responsible contact made it,
+    and the run of visits without the contact it ends."""
 
-    __tablename__ = "contact_islands"
+    __tablename__ = "contact_marks"
     __table_args__ = (
         sa.CheckConstraint("made IN (0, 1)", name="made_flag"),
         # A section's users (by user and time) or the whole city (by time), index-only
         # on PostgreSQL.
-        sa.Index("ix_contact_islands_user_start", "service_user_id", "actual_start",
+        sa.Index("ix_contact_marks_user_start", "service_user_id", "actual_start",
                  postgresql_include=["made", "since_made", "run_started_at"]),
-        sa.Index("ix_contact_islands_start", "actual_start",
+        sa.Index("ix_contact_marks_start", "actual_start",
                  postgresql_include=["service_user_id", "made", "since_made",
                                      "run_started_at"]),
     )
@@ -127,7 +126,7 @@ def numbered(user_ids=None, since=None) -> sa.Select:
 
 def _before(since: datetime, marked, column: str) -> sa.ScalarSelect:
     """``column`` of the visit's user's last stored row before ``since``."""
-    stored = ContactIsland.__table__
+    stored = ContactMark.__table__
     return (sa.select(stored.c[column])
             .where(stored.c.service_user_id == marked.c.service_user_id,
                    stored.c.actual_start < since)
@@ -171,7 +170,7 @@ def _renumbering(dialect: str, from_instant: bool, only_added: bool) -> tuple:
     statements = []
     if dialect == "postgresql":
         statements.append(locking_histories(users, key_share=True))
-    stored = ContactIsland.__table__
+    stored = ContactMark.__table__
     rows = numbered(users, since)
     if only_added:
         # SQLite reads an upsert's SELECT without a WHERE as ambiguous ("ON" could
@@ -187,7 +186,7 @@ def _renumbering(dialect: str, from_instant: bool, only_added: bool) -> tuple:
 
 def _written_over(dialect: str) -> sa.Insert:
     """``INSERT … ON CONFLICT (visit_id) DO UPDATE``, changing only rows that differ."""
-    stored = ContactIsland.__table__
+    stored = ContactMark.__table__
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](stored)
     return insert.on_conflict_do_update(
         index_elements=[stored.c.visit_id],
@@ -198,7 +197,7 @@ def _written_over(dialect: str) -> sa.Insert:
 
 def rebuild() -> None:
     """Every row anew, from every completed main visit (the bulk generator's last step)."""
-    stored = ContactIsland.__table__
+    stored = ContactMark.__table__
     connection = db.session.connection()
     connection.execute(sa.delete(stored))
     connection.execute(sa.insert(stored).from_select(_COLUMNS, numbered()))
@@ -249,29 +248,17 @@ def _contact_changed(changes: _Changes, assignment, created_or_deleted: bool) ->
         changes.add(values["service_user_id"], values["valid_from"] + values["valid_to"])
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context) -> None:
-    """Renumber the users whose completed main visits or contacts the flush changed
-    (the session still holds what changed, with each attribute's old value)."""
+@when_written
+def _after_write(written: Written) -> None:
+    """Renumber the users whose completed main visits or contacts the write changed
+    (a changed record still holds its old values, so a visit that stopped counting is
+    seen too). A write that only added records rewrites the rows in one upsert."""
     changes = _Changes()
-    with session.no_autoflush:
-        for records, created_or_deleted in ((session.new, True), (session.dirty, False),
-                                            (session.deleted, True)):
-            for record in records:
-                if isinstance(record, Visit):
-                    _visit_changed(changes, record, created_or_deleted)
-                elif isinstance(record, ResponsibleContactAssignment):
-                    _contact_changed(changes, record, created_or_deleted)
+    for record, whole in written.of(Visit, ResponsibleContactAssignment):
+        if isinstance(record, Visit):
+            _visit_changed(changes, record, whole)
+        else:
+            _contact_changed(changes, record, whole)
     if changes.users:
-        renumber(changes.users, changes.since, session.connection())
-
-
-@after_save_new(Visit)
-def _after_batch(visits: list[Visit]) -> None:
-    """Renumber after ``save_new`` inserted a batch of visits (no flush saw them)."""
-    counted = [visit for visit in visits if _counts(visit)]
-    changes = _Changes()
-    changes.add((visit.service_user_id for visit in counted),
-                (visit.actual_start for visit in counted))
-    if changes.users:
-        renumber(changes.users, changes.since, only_added=True)
+        renumber(changes.users, changes.since, written.connection,
+                 only_added=written.only_added)
