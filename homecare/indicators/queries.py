@@ -301,7 +301,7 @@ def _goals_statement() -> sa.Select:
              .join(users, users.c.user_id == Goal.service_user_id)
              .where(sa.or_(active, has_baseline))
              # Materialized: the outer query names ``latest`` three times, and inlined,
-             # the look-up ran once for each (measured city-wide: 3 x 21,881 look-ups).
+             # the look-up ran once for each (bench/RESULTS.md, "Measurements ...").
              .cte("scope_goals").prefix_with("MATERIALIZED"))
     rated = goals.c.latest.is_not(None)
     return (sa.select(goals.c.team_id, goals.c.needs_proxy,

@@ -154,8 +154,8 @@ def renumber(user_ids: Iterable, since: datetime | None,
     statements = _renumbering(connection.dialect.name, since is not None, only_added)
     # Their generic plans: PostgreSQL would plan the upsert anew on every call (its
     # custom plan is estimated cheaper, a recent ``since`` leaving few rows), but both
-    # are the same index scans, and planning cost 1.3-2.6 ms a call against 0.1 ms of
-    # running (measured on ``bench_section``).
+    # are the same index scans, and planning cost far more than running (bench/RESULTS.md,
+    # "Measurements behind the code").
     with planned_as(connection, GENERIC_PLANS):
         for statement in statements:
             connection.execute(statement, parameters)
