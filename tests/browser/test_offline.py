@@ -249,8 +249,11 @@ def test_signing_out_warns_of_unsent_records_and_then_leaves_nothing(live_server
 
     page.once("dialog", decline)
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_timeout(500)
-    assert warnings and "1 registreringer er ikke sendt" in warnings[0]
+    for _ in range(150):   # it asks once it has tried to send: wait for it, up to 15 s
+        if warnings:
+            break
+        page.wait_for_timeout(100)
+    assert "1 registreringer er ikke sendt" in warnings[0]
     assert "1 venter" in status(page)   # still here, still signed in
 
     page.context.set_offline(False)
