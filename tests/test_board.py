@@ -155,13 +155,20 @@ def test_show_all_lists_a_kind_in_full_and_show_the_first_folds_it_again(client,
 def test_every_user_shown_in_a_reminder_is_logged_as_read(client, org):
     case = a_team_meeting(org)
     sign_in(client, "coord.a1")
+
+    def read() -> set:
+        return set(db.session.scalars(sa.select(AuditEntry.service_user_id).where(
+            AuditEntry.action == AuditAction.READ,
+            AuditEntry.detail == "list: team board: reminders")))
+
     client.get(f"/teams/{org.team_a1.id}/board")
-    read = set(db.session.scalars(sa.select(AuditEntry.service_user_id).where(
-        AuditEntry.action == AuditAction.READ,
-        AuditEntry.detail == "list: team board: reminders")))
+    least_overdue = case["goals"][0].service_user_id   # the seventh follow-up: not shown
     assert {case["review"].id, case["away"].id, org.user_a1.id,
-            case["goals"][0].service_user_id} <= read
-    assert org.user_a2.id not in read   # another team's user
+            case["goals"][6].service_user_id} <= read()
+    assert least_overdue not in read()
+    assert org.user_a2.id not in read()   # another team's user
+    client.get(f"/teams/{org.team_a1.id}/board?show=checkin_due")
+    assert least_overdue in read()
 
 
 def test_the_contact_visit_tap_opens_the_planner_with_the_user_and_the_contact(client, org):

@@ -65,14 +65,20 @@ class Reminder:
 
 @dataclass
 class ReminderGroup:
-    """The reminders of one kind, the most overdue first."""
+    """The reminders of one kind, the most overdue first; all of them shown when ``full``,
+    else the first ``SHORT_LIST``."""
 
     kind: str
     items: list[Reminder] = field(default_factory=list)
+    full: bool = False
 
     @property
     def count(self) -> int:
         return len(self.items)
+
+    @property
+    def shown(self) -> list[Reminder]:
+        return self.items if self.full else self.items[:SHORT_LIST]
 
 
 def team_board(team: Team) -> list[BoardRow]:
@@ -139,15 +145,16 @@ def _flagged(team: Team, rows: list[BoardRow]) -> Iterable[tuple[str, Reminder]]
                                  staff_id=row.contact.id, service_user_id=row.user.id))
 
 
-def team_reminders(actor: Staff, team: Team, rows: list[BoardRow],
+def team_reminders(actor: Staff, team: Team, rows: list[BoardRow], full: Iterable[str] = (),
                    day: date | None = None) -> list[ReminderGroup]:
     """The team's reminders for its meeting, grouped by kind in ``GROUP_ORDER`` (kinds
-    with none left out), the most overdue first in each (prompts by due date). One
-    query beside ``rows`` (``team_board``); every user shown is logged as read."""
-    day = day or local_today()
-    groups = {kind: ReminderGroup(kind) for kind in GROUP_ORDER}
+    with none left out), the most overdue first in each (prompts by due date), the kinds
+    in ``full`` in full. One query beside ``rows`` (``team_board``); every user shown is
+    logged as read (those beyond the short list only once listed in full)."""
+    day, full = day or local_today(), set(full)
+    groups = {kind: ReminderGroup(kind, full=kind in full) for kind in GROUP_ORDER}
     for kind, reminder in (*_prompts(actor, team, day), *_flagged(team, rows)):
         groups[kind].items.append(reminder)
     found = [group for group in groups.values() if group.items]
-    record_reads([r.user.id for group in found for r in group.items], "team board: reminders")
+    record_reads([r.user.id for group in found for r in group.shown], "team board: reminders")
     return found

@@ -120,7 +120,7 @@ def board(team_id):
         abort(400)
     shown = [kind for kind in dict.fromkeys(request.args.getlist("show")) if kind in GROUP_ORDER]
     rows = team_board(team)
-    groups = team_reminders(actor(), team, rows)
+    groups = team_reminders(actor(), team, rows, full=shown)
     listed = with_flag(rows, flag)
     record_reads([row.user.id for row in listed], "team board")
     intake = intake_rows(team, local_today(), thresholds(settings_row(team.section)))
