@@ -25,7 +25,7 @@ TABLET = {"width": 820, "height": 1180}
 SHORT_LIST = 5
 #: Each kind's one tap: its name on the board, and what the page it opens must show.
 TAPS = {"no_responsible_contact": ("Velg tjenesteansvarlig", r"/users/[^/]+/contact$"),
-        "what_matters_missing": ("Skriv samtalen", r"/users/[^/]+/what-matters/new$"),
+        "what_matters_missing": ("Registrer samtalen", r"/users/[^/]+/what-matters/new$"),
         "decision_missing": ("Registrer vedtaket", r"/users/[^/]+/decisions/new$"),
         "checkin_due": ("Registrer oppfølgingen", r"/users/[^/]+/goals/[^/]+/check-in$"),
         "decision_review_overdue": ("Vurder vedtaket", r"/users/[^/#]+#decision-heading$"),
