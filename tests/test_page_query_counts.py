@@ -25,6 +25,9 @@ def _pages(org) -> dict[str, tuple[str, str]]:
     return {"today": ("staff.a1", "/today"),
             "worklist": ("staff.a1", "/api/v1/worklist"),
             "board": ("coord.a1", f"/teams/{org.team_a1.id}/board"),
+            "board, every reminder": ("coord.a1", f"/teams/{org.team_a1.id}/board?show="
+                                      "checkin_due&show=no_responsible_contact"
+                                      "&show=what_matters_missing&flag=checkin_due"),
             "team numbers": ("staff.a1", f"/teams/{org.team_a1.id}/numbers"),
             "dashboard": ("leader.a", f"/sections/{org.section_a.id}/dashboard"),
             "team dashboard": ("leader.a",

@@ -3,12 +3,20 @@ members on a tablet, the user's journal and own plan, and the coordinator's team
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale
 
-from homecare.care.board import team_board
+from homecare.care.board import (
+    GROUP_ORDER,
+    SHORT_LIST,
+    team_board,
+    team_reminders,
+    with_flag,
+)
 from homecare.care.journal import EntryKind, journal
-from homecare.care.labels import JOURNAL_KIND_LABELS
+from homecare.care.labels import JOURNAL_KIND_LABELS, REMINDER_LABELS
 from homecare.care.own_plan import PLAN_DAYS, own_plan
 from homecare.care.user_page import user_page
 from homecare.core.audit import keep_ticket, record_read, record_reads
@@ -29,7 +37,7 @@ from homecare.service_users.models import ServiceUser
 from homecare.service_users.transfers import incoming_requests, outgoing_requests
 from homecare.visits.care_given import CHOICES, open_to_settle
 from homecare.visits.services import RECORDING, may_change, may_undo_missed
-from homecare.worklist.services import prompts_for, users_shown, worklist_for
+from homecare.worklist.services import users_shown, worklist_for
 
 blueprint = Blueprint("care", __name__, template_folder="templates")
 
@@ -103,13 +111,18 @@ def _kinds(asked: list[str]) -> list[EntryKind]:
 
 @blueprint.route("/teams/<id:team_id>/board")
 def board(team_id):
-    """Every user of the team with what needs attention; filter by one flag."""
+    """The team meeting: what to settle and the intake steps first, then every reminder
+    of the team grouped by kind (``?show=<kind>`` lists a kind in full), then every user
+    with what needs attention (``?flag=`` keeps those with one flag)."""
     team = load(Team, team_id, Action.COORDINATE)
     flag = request.args.get("flag") or None
     if flag is not None and flag not in {f.value for f in Flag}:
         abort(400)
-    prompts = prompts_for(actor(), local_today(), team.id)
-    record_reads([item["service_user"]["id"] for item in prompts], "team board: reminders")
+    shown = [kind for kind in dict.fromkeys(request.args.getlist("show")) if kind in GROUP_ORDER]
+    rows = team_board(team)
+    groups = team_reminders(actor(), team, rows, full=shown)
+    listed = with_flag(rows, flag)
+    record_reads([row.user.id for row in listed], "team board")
     intake = intake_rows(team, local_today(), thresholds(settings_row(team.section)))
     record_referral_reads([row.referral for row in intake if row.referral],
                           "team board: intake")
@@ -117,9 +130,13 @@ def board(team_id):
     incoming = incoming_requests([team.id])
     record_reads([t.service_user_id for t in incoming], "team board: transfer requests")
     to_settle = open_to_settle([team.id])
-    return render_template("care/board.html", team=team, rows=team_board(team, flag),
+    return render_template("care/board.html", team=team, rows=listed,
                            to_settle=to_settle, settle_choices=CHOICES,
-                           prompts=prompts, readings=recent_readings(team, local_today()),
+                           groups=groups, shown=shown, short_list=SHORT_LIST,
+                           reminder_labels=REMINDER_LABELS,
+                           flag_counts=Counter(f for row in rows for f in row.flags),
+                           user_count=len(rows),
+                           readings=recent_readings(team, local_today()),
                            questions=open_questions(team),
                            intake=intake, today=local_today(), incoming=incoming,
                            evaluation=team_evaluation(team, local_today()),

@@ -258,10 +258,12 @@ def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save,
 
 @blueprint.route("/teams/<id:team_id>/planner/new", methods=["GET", "POST"])
 def plan_visit(team_id):
-    """Plan a visit for one of the team's users (prefilled from the planner's cell)."""
+    """Plan a visit for one of the team's users (prefilled from the planner's cell, or
+    from the board: the user and their responsible contact)."""
     team = load(Team, team_id, Action.COORDINATE)
     day = parse_day(request.args.get("day")) or local_today()
-    form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=record_id))
+    form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=record_id),
+                         service_user_id=request.args.get("service_user_id"))
     offered = _fill_choices(form, team, form.day.data or day, None)
 
     def save(user, staff, kind, start):

@@ -16,6 +16,7 @@ TEXT = {
            "warning": "hovedbesøk nummer 7 på rad uten tjenesteansvarlig",
            "save": "Lagre", "planned": "Besøket er planlagt.", "board": "Teamoversikt",
            "assign": "Tildel", "now_contact": "er nå tjenesteansvarlig",
+           "everyone": "Alle brukerne i teamet",
            "decision": "Registrer vedtak", "goal": "Målet, slik det er avtalt med brukeren",
            "services": "Tjenester, i grove trekk", "reasons": "Begrunnelse",
            "saved": "Lagret."},
@@ -25,6 +26,7 @@ TEXT = {
            "warning": "main visit number 7 in a row without the responsible contact",
            "save": "Save", "planned": "The visit is planned.", "board": "Team board",
            "assign": "Assign", "now_contact": "is now the responsible contact",
+           "everyone": "Every user of the team",
            "decision": "Record a team decision", "goal": "The goal, as agreed with the user",
            "services": "Services, in broad terms", "reasons": "Reasons", "saved": "Saved."},
 }
@@ -58,8 +60,10 @@ def test_a_coordinator_plans_with_continuity_in_mind(live_server, open_page, vie
     assert t["planned"] in page.inner_text("main")
     assert case["name"] in page.inner_text("table.planner")
 
-    # Assign a responsible contact to the user who has none, from the team board.
+    # Assign a responsible contact to the user who has none, from the team board's list
+    # of every user (folded away below the reminders).
     page.get_by_role("link", name=t["board"], exact=True).click()
+    page.get_by_text(t["everyone"]).click()
     page.locator("tr", has_text=case["unassigned"]).get_by_role("link", name=t["assign"]).click()
     check(page, language)
     screenshot(page, f"{name}-3-contact")
