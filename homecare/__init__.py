@@ -85,7 +85,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The feature blueprints: each feature's pages (``views``) and API (``api``); only
-    this function imports them."""
+    this module imports them (here and in ``api_blueprints``)."""
     from homecare.access_review.views import blueprint as access_review
     from homecare.admin.views import blueprint as admin
     from homecare.auth.sso_views import blueprint as single_sign_on

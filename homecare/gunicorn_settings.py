@@ -5,8 +5,8 @@ The server banner names no software: whoever probes learns nothing to look up.
 
 One process per core, two threads each. The work is Python on the CPU between short
 database waits: a second thread fills those waits, and more processes or threads than
-that only take turns on the same cores. Measured on 2 cores with 32 clients writing
-(``make bench``): 2 x 2 served 224 visit PUTs a second where 4 x 4 served 140.
+that only take turns on the same cores (measured with ``make bench``: bench/RESULTS.md,
+"Measurements behind the code").
 A thread computing indicators uses a second database connection while it does (their
 statements run in two lanes side by side, ``core.database.side_by_side``): at most four
 per process, within SQLAlchemy's pool of five.
@@ -14,8 +14,8 @@ per process, within SQLAlchemy's pool of five.
 A process holds no more connections than it has threads, and closes each after its
 answer: the next request goes to whichever process is free, in the order the clients
 asked. With kept-alive connections, each tablet stayed with the process that first
-took it, and the processes' shares were as uneven as 25 to 7: those 25 waited about
-three times as long as the others (``bench/RESULTS.md``, sixth session).
+took it, and the processes' shares were far from even, the busier waiting longer
+(bench/RESULTS.md, "Measurements behind the code").
 """
 
 import multiprocessing

@@ -1,1 +1,2 @@
-"""Pages for team members: today's work and each service user's page."""
+"""The screens that cross features: today, the user page, the journal, the user's own
+plan («Min plan») and the team board."""

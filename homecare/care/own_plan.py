@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from homecare.care.user_page import latest_conversations, responsible_contact
 from homecare.core.audit import record_read
 from homecare.core.extensions import db
-from homecare.core.timeutil import local_date_of, local_today, start_of_local_day, to_local
+from homecare.core.timeutil import LocalDays, local_date_of, local_today, to_local
 from homecare.decisions.models import Decision, DecisionStatus
 from homecare.flags.services import active_goals
 from homecare.goals.models import Goal
@@ -86,11 +86,11 @@ def own_plan(user: ServiceUser) -> OwnPlan:
 
 def _coming_week(user: ServiceUser, today: date) -> list[tuple[date, list[PlannedVisit]]]:
     """The planned visits from now to the end of the ``PLAN_DAYS``-th day, by local day."""
+    shown = LocalDays(today, today + timedelta(days=PLAN_DAYS - 1))
     rows = db.session.execute(
         sa.select(Visit.planned_start, Visit.planned_minutes, Visit.kind)
         .where(Visit.service_user_id == user.id, Visit.status == VisitStatus.PLANNED,
-               Visit.planned_start >= start_of_local_day(today),
-               Visit.planned_start < start_of_local_day(today + timedelta(days=PLAN_DAYS)))
+               shown.holds(Visit.planned_start))
         .order_by(Visit.planned_start))
     visits = [PlannedVisit(to_local(start), minutes, kind) for start, minutes, kind in rows]
     return [(day, list(same_day))

@@ -1,1 +1,2 @@
-"""Shared building blocks: model base, time, errors, access policy, audit log."""
+"""The ground floor, which imports no feature: the extensions, model base, time, errors,
+the audit log and the one write path (``writes``)."""

@@ -2,10 +2,9 @@
 
 ``INSERT INTO t (a, b, …) SELECT * FROM unnest(:a, :b, …)`` takes any number of rows
 in one statement that PostgreSQL plans once; sent one row at a time (the driver's
-executemany), PostgreSQL ran the insert anew for each row, which cost it a quarter more
-in a sync of 50 visits. The arrays go in psycopg's binary format: as text, psycopg
-writes an array of timestamps out in Python a value at a time, some ten times slower
-(``bench/RESULTS.md``, sixth session).
+executemany), PostgreSQL ran the insert anew for each row. The arrays go in psycopg's
+binary format: as text, psycopg writes an array of timestamps out in Python a value at a
+time (the figures: bench/RESULTS.md, "Measurements behind the code").
 """
 
 from __future__ import annotations

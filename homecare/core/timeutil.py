@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 DEFAULT_TIMEZONE = "Europe/Oslo"
@@ -67,6 +68,10 @@ class LocalDays:
     def ends(self) -> datetime:
         """The first instant after ``last``."""
         return start_of_local_day(self.last + timedelta(days=1))
+
+    def holds(self, instant_column) -> sa.ColumnElement[bool]:
+        """SQL: ``instant_column`` (a UTC timestamp) falls on one of these days."""
+        return sa.and_(instant_column >= self.starts, instant_column < self.ends)
 
     @property
     def end_of_last_day(self) -> datetime:

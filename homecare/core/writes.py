@@ -3,7 +3,7 @@
 Records are written two ways. Most go through the unit of work: a service changes
 objects and the session flushes them. A run of new records that arrives at once (a
 tablet's queue through ``POST /sync``, a lone offline ``PUT``) is inserted by
-``save_new`` in two or three statements instead, because the unit of work's
+``save_new`` in a few statements instead, because the unit of work's
 bookkeeping per object costs more than the database does. Both end in ``_announce``,
 which hands a ``Written`` to each listener registered with ``when_written``: the audit
 log's CREATE and UPDATE rows (``core.audit``) and the contact marks beside completed
@@ -43,6 +43,7 @@ class Written:
 
     @property
     def only_added(self) -> bool:
+        """Nothing stored before was changed or removed (a listener may then only add)."""
         return not self.changed and not self.deleted
 
     def of(self, *models: type) -> list[tuple[object, bool]]:
@@ -82,7 +83,7 @@ def _flushed(session: Session, _flush_context) -> None:
 
 
 def save_new(records: Sequence) -> list:
-    """Save new records of one model as a flush would, in one or two statements, and
+    """Save new records of one model as a flush would, in one statement where it can, and
     announce them to the same listeners a flush does. Returns the records saved.
 
     A record whose id the table already holds (a repeat, or another request's insert
@@ -168,7 +169,7 @@ def _insert_unless_stored_rows(table: sa.Table, rows: list[dict]) -> set:
     prepared statement sent once per row (the driver's executemany), which cannot say
     which rows it skipped, only how many: if any, it is undone and the rows go again
     with ``RETURNING``. (For many rows, that form with the rows written out becomes a
-    statement the driver parses anew each time: a sixth of the cost of a sync.)
+    statement the driver parses anew each time; bench/RESULTS.md has the cost.)
     """
     if len(rows) > 1 and fits_in_arrays(table):
         names = tuple(column.key for column in table.columns)

@@ -1,4 +1,4 @@
-"""Section settings, their change history, and weekly indicator snapshots."""
+"""Weekly indicator snapshots (a section's settings are in ``sections.models``)."""
 
 from __future__ import annotations
 

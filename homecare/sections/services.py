@@ -16,14 +16,13 @@ from homecare.policy.lookup import actor
 from homecare.sections.models import SectionSettings, SettingsChange
 from homecare.sections.thresholds import (
     DEFAULT_SETTINGS,
-    INTAKE_FIELDS,
     SETTING_BOUNDS,
     ControlSettings,
     default_values,
 )
 
-FIELDS = ("dashboard_indicators", "contact_every_n", "caseload_cap", "followup_grace_days",
-          *INTAKE_FIELDS)
+#: What a section's settings hold: the indicators shown and every threshold.
+FIELDS = ("dashboard_indicators", *SETTING_BOUNDS)
 
 
 def load_section(section_id: int, action: Action) -> Section:

@@ -1,7 +1,7 @@
 """The thresholds the flags and indicators use.
 
 The defaults are the documented ones (INDICATORS.md); a section changes them in its
-settings (``indicators.settings``).
+settings (``sections.services``).
 """
 
 from __future__ import annotations

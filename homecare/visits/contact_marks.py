@@ -208,7 +208,8 @@ def _counts(visit: Visit) -> bool:
 
 
 class _Changes:
-    """The users whose rows a flush changes, and the earliest instant it touches."""
+    """The users whose rows a write (a flush or ``save_new``) changes, and the earliest
+    instant it touches."""
 
     def __init__(self):
         self.users: set = set()

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from homecare.core.extensions import db
-from homecare.core.timeutil import local_date_of, start_of_local_day
+from homecare.core.timeutil import LocalDays, local_date_of
 from homecare.org.models import Staff
 from homecare.sections.services import thresholds_by_team
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
@@ -80,12 +80,10 @@ def _run_without_contact(user: ServiceUser, contact: ResponsibleContactAssignmen
 
 def _fortnight_staff(user: ServiceUser, start: datetime, ignore: uuid.UUID | None) -> set[int]:
     """Staff with a counted visit to the user in the 14 local days ending on start's day."""
-    day = local_date_of(start)
-    first = start_of_local_day(day - timedelta(days=FORTNIGHT_DAYS - 1))
-    after = start_of_local_day(day + timedelta(days=1))
+    fortnight = LocalDays.ending(local_date_of(start), FORTNIGHT_DAYS)
     return set(db.session.scalars(
         sa.select(Visit.staff_id).distinct()
-        .where(*_others(user, after, ignore), _moment() >= first)))
+        .where(*_others(user, fortnight.ends, ignore), _moment() >= fortnight.starts)))
 
 
 def continuity_of(user: ServiceUser, staff: Staff, kind: VisitKind, start: datetime, *,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from homecare.core.audit import record_read, record_reads
 from homecare.core.extensions import db
-from homecare.core.timeutil import start_of_local_day, utcnow
+from homecare.core.timeutil import LocalDays, utcnow
 from homecare.flags.rules import (
     Flag,
     active_goals_on,
@@ -56,8 +56,7 @@ def _visits(actor: Staff, day: date) -> list[dict]:
     rows = db.session.execute(
         sa.select(Visit, ServiceUser).join(ServiceUser, ServiceUser.id == Visit.service_user_id)
         .where(Visit.staff_id == actor.id, visible_service_users(actor),
-               Visit.planned_start >= start_of_local_day(day),
-               Visit.planned_start < start_of_local_day(day + timedelta(days=1)))
+               LocalDays(day, day).holds(Visit.planned_start))
         .order_by(Visit.planned_start)).all()
     goals = _first_goals([user.id for _visit, user in rows], day)
     flags, _contacts = user_flags([user.id for _visit, user in rows], day=day)

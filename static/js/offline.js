@@ -29,7 +29,7 @@
   const username = sessionMeta ? sessionMeta.dataset.username : null;
   const keepsDay = Boolean(sessionMeta) && sessionMeta.dataset.keepsDay === "yes";
   const idleMs = sessionMeta ? Number(sessionMeta.dataset.idleMs) : 0;
-  // POST /sync's limit, as the server states it (sync.service.MAX_OPERATIONS).
+  // POST /sync's limit, as the server states it (sync.services.MAX_OPERATIONS).
   const maxBatch = sessionMeta ? Number(sessionMeta.dataset.maxBatch) : 0;
   const seal = window.homecareSeal;
   const store = window.homecareStore;

@@ -1,6 +1,6 @@
 // Completing a visit: the times offered are those the visit really had, worked out when
 // the form is opened — also a form kept on the tablet hours before, without signal.
-// The same rule as the server's (care.actions.as_it_went): as planned once the planned
+// The same rule as the server's (visits.views.as_it_went): as planned once the planned
 // end has passed (or on another day than planned); ending now while the visit is under
 // way by the plan; and, completed before its planned start, its planned length up to now.
 (function () {
