@@ -8,6 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from axe_playwright_python.sync_playwright import Axe
+
 from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
 from homecare.intake.services import record_referral, update_referral
@@ -20,6 +22,12 @@ from tests.factories import synthetic_national_id
 COORDINATOR = "koordinator.bjolsen"
 #: The taps each journey takes (reported to the lead; a change shows here).
 TAPS = {"referral_to_first_conversation": 14, "next_of_kin_added_and_changed": 11}
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical axe-core violation on the page."""
+    violations = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
 
 
 class Taps:
@@ -74,6 +82,7 @@ def test_a_referral_is_taken_to_a_user_with_a_contact_and_a_first_conversation(
     assert "Sårstell og hjelp med medisiner." in page.inner_text("main")
     check(page, "nb")
     screenshot(page, "user-record-1-register")
+    assert_accessible(page)
     taps.fill(page.get_by_label("Fødselsnummer (11 siffer)"), synthetic_national_id())
     taps.fill(page.get_by_label("Gate og nummer"), "Bjølsengata 40")
     taps.fill(page.get_by_label("Postnummer"), "0468")
@@ -133,6 +142,7 @@ def test_a_next_of_kin_is_added_and_changed(live_server, open_page):
     taps.check(page.get_by_label("Ja"))
     check(page, "nb")
     screenshot(page, "user-record-3-kin")
+    assert_accessible(page)
     taps.click(page.get_by_role("button", name="Lagre", exact=True))
     assert kin in page.inner_text("main") and "kan snakke for brukeren" in page.inner_text(
         "main")
@@ -144,6 +154,7 @@ def test_a_next_of_kin_is_added_and_changed(live_server, open_page):
     assert "922 22 222" in page.inner_text("main")
     check(page, "nb")
     screenshot(page, "user-record-4-details")
+    assert_accessible(page)
     assert taps.count == TAPS["next_of_kin_added_and_changed"], taps.count
 
     _status, record = api(live_server, "GET", f"/service-users/{case['user_id']}")
