@@ -291,6 +291,8 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("service_users_pages.end_service", "POST"): Route(
             f"/users/{org.user_a1.id}/end", by_role(302, 403, 403, 302, 403, 404),
             {"service_end": today, "service_end_reason": "Flyttet."}),
+        ("service_users_pages.resume_service", "POST"): Route(
+            f"/users/{org.user_a1.id}/end/undo", by_role(302, 403, 403, 302, 403, 404)),
         ("service_users_pages.answer_transfer", "POST"): Route(
             f"/transfers/{rec['transfer'].id}/answer", by_role(302, 403, 403, 302, 403, 403),
             {"decision": "decline", "reason": "Brukeren vil bli hos oss."}),

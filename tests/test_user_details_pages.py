@@ -277,6 +277,16 @@ def test_ending_the_service_stops_the_prompts_and_keeps_the_record(app, org, api
     sign_in(nurse, "staff.a1")
     page = nurse.get(f"/users/{user.id}")
     assert page.status_code == 200 and "Flyttet på sykehjem." in page.text
+    assert nurse.post(f"/users/{user.id}/end/undo", data={
+        "csrf_token": csrf_token_from(page.text)}).status_code == 403
+    # Ended by mistake: taken back, the end and its reason are gone.
+    undo = client.post(f"/users/{user.id}/end/undo", data={
+        "csrf_token": csrf_token_from(client.get(f"/users/{user.id}/end").text)})
+    assert undo.status_code == 302
+    db.session.expire_all()
+    again = db.session.get(ServiceUser, user.id)
+    assert (again.service_end, again.service_end_reason) == (None, None)
+    assert user.id in prompted()
 
 
 def test_the_api_records_phone_end_reason_and_who_may_speak(api_as, org):

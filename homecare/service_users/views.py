@@ -341,3 +341,13 @@ def end_service(user_id):
     return form_page(form, "service_users/end.html", user, lambda: update_service_user(
         user, service_end=form.service_end.data,
         service_end_reason=form.service_end_reason.data or ""), back=_details_back(user))
+
+
+@blueprint.route("/users/<uuid:user_id>/end/undo", methods=["POST"])
+def resume_service(user_id):
+    """Take back an end of service entered by mistake: the service goes on, its end and
+    reason cleared (as ``PATCH`` with ``service_end: null``)."""
+    user = load(ServiceUser, user_id, Action.COORDINATE)
+    update_service_user(user, service_end=None)
+    flash(_("The service goes on."), "success")
+    return redirect(_details_back(user))
