@@ -39,7 +39,8 @@ class AddressMixin:
     """The address in parts, and the user's phone."""
 
     address_line = _text(_l("Street and number"), 200)
-    postal_code = _text(_l("Postal code"), 4)
+    postal_code = StringField(_l("Postal code"), render_kw={"maxlength": 4,
+                                                           "inputmode": "numeric"})
     city = _text(_l("Postal place"), 100)
     phone = StringField(_l("Phone (optional)"), render_kw={"maxlength": PHONE_LENGTH,
                                                             "type": "tel"})
