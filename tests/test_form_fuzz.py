@@ -19,13 +19,18 @@ from hypothesis import strategies as st
 from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
 from homecare.goals.services import create_goal
+from homecare.intake.services import record_referral
+from homecare.org.models import Role
+from homecare.service_users.services import update_service_user
 from homecare.visits.services import create_visit
+from tests.factories import make_staff
 from tests.helpers import csrf_token_from, sign_in
 
 EXAMPLES = int(os.environ.get("HOMECARE_FORM_FUZZ_EXAMPLES", "15"))
 #: Tables whose row counts must not move when a post is refused.
 WATCHED = ("goals", "check_ins", "visits", "decisions", "what_matters", "responsible_contacts",
-           "staff", "teams", "sections", "section_settings", "service_users")
+           "staff", "teams", "sections", "section_settings", "service_users", "next_of_kin",
+           "service_user_teams", "transfer_requests", "referrals")
 
 
 class _Fields(HTMLParser):
@@ -93,7 +98,22 @@ def _forms(org) -> list[tuple[str, str, str]]:
                          planned_minutes=30)
     user = f"/users/{org.user_a1.id}"
     team = f"/teams/{org.team_a1.id}"
+    update_service_user(org.user_a1, next_of_kin=[{"name": "Per", "relation": "sønn",
+                                                   "phone": "3"}])
+    kin = f"{user}/kin/{org.user_a1.next_of_kin[0].id}"
+    referral = record_referral(team=org.team_a1, created_by=org.coordinator_a1,
+                               received_on=local_today(), source="gp",
+                               person_name="Ola Henvist", need="Sårstell", today=local_today())
+    register = f"{team}/users/new?referral={referral.id}"
+    make_staff(Role.COORDINATOR, teams=[org.team_a1, org.team_a2], username="coord.both")
     return [
+        ("coord.a1", register, register),
+        ("coord.a1", f"{team}/users/new", f"{team}/users/new"),
+        ("coord.a1", f"{user}/details/edit", f"{user}/details/edit"),
+        ("coord.a1", f"{user}/kin/new", f"{user}/kin/new"),
+        ("coord.a1", kin, kin),
+        ("coord.a1", f"{user}/end", f"{user}/end"),
+        ("coord.both", f"{user}/move", f"{user}/move"),
         ("staff.a1", f"{user}/goals/{goal.id}/check-in", f"{user}/goals/{goal.id}/check-in"),
         ("staff.a1", f"/visits/{visit.id}/complete", f"/visits/{visit.id}/complete"),
         ("staff.a1", f"{user}/what-matters/new", f"{user}/what-matters/new"),

@@ -21,6 +21,7 @@ from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal, record_check_in
 from homecare.intake.services import record_referral
 from homecare.readings.services import write_reading
+from homecare.service_users.services import update_service_user
 from homecare.service_users.transfers import request_transfer
 from homecare.visits.care_given import CareRecord, record_care_given
 from homecare.visits.models import VisitToSettle
@@ -91,11 +92,18 @@ def care_records(org):
         "referral": record_referral(team=org.team_a1, created_by=org.coordinator_a1,
                                     received_on=today, source="gp", person_name="Ola Henvist",
                                     need="Sårstell", today=today),
+        "kin": _kin(org.user_a1),
         # Team B1 asks for user_a1 (its coordinator registered the same national id).
         "transfer": request_transfer(org.user_a1, to_team=org.team_b1,
                                      requested_by=org.staff_b1, typed_name="Ola A1",
                                      wanted_from=today),
     }
+
+
+def _kin(user):
+    """A next of kin of ``user``, through the service the pages and the API use."""
+    update_service_user(user, next_of_kin=[{"name": "Per", "relation": "sønn", "phone": "3"}])
+    return user.next_of_kin[0]
 
 
 def routes(org, rec) -> dict[tuple[str, str], Route]:
@@ -239,6 +247,52 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("visits_pages.settle_visit", "POST"): Route(
             f"/visits-to-settle/{rec['to_settle'].id}", by_role(302, 403, 403, 302, 403, 404),
             {"choice": "noted"}),
+        # Registering a user (from a referral, or not): coordinators of the team. The
+        # new person's national id is fresh for each role (the savepoint rolls back).
+        ("service_users_pages.new_user", "GET"): Route(
+            f"/teams/{org.team_a1.id}/users/new?referral={rec['referral'].id}", coordinates),
+        ("service_users_pages.new_user", "POST"): Route(
+            f"/teams/{org.team_a1.id}/users/new", by_role(302, 403, 403, 302, 403, 404),
+            {"given_name": "Ny", "family_name": "Bruker", "national_id": new_user["national_id"],
+             "address_line": "Vei 1", "postal_code": "0468", "city": "Oslo",
+             "service_type": "short_term", "service_start": today, "needs_proxy": "no"}),
+        # The details: the team reads them, coordinators change them.
+        ("service_users_pages.user_details", "GET"): Route(
+            f"/users/{org.user_a1.id}/details", by_role(302, 403, 403, 200, 200, 404)),
+        ("service_users_pages.edit_details", "GET"): Route(
+            f"/users/{org.user_a1.id}/details/edit", coordinates),
+        ("service_users_pages.edit_details", "POST"): Route(
+            f"/users/{org.user_a1.id}/details/edit", by_role(302, 403, 403, 302, 403, 404),
+            {"address_line": "Vei 2", "postal_code": "0468", "city": "Oslo",
+             "phone": "22 00 00 00", "needs_proxy": "no"}),
+        ("service_users_pages.add_kin", "GET"): Route(f"/users/{org.user_a1.id}/kin/new",
+                                                      coordinates),
+        ("service_users_pages.add_kin", "POST"): Route(
+            f"/users/{org.user_a1.id}/kin/new", by_role(302, 403, 403, 302, 403, 404),
+            {"name": "Kari", "relation": "datter", "relationship": "", "phone": "1",
+             "may_speak_for": "yes"}),
+        ("service_users_pages.edit_kin", "GET"): Route(
+            f"/users/{org.user_a1.id}/kin/{rec['kin'].id}", coordinates),
+        ("service_users_pages.edit_kin", "POST"): Route(
+            f"/users/{org.user_a1.id}/kin/{rec['kin'].id}", by_role(302, 403, 403, 302, 403, 404),
+            {"name": "Kari", "relation": "datter", "relationship": "", "phone": "2",
+             "may_speak_for": "no"}),
+        ("service_users_pages.remove_kin", "POST"): Route(
+            f"/users/{org.user_a1.id}/kin/{rec['kin'].id}/remove",
+            by_role(302, 403, 403, 302, 403, 404)),
+        # Moves only to a team the coordinator also coordinates: coord.a1 has none (422).
+        ("service_users_pages.move_user", "GET"): Route(f"/users/{org.user_a1.id}/move",
+                                                        coordinates),
+        ("service_users_pages.move_user", "POST"): Route(
+            f"/users/{org.user_a1.id}/move", by_role(302, 403, 403, 422, 403, 404),
+            {"team": str(org.team_a2.id), "moved_on": today}),
+        ("service_users_pages.end_service", "GET"): Route(f"/users/{org.user_a1.id}/end",
+                                                          coordinates),
+        ("service_users_pages.end_service", "POST"): Route(
+            f"/users/{org.user_a1.id}/end", by_role(302, 403, 403, 302, 403, 404),
+            {"service_end": today, "service_end_reason": "Flyttet."}),
+        ("service_users_pages.resume_service", "POST"): Route(
+            f"/users/{org.user_a1.id}/end/undo", by_role(302, 403, 403, 302, 403, 404)),
         ("service_users_pages.answer_transfer", "POST"): Route(
             f"/transfers/{rec['transfer'].id}/answer", by_role(302, 403, 403, 302, 403, 403),
             {"decision": "decline", "reason": "Brukeren vil bli hos oss."}),

@@ -80,8 +80,8 @@ class IntakeRow:
         return self.user.full_name if self.user else self.referral.person_name
 
     def days(self, today: date) -> int:
-        """Days since the referral (or the start, without one)."""
-        return (today - self.began_on).days
+        """Days since the referral (or the start, without one; 0 before it)."""
+        return max(0, (today - self.began_on).days)
 
     def next_step(self) -> Step | None:
         return next((s for s in self.steps if s.done_on is None), None)
@@ -97,6 +97,10 @@ class IntakeRow:
                     "what_matters": "what_matters_pages.what_matters",
                     "goals": "goals_pages.new_goal",
                     "decision": "decisions_pages.new_decision"}[step.key]
+        if step.key == "contact" and not any(s.key == "what_matters" and s.done_on
+                                             for s in self.steps):
+            # Named, the contact page goes on to the first «what matters» conversation.
+            return url_for(endpoint, user_id=self.user.id, then="what_matters")
         return url_for(endpoint, user_id=self.user.id)
 
 
@@ -133,8 +137,9 @@ def _user_steps(user: ServiceUser, referral: Referral | None, facts: dict,
 
 
 def intake_rows(team: Team, today: date, settings: ControlSettings) -> list[IntakeRow]:
-    """The team's open referrals and users who started in the last ``RECENT_DAYS`` days,
-    each with its steps, oldest first. Six queries whatever the team's size."""
+    """The team's open referrals and users who started in the last ``RECENT_DAYS`` days
+    or are registered to start later, each with its steps, oldest first. Six queries
+    whatever the team's size."""
     referrals = list(db.session.scalars(
         sa.select(Referral).where(Referral.team_id == team.id, Referral.closed_on.is_(None),
                                   sa.or_(Referral.service_user_id.is_(None),
@@ -142,8 +147,7 @@ def intake_rows(team: Team, today: date, settings: ControlSettings) -> list[Inta
     users = list(db.session.scalars(
         sa.select(ServiceUser).where(
             ServiceUser.team_id == team.id, ServiceUser.deleted_at.is_(None),
-            ServiceUser.service_start >= today - timedelta(days=RECENT_DAYS),
-            ServiceUser.service_start <= today)))
+            ServiceUser.service_start >= today - timedelta(days=RECENT_DAYS))))
     ids = [u.id for u in users]
     facts = {
         "contact": _earliest(ResponsibleContactAssignment.valid_from,

@@ -48,7 +48,10 @@ from homecare.service_users.services import (
     move_to_team,
     update_service_user,
 )
-from homecare.service_users.transfers import register_or_request_transfer
+from homecare.service_users.transfers import (
+    register_or_request_transfer,
+    registration_waits_message,
+)
 
 blueprint = Blueprint("service_users", __name__, url_prefix=f"{API_PREFIX}/service-users",
                       description="People receiving care, in the caller's own teams.")
@@ -68,10 +71,8 @@ _SEARCH_LIMIT = 10
 def registration_waits(transfer: TransferRequest):
     """The 202 answer to a registration that became a transfer request: the same words
     whoever holds the person and whatever they decide."""
-    body = {"code": 202, "status": "Accepted", "message": _(
-        "The registration must be checked with other coordinators before it can be "
-        "completed. You will find the answer under transfer requests on your team's "
-        "board."), "transfer_request": TransferRequestSchema().dump(transfer)}
+    body = {"code": 202, "status": "Accepted", "message": registration_waits_message(),
+            "transfer_request": TransferRequestSchema().dump(transfer)}
     return jsonify(body), 202
 
 

@@ -14,6 +14,9 @@ from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
 from homecare.org.models import PHONE_LENGTH, Staff, Team
 
+#: How long the reason a service ended may be.
+END_REASON_LENGTH = 300
+
 
 class ServiceType(enum.StrEnum):
     """What the service was expected to be at intake. A team decision is expected once a
@@ -98,6 +101,10 @@ class ServiceUser(CareRecordMixin, VersionedMixin, db.Model):
     service_type: Mapped[ServiceType] = mapped_column(str_enum(ServiceType, "service_type"))
     service_start: Mapped[date]
     service_end: Mapped[date | None]
+    #: Why the service ended, in brief (with ``service_end``).
+    service_end_reason: Mapped[str | None] = mapped_column(sa.String(END_REASON_LENGTH))
+    #: The user's own phone number, if they have one.
+    phone: Mapped[str | None] = mapped_column(sa.String(PHONE_LENGTH))
     #: Cannot say what matters to them without someone speaking for them.
     needs_proxy: Mapped[bool] = mapped_column(default=False)
     #: Soft delete: deleted users drop out of every list and indicator.
@@ -162,6 +169,9 @@ class NextOfKin(CareRecordMixin, db.Model):
     relationship: Mapped[KinRelationship | None] = mapped_column(
         str_enum(KinRelationship, "kin_relationship"))
     phone: Mapped[str] = mapped_column(sa.String(PHONE_LENGTH))
+    #: Whether they may speak for the user (answer for them where the user cannot);
+    #: null where nobody has said.
+    may_speak_for: Mapped[bool | None]
 
 
 def locking_histories(user_ids, *, key_share: bool = False) -> sa.Select:

@@ -19,7 +19,12 @@ from homecare.core.schema_fields import (
 )
 from homecare.org.models import PHONE_LENGTH
 from homecare.policy.access import Action, permits, sees_national_ids
-from homecare.service_users.models import Gender, KinRelationship, ServiceType
+from homecare.service_users.models import (
+    END_REASON_LENGTH,
+    Gender,
+    KinRelationship,
+    ServiceType,
+)
 
 
 class NextOfKinSchema(BaseSchema):
@@ -30,6 +35,9 @@ class NextOfKinSchema(BaseSchema):
     #: one ("datter" is ``daughter``), else null.
     relationship = Choice(KinRelationship, allow_none=True)
     phone = Text(PHONE_LENGTH, required=True)
+    #: Whether they may speak for the user where the user cannot; null where nobody has
+    #: said.
+    may_speak_for = Bool(allow_none=True, load_default=None)
 
 
 class NamePartsMixin(BaseSchema):
@@ -76,6 +84,10 @@ class ServiceUserSchema(NamePartsMixin, AddressPartsMixin):
     service_type = Choice(ServiceType, required=True)
     service_start = Date(required=True)
     service_end = Date(allow_none=True, load_default=None)
+    #: Why the service ended, in brief (set with ``service_end`` by PATCH).
+    service_end_reason = fields.String(dump_only=True, allow_none=True)
+    #: The user's own phone number, if any.
+    phone = Text(PHONE_LENGTH, allow_none=True, load_default=None)
     needs_proxy = Bool(load_default=False)
     next_of_kin = fields.List(fields.Nested(NextOfKinSchema), load_default=list)
     version = Int(dump_only=True)
@@ -99,7 +111,11 @@ class ServiceUserPatchSchema(NamePartsMixin, AddressPartsMixin):
     moved_on = Date()
     service_type = Choice(ServiceType)
     service_end = Date(allow_none=True)
+    #: Why the service ended, in brief; only with an end (cleared when the end is).
+    service_end_reason = Text(END_REASON_LENGTH, allow_none=True)
+    phone = Text(PHONE_LENGTH, allow_none=True)
     needs_proxy = Bool()
+    #: Replaces the whole list (add, change or remove by sending the list as it should be).
     next_of_kin = fields.List(fields.Nested(NextOfKinSchema))
 
 
@@ -126,6 +142,7 @@ class ServiceUserListSchema(BaseSchema):
     service_type = fields.String()
     service_start = Date()
     service_end = Date(allow_none=True)
+    service_end_reason = fields.String(allow_none=True)
     needs_proxy = fields.Boolean()
     version = Int()
     responsible_contact = Int(allow_none=True)

@@ -16,11 +16,12 @@ from homecare.core.errors import ValidationFailed
 from homecare.core.extensions import db
 from homecare.core.national_id import InvalidNationalId, NationalId, parse_national_id
 from homecare.core.timeutil import local_today, utcnow
-from homecare.core.validation import FieldErrors, refuse_unknown
+from homecare.core.validation import FieldErrors, is_blank, refuse_unknown
 from homecare.org.models import PHONE_LENGTH, TEAM_ROLES, Staff, Team
 from homecare.service_users import addresses, names
 from homecare.service_users.kin import read_relationship
 from homecare.service_users.models import (
+    END_REASON_LENGTH,
     Gender,
     KinRelationship,
     NextOfKin,
@@ -72,10 +73,14 @@ def _check_next_of_kin(errors: FieldErrors, people: Iterable[Mapping]) -> list[N
         if coded is not None:
             coded = errors.choice(KinRelationship, f"next_of_kin.{index}.relationship", coded,
                                   _("Unknown relationship."))
+        speaks = person.get("may_speak_for")
+        errors.require(speaks is None or isinstance(speaks, bool),
+                       f"next_of_kin.{index}.may_speak_for", _("Answer yes or no."))
         result.append(NextOfKin(position=index, name=str(person.get("name", "")).strip(),
                                 relation=relation,
                                 relationship=coded or read_relationship(relation),
-                                phone=str(person.get("phone", "")).strip()))
+                                phone=str(person.get("phone", "")).strip(),
+                                may_speak_for=speaks))
     return result
 
 
@@ -120,6 +125,12 @@ def _checked_address(errors: FieldErrors, address: str | None, given: dict):
     return (address or "").strip(), addresses.read_line(address or "")
 
 
+def _checked_phone(errors: FieldErrors, phone: str | None) -> str | None:
+    """The user's own phone as entered, or None (they need not have one)."""
+    errors.text("phone", phone, max_length=PHONE_LENGTH, required=False)
+    return None if is_blank(phone) else phone.strip()
+
+
 def _name_fields(full_name: str, parts: names.NameParts) -> dict:
     return {"full_name": full_name, "given_name": parts.given, "middle_name": parts.middle,
             "family_name": parts.family}
@@ -130,7 +141,7 @@ def register_service_user(*, national_id: str, team: Team,
                           full_name: str | None = None, address: str | None = None,
                           service_end: date | None = None, needs_proxy: bool = False,
                           next_of_kin: Iterable[Mapping] = (), gender: Gender | str | None = None,
-                          **parts) -> ServiceUser:
+                          phone: str | None = None, **parts) -> ServiceUser:
     """Register a person receiving care in a team, with the first period of team history.
 
     The name is given whole (``full_name``) or in parts (``given_name``, ``middle_name``,
@@ -153,6 +164,7 @@ def register_service_user(*, national_id: str, team: Team,
     if service_end is not None and service_end < service_start:
         errors.add("service_end", _("The service cannot end before it starts."))
     kin = _check_next_of_kin(errors, next_of_kin)
+    phone = _checked_phone(errors, phone)
     errors.raise_if_any()
     holder = _holder(parsed.value)
     if holder is not None:
@@ -162,7 +174,7 @@ def register_service_user(*, national_id: str, team: Team,
         **_name_fields(name, name_parts), gender=gender, address=line,
         **address_parts.as_fields(), team=team, service_type=service_type,
         service_start=service_start, service_end=service_end, needs_proxy=needs_proxy,
-        next_of_kin=kin,
+        next_of_kin=kin, phone=phone,
     )
     db.session.add(user)
     db.session.add(TeamPeriod(service_user=user, team=team, valid_from=service_start))
@@ -181,7 +193,8 @@ def lock_service_user(user: ServiceUser) -> None:
 
 #: What ``update_service_user`` changes (team moves go through ``move_to_team``).
 EDITABLE = frozenset({"national_id", "full_name", "address", "gender", "service_type",
-                      "service_end", "needs_proxy", "next_of_kin", *NAME_FIELDS,
+                      "service_end", "service_end_reason", "needs_proxy", "next_of_kin",
+                      "phone", *NAME_FIELDS,
                       *addresses.PART_FIELDS})
 
 
@@ -242,6 +255,17 @@ def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
     end = changes.get("service_end", user.service_end)
     if end is not None and end < user.service_start:
         errors.add("service_end", _("The service cannot end before it starts."))
+    if "service_end_reason" in changes:
+        reason = changes["service_end_reason"]
+        if reason is not None:   # null clears it; a text given must say something
+            errors.text("service_end_reason", reason, max_length=END_REASON_LENGTH)
+            errors.require(end is not None, "service_end_reason",
+                           _("A reason is given with the end of the service."))
+        new["service_end_reason"] = None if is_blank(reason) else reason.strip()
+    elif "service_end" in changes and end is None:
+        new["service_end_reason"] = None   # the service goes on: no reason it ended
+    if "phone" in changes:
+        new["phone"] = _checked_phone(errors, changes["phone"])
     kin = _check_next_of_kin(errors, changes["next_of_kin"]) if "next_of_kin" in changes \
         else None
     errors.raise_if_any()

@@ -30,16 +30,26 @@ from homecare.core.timeutil import local_today, start_of_local_day, utcnow
 from homecare.core.validation import FieldErrors
 from homecare.org.models import Staff, Team
 from homecare.policy.access import Action, permits
+from homecare.service_users import names
 from homecare.service_users.models import (
     ServiceUser,
     TransferRequest,
     TransferStatus,
 )
 from homecare.service_users.services import (
+    NAME_FIELDS,
     AlreadyRegistered,
     move_to_team,
     register_service_user,
 )
+
+
+def registration_waits_message() -> str:
+    """What a coordinator is told when a registration became a transfer request: the same
+    words whoever holds the person and whatever they decide (the API's 202, the page)."""
+    return _("The registration must be checked with other coordinators before it can be "
+             "completed. You will find the answer under transfer requests on your team's "
+             "board.")
 
 
 def register_or_request_transfer(actor: Staff, **fields) -> ServiceUser | TransferRequest:
@@ -58,7 +68,8 @@ def register_or_request_transfer(actor: Staff, **fields) -> ServiceUser | Transf
             "This person is already registered in your team. Find them by name or national "
             "identity number."))
     return request_transfer(existing, to_team=fields["team"], requested_by=actor,
-                            typed_name=fields["full_name"],
+                            typed_name=fields.get("full_name") or names.parts_of(
+                                *(fields.get(f) for f in NAME_FIELDS)).composed(),
                             wanted_from=fields["service_start"])
 
 

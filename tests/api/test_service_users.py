@@ -24,8 +24,10 @@ def test_a_coordinator_registers_a_user(api_as, org):
     assert body["birth_date"] == "1941-03-04" and body["version"] == 1
     assert body["responsible_contact"] is None
     assert body["flags"] == ["no_responsible_contact", "what_matters_missing"]
+    # Whether Kari may speak for the user: nobody said, so null (not a guessed no).
     assert body["next_of_kin"] == [{"name": "Kari", "relation": "datter", "phone": "91234567",
-                                    "relationship": "daughter"}]
+                                    "relationship": "daughter", "may_speak_for": None}]
+    assert body["phone"] is None and body["service_end_reason"] is None
     assert response.headers["ETag"] == '"1"'
 
 
