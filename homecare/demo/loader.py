@@ -190,8 +190,10 @@ class _Demo:
             kin = [{"name": f"{self.rng.choice(texts.FIRST_NAMES)} "
                             f"{self.rng.choice(texts.LAST_NAMES)}",
                     "relation": self.rng.choice(texts.NEXT_OF_KIN_RELATIONS),
-                    "phone": f"9{self.rng.randint(1000000, 9999999)}"}
-                   for _ in range(self.rng.choice((0, 1, 1, 1, 2)))]
+                    "phone": f"9{self.rng.randint(1000000, 9999999)}",
+                    # The first named may speak for the user: the family has said so.
+                    "may_speak_for": position == 0}
+                   for position in range(self.rng.choice((0, 1, 1, 1, 2)))]
             given = self.rng.choice(texts.FIRST_NAMES)
             family = self.rng.choice(texts.LAST_NAMES)
             female = given in texts.FEMALE_FIRST_NAMES
