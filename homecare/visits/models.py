@@ -44,8 +44,9 @@ SERIES_MAX_WEEKS = 26
 class VisitSeries(CareRecordMixin, db.Model):
     """Visits repeating every week: the same user, staff member, kind, time and length on
     chosen weekdays from ``first_day`` until ``until``. Each occurrence is an ordinary
-    ``Visit`` naming its series; changing "this and all following" ends a series the day
-    before and starts a new one (so each series says what its visits were planned as).
+    ``Visit`` naming its series (and may be moved on its own). Changing "this and all
+    following" changes the later planned visits and the series' pattern; each visit keeps
+    its own times, and the audit log what they were before.
     """
 
     __tablename__ = "visit_series"
@@ -62,8 +63,6 @@ class VisitSeries(CareRecordMixin, db.Model):
     first_day: Mapped[date]
     until: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
-    #: The series it was split from by a change of "this and all following", if any.
-    continues_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visit_series.id"))
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
 
