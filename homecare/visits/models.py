@@ -64,7 +64,11 @@ class VisitSeries(CareRecordMixin, db.Model):
     until: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
 
+    service_user: Mapped[ServiceUser] = relationship()
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    #: Its occurrences, in time order (read only: each is changed as a visit).
+    visits: Mapped[list[Visit]] = relationship(
+        order_by="Visit.planned_start", viewonly=True)
 
     @property
     def days(self) -> list[int]:

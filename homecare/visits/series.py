@@ -41,6 +41,7 @@ from homecare.visits.services import (
     ensure_may_change,
     overlaps,
     refuse_past_day,
+    time_of,
 )
 
 #: ISO weekdays, Monday 1 to Sunday 7.
@@ -54,6 +55,34 @@ class Overlapping(Conflict):
     def __init__(self, found: list[Overlap]):
         super().__init__(_("The team member already has a visit at that time."))
         self.overlaps = found
+
+
+def plan_one(*, allow_overlap: bool = False, **fields) -> Visit:
+    """Plan one visit as the planner does (fields as for ``services.build_visit``): not
+    on a day in the past, and booking its staff member twice only with
+    ``allow_overlap`` (else Overlapping). The API's ``POST /visits`` keeps its contract
+    and does neither (``create_visit``)."""
+    refuse_past_day(to_local(fields["planned_start"]).date())
+    visit = build_visit(**fields)
+    found = overlaps(visit.staff, [time_of(visit)])
+    if found and not allow_overlap:
+        raise Overlapping(found)
+    return save(visit)
+
+
+def move_one(actor: Staff, visit: Visit, *, allow_overlap: bool = False, **changes) -> Visit:
+    """Move or reassign one planned visit as the planner does (``services.change_visit``
+    with the plan fields): not to a day in the past, and booking its staff member twice
+    only with ``allow_overlap`` (else Overlapping)."""
+    ensure_may_change(actor, visit, PLANNING)
+    start = changes.get("planned_start", visit.planned_start)
+    refuse_past_day(to_local(start).date(), unchanged=to_local(visit.planned_start).date())
+    minutes = changes.get("planned_minutes", visit.planned_minutes)
+    found = overlaps(changes.get("staff", visit.staff),
+                     [(start, start + timedelta(minutes=minutes))], ignore=[visit.id])
+    if found and not allow_overlap:
+        raise Overlapping(found)
+    return change_visit(actor, visit, **changes)
 
 
 def occurrence_days(weekdays, first_day: date, until: date) -> list[date]:
@@ -158,6 +187,18 @@ def following(visit: Visit) -> list[Visit]:
         .order_by(Visit.planned_start)))
 
 
+def moved_following(visit: Visit, new_start: datetime
+                    ) -> tuple[list[Visit], dict]:
+    """This occurrence and all following still planned (``following``), and where each
+    goes when this one moves to ``new_start``: the same number of days, to the new
+    clock time (visit id -> new start)."""
+    visits = following(visit)
+    old, new = to_local(visit.planned_start), to_local(new_start)
+    shift = new.date() - old.date()
+    return visits, {v.id: at_local(to_local(v.planned_start).date() + shift, new.time())
+                    for v in visits}
+
+
 def change_following(actor: Staff, visit: Visit, *, staff: Staff | None = None,
                      kind: VisitKind | str | None = None,
                      planned_start: datetime | None = None,
@@ -169,14 +210,13 @@ def change_following(actor: Staff, visit: Visit, *, staff: Staff | None = None,
     or Overlapping unless ``allow_overlap``. The series' pattern follows."""
     ensure_may_change(actor, visit, PLANNING)
     series = db.session.get(VisitSeries, visit.series_id) if visit.series_id else None
-    visits = following(visit)
     old = to_local(visit.planned_start)
     new = to_local(planned_start) if planned_start is not None else old
     refuse_past_day(new.date(), unchanged=old.date())
     shift, clock = new.date() - old.date(), new.time()
     minutes = planned_minutes if planned_minutes is not None else visit.planned_minutes
     staff = staff or visit.staff
-    starts = {v.id: at_local(to_local(v.planned_start).date() + shift, clock) for v in visits}
+    visits, starts = moved_following(visit, new)
     found = overlaps(staff, [(s, s + timedelta(minutes=minutes)) for s in starts.values()],
                      ignore=starts)
     if found and not allow_overlap:
