@@ -31,6 +31,8 @@ class VisitSchema(BaseSchema):
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
     #: Why it did not take place (a missed visit).
     missed_reason = fields.String(dump_only=True, allow_none=True)
+    #: The weekly series it was planned in (``/visits/series/{id}``), if any.
+    series_id = fields.UUID(dump_only=True, allow_none=True)
     version = Int(dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)

@@ -92,5 +92,7 @@
     if (event.target === user) { contactFirst(); }
     refresh();
   });
+  // A user chosen before the script ran (or kept by the browser on "back").
+  if (user && user.value) { contactFirst(); }
   refresh();
 })();
