@@ -433,3 +433,50 @@ def test_the_api_changes_and_cancels_all_following(api_as, org):
     assert cancelled.status_code == 200 and len(cancelled.json) == 2
     assert api_as(org.staff_a1).patch(f"/visits/{third['id']}/following",
                                       json={"planned_minutes": 20}).status_code == 403
+
+
+# -- What the pages cost -------------------------------------------------------------
+
+
+def test_the_planning_pages_cost_the_same_for_few_or_many_visits(app, org):
+    from tests.api.test_query_counts import counted
+
+    monday = next_monday()
+    series(org, weeks=1)   # the repeating visit's plan form shows its series
+
+    def add(how_many):
+        for _ in range(how_many):
+            user = make_user(org.team_a1)
+            assign_responsible_contact(user, org.staff_a1)
+            create_visit(user=user, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="main", planned_start=at(monday, 9), planned_minutes=30)
+            create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="short", planned_start=at(monday + timedelta(days=2), 12),
+                         planned_minutes=10)
+        db.session.commit()
+
+    repeating = visits_of(db.session.scalar(sa.select(VisitSeries.id)))[0]
+    team = f"/teams/{org.team_a1.id}"
+    day = monday + timedelta(days=2)
+    pages = {"user week": f"/users/{org.user_a1.id}/week?week={monday}",
+             "copy week": f"{team}/planner/copy?week={monday}",
+             "plan form": f"{team}/planner/new?user={org.user_a1.id}",
+             "repeating visit": f"/visits/{repeating.id}/plan",
+             "preview with overlaps": f"{team}/planner/continuity?" + "&".join(
+                 f"{k}={v}" for k, v in plan_form(org, day, time="12:00").items())}
+    client = app.test_client()
+    sign_in(client, "coord.a1")
+
+    def cost():
+        found = {}
+        for name, path in pages.items():
+            client.get(path)
+            with counted(app) as statements:
+                assert client.get(path).status_code == 200, name
+            found[name] = len(statements)
+        return found
+
+    add(2)
+    few = cost()
+    add(12)
+    assert cost() == few
