@@ -211,3 +211,41 @@ def test_a_double_booking_is_warned_about_and_saved_only_when_confirmed(live_ser
     _record("double booking warned and confirmed", taps)
     # Without the unconfirmed save shown above, a coordinator needs one tap fewer.
     assert taps.as_dict()["total"] <= 9, taps.as_dict()
+
+
+def test_the_planning_pages_are_accessible_and_every_target_fits_a_finger(live_server,
+                                                                          open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_visit_in_a_minute import MIN_TARGET, TARGETS
+
+    case = _case(live_server)
+    first, (clock, _other) = case["first"], case["free"]
+    status, made = api(live_server, "POST", "/visits/series", {
+        "service_user_id": case["user_id"], "staff_id": case["nurse_id"], "kind": "short",
+        "weekdays": [1], "start_time": clock.strftime("%H:%M"), "planned_minutes": 20,
+        "first_day": str(first), "until": str(first + timedelta(days=13))})
+    assert status == 201
+    page = open_page("tablet", "nb")
+    sign_in(page, live_server.url, COORDINATOR, PASSWORD, "nb")
+    team = f"/teams/{case['team_id']}"
+    pages = {"plan form": f"{team}/planner/new?user={case['user_id']}",
+             "repeating visit": f"/visits/{made['visits'][0]['id']}/plan",
+             "copy week": f"{team}/planner/copy?week={first}",
+             "user week": f"/users/{case['user_id']}/week?week={first}"}
+    axe, serious, small = Axe(), {}, {}
+    for name, path in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        for summary in page.locator("details.repeat summary").all():
+            summary.click()   # the repeat's fields measured too
+        check(page, "nb")
+        found = [f"{v['id']}: {v['help']}" for v in axe.run(page).response["violations"]
+                 if v["impact"] in ("serious", "critical")]
+        if found:
+            serious[name] = found
+        tiny = [t for t in page.evaluate(TARGETS)
+                if t["width"] < MIN_TARGET or t["height"] < MIN_TARGET]
+        if tiny:
+            small[name] = tiny
+    assert not serious, serious
+    assert not small, small
