@@ -480,3 +480,25 @@ def test_the_planning_pages_cost_the_same_for_few_or_many_visits(app, org):
     few = cost()
     add(12)
     assert cost() == few
+
+
+def test_a_repeat_beyond_26_weeks_is_refused_before_any_warning(client, org):
+    sign_in(client, "coord.a1")   # no contact: the continuity warning would come first
+    first = next_monday()
+    answer = post_form(client, f"/teams/{org.team_a1.id}/planner/new", plan_form(
+        org, first, repeat_days=["2"], until=str(first + timedelta(weeks=27))))
+    assert answer.status_code == 422
+    assert "høyst 26 uker fram" in answer.text and count() == 0
+
+
+def test_an_occurrence_is_completed_as_any_visit(api_as, org):
+    _made, visits = series(org, weeks=1)
+    db.session.commit()
+    start = visits[0].planned_start
+    answer = api_as(org.staff_a1).patch(f"/visits/{visits[0].id}", json={
+        "status": "completed", "actual_start": (utcnow() - timedelta(hours=1)).isoformat(),
+        "actual_end": (utcnow() - timedelta(minutes=30)).isoformat()},
+        headers={"If-Match": '"1"'})
+    assert answer.status_code == 200 and answer.json["series_id"] == str(visits[0].series_id)
+    assert answer.json["status"] == "completed" and answer.json["planned_start"] == \
+        start.isoformat()

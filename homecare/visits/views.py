@@ -356,6 +356,15 @@ def _overlaps_shown(form, plan, visit: Visit | None) -> list[Overlap]:
     return overlaps(staff, spans, ignore=ignore)
 
 
+def _check_days(form, user: ServiceUser, unchanged: date | None) -> None:
+    """Refuse a day in the past, and a repeat's days that do not hold, before anything
+    else is shown (the continuity warnings would otherwise come first)."""
+    refuse_past_day(form.day.data, unchanged=unchanged)
+    if _repeats(form):
+        check_series(user=user, weekdays=form.repeat_days.data, first_day=form.day.data,
+                     until=form.until.data, planned_minutes=form.minutes.data)
+
+
 def _attempt(form, save) -> tuple[str | None, list[Overlap]]:
     """Save through the services (``save(allow_overlap)`` answers the message to show);
     a double booking is saved only when the page was sent with ``allow_overlap`` ticked
@@ -389,8 +398,8 @@ def _plan_page(form, team: Team, visit: Visit | None, save, offered: list[Servic
     found: list[Overlap] = []
     plan = _planned(form, team) if form.validate_on_submit() else None
     unchanged = to_local(visit.planned_start).date() if visit is not None else None
-    if plan is not None and not saved(
-            form, lambda: refuse_past_day(form.day.data, unchanged=unchanged), ALIASES):
+    if plan is not None and not saved(form, lambda: _check_days(form, plan[0], unchanged),
+                                      ALIASES):
         plan = None
     if plan is not None:
         user, staff, kind, start = plan
