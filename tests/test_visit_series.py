@@ -299,6 +299,10 @@ def test_the_live_preview_names_the_double_booking(client, org):
     answer = client.get(f"/teams/{org.team_a1.id}/planner/continuity",
                         query_string=plan_form(org, day))
     assert "Per Hansen" in answer.text and 'name="allow_overlap"' in answer.text
+    first = next_monday()
+    repeat = client.get(f"/teams/{org.team_a1.id}/planner/continuity", query_string=plan_form(
+        org, first, repeat_days=["1", "3"], until=str(first + timedelta(days=13))))
+    assert "Gjentas hver uke: 4 besøk blir planlagt." in repeat.text
 
 
 def test_moving_this_and_all_following_from_the_page(client, org):

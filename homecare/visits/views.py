@@ -329,6 +329,18 @@ def _repeats(form) -> bool:
     return isinstance(form, PlanVisitForm) and bool(form.repeat_days.data or form.until.data)
 
 
+def _occurrences(form, plan) -> int | None:
+    """How many visits a repeat would plan (None: one visit, or a repeat not valid yet)."""
+    if plan is None or not _repeats(form):
+        return None
+    try:
+        return len(check_series(user=plan[0], weekdays=form.repeat_days.data,
+                                first_day=form.day.data, until=form.until.data,
+                                planned_minutes=form.minutes.data))
+    except DomainError:
+        return None
+
+
 def _following(form, visit: Visit | None) -> bool:
     return (visit is not None and visit.series_id is not None
             and isinstance(form, ReplanVisitForm) and form.scope.data == "following")
@@ -419,6 +431,7 @@ def _plan_page(form, team: Team, visit: Visit | None, save, offered: list[Servic
     return render_template("visits/plan_visit.html", form=form, team=team, visit=visit,
                            continuity=continuity, overlaps=found,
                            overlap_token=overlap_token(found),
+                           occurrences=_occurrences(form, plan),
                            staff_name=plan[1].full_name if plan else "",
                            series=series_of(visit) if visit is not None else None,
                            cancel_form=CancelFollowingForm() if visit is not None else None,
@@ -537,4 +550,5 @@ def continuity_preview(team_id):
     record_reads([o.visit.service_user_id for o in found], "continuity preview: overlaps")
     return render_template("visits/_continuity.html", continuity=continuity,
                            fingerprint=fingerprint(*plan), overlaps=found,
-                           overlap_token=overlap_token(found), staff_name=plan[1].full_name)
+                           overlap_token=overlap_token(found), staff_name=plan[1].full_name,
+                           occurrences=_occurrences(form, plan))

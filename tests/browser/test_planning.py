@@ -129,7 +129,7 @@ def test_a_visit_repeated_weekly_for_four_weeks_and_one_moved(live_server, open_
         taps.on(page.locator("fieldset", has_text="Gjenta hver uke på")
                 .get_by_text(weekday, exact=True))
     taps.type(page.get_by_label("Til og med"), str(first + timedelta(days=27)))
-    page.locator("#continuity .continuity").wait_for()
+    page.locator("#continuity", has_text="Gjentas hver uke: 8 besøk blir planlagt.").wait_for()
     check(page, "nb")
     screenshot(page, "planning-1-repeat")
     taps.on(page.get_by_role("button", name="Lagre", exact=True))
