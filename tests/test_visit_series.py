@@ -249,7 +249,9 @@ def test_the_plan_page_repeats_a_visit_every_week(client, org):
                                                until=str(first + timedelta(days=27))))
     assert answer.status_code == 302, answer.text
     assert len(visits_of(db.session.scalar(sa.select(VisitSeries.id)))) == 8
-    assert "Besøket er planlagt hver uke: 8 besøk." in client.get(answer.location).text
+    planner = client.get(answer.location).text
+    assert "Besøket er planlagt hver uke: 8 besøk." in planner
+    assert planner.count('<span aria-hidden="true">↻</span>') == 2   # this week's two
 
 
 def test_a_day_in_the_past_is_refused_plainly_and_the_form_is_kept(client, org):

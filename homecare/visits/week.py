@@ -52,7 +52,8 @@ def week_plan(team: Team, monday: date) -> Week:
     """
     visits = db.session.execute(
         sa.select(Visit.id, Visit.service_user_id, Visit.staff_id, Visit.kind, Visit.status,
-                  Visit.planned_start, ServiceUser.full_name.label("user_name"))
+                  Visit.planned_start, Visit.series_id,
+                  ServiceUser.full_name.label("user_name"))
         .join(Visit.service_user)
         .where(ServiceUser.team_id == team.id, ServiceUser.deleted_at.is_(None),
                Visit.planned_start >= start_of_local_day(monday),
