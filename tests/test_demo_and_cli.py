@@ -41,6 +41,21 @@ def test_demo_loads_a_realistic_section_once(app):
     first_visit = scalar(sa.select(sa.func.min(Visit.actual_start)))
     assert utcnow() - first_visit >= timedelta(days=54)
     assert count(Visit, Visit.status == VisitStatus.PLANNED, Visit.planned_start > utcnow()) > 0
+    # Some visits repeat every week, and nobody is booked twice in the plan ahead.
+    from itertools import pairwise
+
+    from homecare.visits.models import VisitSeries
+
+    assert count(VisitSeries) >= 3
+    assert count(Visit, Visit.series_id.is_not(None)) >= 3 * 16
+    ahead = db.session.execute(sa.select(Visit.staff_id, Visit.planned_start,
+                                         Visit.planned_minutes)
+                               .where(Visit.status == VisitStatus.PLANNED,
+                                      Visit.planned_start > utcnow())
+                               .order_by(Visit.staff_id, Visit.planned_start)).all()
+    double = [(a, b) for a, b in pairwise(ahead) if a.staff_id == b.staff_id
+              and b.planned_start < a.planned_start + timedelta(minutes=a.planned_minutes)]
+    assert double == []
 
     # The gaps a coordinator should find.
     active_long = sa.and_(ServiceUser.service_start <= today - timedelta(days=3),

@@ -9,7 +9,7 @@ valid CSRF token. No answer may be a server error, and a refused post writes not
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from html.parser import HTMLParser
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from homecare.goals.services import create_goal
 from homecare.intake.services import record_referral
 from homecare.org.models import Role
 from homecare.service_users.services import update_service_user
+from homecare.visits.series import plan_series
 from homecare.visits.services import create_visit
 from tests.factories import make_staff
 from tests.helpers import csrf_token_from, sign_in
@@ -30,7 +31,7 @@ EXAMPLES = int(os.environ.get("HOMECARE_FORM_FUZZ_EXAMPLES", "15"))
 #: Tables whose row counts must not move when a post is refused.
 WATCHED = ("goals", "check_ins", "visits", "decisions", "what_matters", "responsible_contacts",
            "staff", "teams", "sections", "section_settings", "service_users", "next_of_kin",
-           "service_user_teams", "transfer_requests", "referrals")
+           "service_user_teams", "transfer_requests", "referrals", "visit_series")
 
 
 class _Fields(HTMLParser):
@@ -96,6 +97,10 @@ def _forms(org) -> list[tuple[str, str, str]]:
     visit = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
                          kind="main", planned_start=utcnow() + timedelta(hours=2),
                          planned_minutes=30)
+    repeating = plan_series(org.coordinator_a1, user=org.user_a1, staff=org.staff_a1,
+                            kind="main", weekdays=[3], start_time=time(21), planned_minutes=30,
+                            first_day=local_today() + timedelta(days=1),
+                            until=local_today() + timedelta(days=15))[1][0]
     user = f"/users/{org.user_a1.id}"
     team = f"/teams/{org.team_a1.id}"
     update_service_user(org.user_a1, next_of_kin=[{"name": "Per", "relation": "sønn",
@@ -123,6 +128,7 @@ def _forms(org) -> list[tuple[str, str, str]]:
         ("coord.a1", f"{user}/decisions/new", f"{user}/decisions/new"),
         ("coord.a1", f"{team}/planner/new", f"{team}/planner/new"),
         ("coord.a1", f"/visits/{visit.id}/plan", f"/visits/{visit.id}/plan"),
+        ("coord.a1", f"/visits/{repeating.id}/plan", f"/visits/{repeating.id}/plan"),
         ("leader.a", f"/sections/{org.section_a.id}/settings",
          f"/sections/{org.section_a.id}/settings"),
         ("admin", "/admin/staff/new", "/admin/staff/new"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -25,6 +25,7 @@ from homecare.service_users.services import update_service_user
 from homecare.service_users.transfers import request_transfer
 from homecare.visits.care_given import CareRecord, record_care_given
 from homecare.visits.models import VisitToSettle
+from homecare.visits.series import plan_series
 from homecare.visits.services import create_visit
 from homecare.what_matters.services import record_conversation
 from tests.factories import PASSWORD, synthetic_national_id
@@ -93,6 +94,10 @@ def care_records(org):
                                     received_on=today, source="gp", person_name="Ola Henvist",
                                     need="Sårstell", today=today),
         "kin": _kin(org.user_a1),
+        "series_visit": plan_series(
+            org.coordinator_a1, user=org.user_a1, staff=org.staff_a1, kind="main",
+            weekdays=[2, 5], start_time=time(21), planned_minutes=30,
+            first_day=today + timedelta(days=1), until=today + timedelta(days=21))[1][0],
         # Team B1 asks for user_a1 (its coordinator registered the same national id).
         "transfer": request_transfer(org.user_a1, to_team=org.team_b1,
                                      requested_by=org.staff_b1, typed_name="Ola A1",
@@ -242,6 +247,19 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
                                              plan),
         ("visits_pages.cancel_visit", "POST"): Route(f"/visits/{rec['visit'].id}/cancel",
                                              by_role(302, 403, 403, 302, 403, 404)),
+        # Issue 30, item 5: weekly series, a week copied, one user's week.
+        ("visits_pages.cancel_following_visits", "POST"): Route(
+            f"/visits/{rec['series_visit'].id}/cancel-following",
+            by_role(302, 403, 403, 302, 403, 404), {"sure": "y"}),
+        ("visits_pages.copy_planned_week", "GET"): Route(
+            f"/teams/{org.team_a1.id}/planner/copy", coordinates),
+        ("visits_pages.copy_planned_week", "POST"): Route(
+            f"/teams/{org.team_a1.id}/planner/copy", by_role(302, 403, 403, 302, 403, 404)),
+        ("visits_pages.user_week_page", "GET"): Route(f"/users/{org.user_a1.id}/week",
+                                                      by_role(302, 403, 403, 200, 200, 404)),
+        ("visits_pages.user_week_redirect", "GET"): Route(
+            f"/teams/{org.team_a1.id}/planner/user-week?user={org.user_a1.id}",
+            by_role(302, 403, 403, 302, 403, 404)),
         # Settled by the coordinators of the team that gave the care (once: 302, then
         # 302 with «settled already»); another team's is not known to exist.
         ("visits_pages.settle_visit", "POST"): Route(
@@ -460,6 +478,17 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
         ("visits.VisitById", "PATCH"): Route(f"/api/v1/visits/{rec['visit'].id}",
                                              by_role(401, 403, 403, 200, 200, 404),
                                              {"note": "Endret"}, {"If-Match": '"1"'}),
+        ("visits.VisitSeriesCollection", "POST"): Route(
+            "/api/v1/visits/series", by_role(401, 403, 403, 201, 403, 422), {
+                "service_user_id": str(org.user_a1.id), "staff_id": org.staff_a1.id,
+                "kind": "main", "weekdays": [1, 4], "start_time": "22:00",
+                "planned_minutes": 30, "first_day": str(local_today() + timedelta(days=1)),
+                "until": str(local_today() + timedelta(days=28))}),
+        ("visits.VisitSeriesById", "GET"): Route(
+            f"/api/v1/visits/series/{rec['series_visit'].series_id}", care_read),
+        ("visits.VisitAndFollowing", "PATCH"): Route(
+            f"/api/v1/visits/{rec['series_visit'].id}/following",
+            by_role(401, 403, 403, 200, 403, 404), {"planned_minutes": 25}),
         ("indicators.Indicators", "GET"): Route(f"/api/v1/indicators?team_id={org.team_a1.id}",
                                                 by_role(401, 200, 200, 200, 200, 404)),
         ("indicators.Trend", "GET"): Route(

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from homecare.auth.accounts import create_staff
+from homecare.core.errors import DomainError
 from homecare.core.extensions import db
 from homecare.core.national_id import with_check_digits
 from homecare.core.registries import with_organisation_check_digit
@@ -33,6 +34,7 @@ from homecare.readings.services import write_reading
 from homecare.service_users.models import ServiceType, ServiceUser
 from homecare.service_users.services import assign_responsible_contact, register_service_user
 from homecare.visits.models import VisitKind, VisitStatus
+from homecare.visits.series import plan_series
 from homecare.visits.services import build_visit
 from homecare.what_matters.services import record_conversation
 
@@ -109,6 +111,9 @@ class _Demo:
         self.used_ids: set[str] = set()
         self.staff_names: set[str] = set()
         self.staff_count = 0
+        #: Staff id -> the (start, end) of the visits planned ahead, so that nobody is
+        #: booked twice in the plan (the planner warns of a double booking).
+        self.booked: dict[int, list[tuple[datetime, datetime]]] = {}
 
     # organisation ---------------------------------------------------------------------
     def organisation(self) -> tuple[Section, list[Team], Staff]:
@@ -287,9 +292,49 @@ class _Demo:
         for kind, hour, minutes in slots:
             planned = _at(day, hour, self.rng.choice((0, 15, 30, 45)))
             staff = self._visitor(plan, contacts, planned, visitors)
+            if planned + timedelta(minutes=minutes + 30) > self.now:   # planned ahead
+                staff, planned = self._free(staff, planned, minutes,
+                                            [*plan["familiar"], *visitors])
             yield build_visit(user=user, staff=staff, created_by=coordinator, kind=kind,
                               planned_start=planned, planned_minutes=minutes,
                               **self._outcome(planned, minutes))
+
+    def _free(self, staff: Staff, start: datetime, minutes: int, others: list[Staff]
+              ) -> tuple[Staff, datetime]:
+        """The drawn visitor if free then, else the first free of ``others``, else the
+        same a quarter of an hour later or earlier (up to two hours earlier and four
+        later): booked for that time. No draw, so the rest of the demo stays as it was."""
+        for quarters in sorted(range(-8, 17), key=lambda q: (abs(q), q < 0)):
+            begin = start + timedelta(minutes=15 * quarters)
+            end = begin + timedelta(minutes=minutes)
+            if end + timedelta(minutes=30) <= self.now:
+                continue   # still ahead, as drawn: its outcome draws nothing
+            for candidate in (staff, *others):
+                taken = self.booked.setdefault(candidate.id, [])
+                if all(end <= busy_start or busy_end <= begin for busy_start, busy_end in taken):
+                    taken.append((begin, end))
+                    return candidate, begin
+        self.booked[staff.id].append((start, start + timedelta(minutes=minutes)))
+        return staff, start
+
+    def visit_series(self, team: Team, users: list[ServiceUser], history: dict) -> int:
+        """A few users with a short visit by their responsible contact every Tuesday and
+        Friday at 15:00 for eight weeks: repeating visits, planned as the planner does
+        (a series that would book the contact twice is left out)."""
+        coordinator = next(s for s in team.members if s.role is Role.COORDINATOR)
+        first = max(self.today, local_today()) + timedelta(days=1)
+        made = 0
+        for user in [u for u in users if history[u.id] and u.service_end is None][:3]:
+            try:
+                _series, visits = plan_series(
+                    coordinator, user=user, staff=history[user.id][-1][1],
+                    kind=VisitKind.SHORT, weekdays=[2, 5], start_time=time(15),
+                    planned_minutes=20, first_day=first,
+                    until=first + timedelta(weeks=8, days=-1))
+            except DomainError:
+                continue
+            made += len(visits)
+        return made
 
     def _outcome(self, planned: datetime, minutes: int) -> dict:
         if planned + timedelta(minutes=minutes + 30) > self.now:
@@ -474,6 +519,8 @@ def load_demo(seed: int = 2026, today: date | None = None) -> DemoResult:
         for key, value in demo.care(team, users, history).items():
             counts[key] += value
         counts["decisions"] += demo.decisions(team, users, history)
+        counts["visits_repeating"] = (counts.get("visits_repeating", 0)
+                                      + demo.visit_series(team, users, history))
         counts["referrals"] = counts.get("referrals", 0) + demo.referrals(team, users)
     counts["readings"] = demo.readings(teams)
     for monday in weekly_dates(demo.today, HISTORY_DAYS // 7):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 
 from homecare.core.audit import record_reads
+from homecare.core.errors import ValidationFailed
 from homecare.core.extensions import db
 from homecare.core.rest import (
     API_PREFIX,
@@ -25,6 +27,7 @@ from homecare.policy.lookup import (
     filtered_to_user,
     load,
     read_one,
+    referenced,
 )
 from homecare.service_users.models import ServiceUser
 from homecare.visits.care_given import (
@@ -33,8 +36,21 @@ from homecare.visits.care_given import (
     record_care_given,
 )
 from homecare.visits.devices import VISIT_CREATION, named_staff_member, visit_arguments
-from homecare.visits.models import Visit, VisitStatus
-from homecare.visits.schemas import VisitPatchSchema, VisitQuerySchema, VisitSchema
+from homecare.visits.models import Visit, VisitSeries, VisitStatus
+from homecare.visits.schemas import (
+    OverlapSchema,
+    VisitFollowingSchema,
+    VisitPatchSchema,
+    VisitQuerySchema,
+    VisitSchema,
+    VisitSeriesSchema,
+)
+from homecare.visits.series import (
+    Overlapping,
+    cancel_following,
+    change_following,
+    plan_series,
+)
 from homecare.visits.services import (
     RECORD_FIELDS,
     change_visit,
@@ -210,3 +226,82 @@ class VisitById(MethodView):
                 data["staff"] = named_staff_member(data.pop("staff_id"))
             change_visit(actor(), visit, **data)
         return visit, etag_headers(visit)
+
+
+def _overlapping(clash: Overlapping):
+    """409 naming each visit the plan would book over (``OverlapSchema``)."""
+    body = {"code": 409, "status": "Conflict", "message": clash.message,
+            "overlaps": OverlapSchema(many=True).dump(clash.overlaps)}
+    return jsonify(body), 409
+
+
+@blueprint.route("/series")
+class VisitSeriesCollection(MethodView):
+    @blueprint.arguments(VisitSeriesSchema)
+    @blueprint.response(201, VisitSeriesSchema)
+    @blueprint.alt_response(409, description=(
+        "The staff member already has a visit at one of the times: ``overlaps`` names "
+        "each (send again with ``allow_overlap: true`` to book them twice)."))
+    @blueprint.errors(401, 403, 422)
+    def post(self, data):
+        """Plan a visit repeating every week (coordinators), as the week planner does.
+
+        One planned visit on each of ``weekdays`` (1 Monday .. 7 Sunday) from
+        ``first_day`` (today or later) to ``until`` (at most 26 weeks), at
+        ``start_time`` local time; each is an ordinary visit naming the series. A double
+        booking of the staff member is refused with 409 and the ``overlaps`` unless
+        ``allow_overlap`` is true.
+        """
+        user = referenced(ServiceUser, data["service_user_id"], "service_user_id",
+                          Action.COORDINATE)
+        try:
+            series, _visits = plan_series(
+                actor(), user=user, staff=named_staff_member(data["staff_id"]),
+                kind=data["kind"], weekdays=data["days"], start_time=data["start_time"],
+                planned_minutes=data["planned_minutes"], first_day=data["first_day"],
+                until=data["until"], allow_overlap=data["allow_overlap"])
+        except Overlapping as clash:
+            db.session.rollback()
+            return _overlapping(clash)
+        return series
+
+
+@blueprint.route("/series/<uuid:series_id>")
+class VisitSeriesById(MethodView):
+    @blueprint.response(200, VisitSeriesSchema)
+    @blueprint.errors(401, 403, 404)
+    def get(self, series_id):
+        """A weekly series with its visits (cancelled ones too, marked so)."""
+        return read_one(VisitSeries, series_id, through="service_user")
+
+
+@blueprint.route("/<uuid:visit_id>/following")
+class VisitAndFollowing(MethodView):
+    @blueprint.arguments(VisitFollowingSchema)
+    @blueprint.response(200, VisitSchema(many=True))
+    @blueprint.alt_response(409, description=(
+        "Not a repeating visit, not planned, or a double booking: ``overlaps`` names "
+        "each visit booked over (send again with ``allow_overlap: true``)."))
+    @blueprint.errors(401, 403, 404, 422)
+    def patch(self, data, visit_id):
+        """Change a repeating visit and all following still planned (coordinators), as
+        the week planner does: ``staff_id``, ``kind``, ``planned_minutes`` for all; a
+        new ``planned_start`` moves each as this one moves (the same number of days, to
+        the new clock time); ``status: cancelled`` cancels them all. Visits carried out,
+        missed or cancelled are never changed. One occurrence alone is changed with
+        ``PATCH /visits/{id}``. Answers the visits changed.
+        """
+        visit = load(Visit, visit_id, Action.COORDINATE, through="service_user")
+        allow = data.pop("allow_overlap")
+        if data.pop("status", None) is not None:
+            if data:
+                raise ValidationFailed.single("status", _(
+                    "Cancel the visits, or change them: not both at once."))
+            return cancel_following(actor(), visit)
+        if "staff_id" in data:
+            data["staff"] = named_staff_member(data.pop("staff_id"))
+        try:
+            return change_following(actor(), visit, allow_overlap=allow, **data)
+        except Overlapping as clash:
+            db.session.rollback()
+            return _overlapping(clash)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Optional
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from homecare.core.forms import DayField, enum_options
-from homecare.visits.labels import KIND_LABELS
+from homecare.core.forms import DayField, MultiCheckboxField, enum_options, options
+from homecare.visits.labels import KIND_LABELS, SCOPE_LABELS, WEEKDAY_LABELS
 from homecare.visits.models import PLANNED_MINUTES, VisitKind
 
 
@@ -27,8 +35,9 @@ class MissedVisitForm(FlaskForm):
                                   validators=[InputRequired(_l("Say why."))])
 
 
-class PlanVisitForm(FlaskForm):
-    """Plan, move or reassign a visit. ``confirm`` carries the consequences already seen."""
+class VisitPlanFields(FlaskForm):
+    """Who, whom, what kind, when and how long. ``confirm`` carries the continuity
+    consequences already seen (a double booking is confirmed apart, ``allow_overlap``)."""
 
     service_user_id = SelectField(_l("Service user"), validate_choice=True,
                                   validators=[InputRequired(_l("Choose a user."))])
@@ -42,3 +51,29 @@ class PlanVisitForm(FlaskForm):
         InputRequired(_l("Give the planned duration in minutes.")),
         PLANNED_MINUTES.form_validator()])
     confirm = HiddenField()
+
+
+class PlanVisitForm(VisitPlanFields):
+    """Plan a visit, once or every week on chosen weekdays until a date (``day`` is the
+    first day)."""
+
+    repeat_days = MultiCheckboxField(_l("Repeat every week on"), coerce=str,
+                                     choices=options(*((str(d), label) for d, label
+                                                       in WEEKDAY_LABELS.items())),
+                                     validators=[Optional()])
+    until = DayField(_l("Until"), validators=[Optional()])
+
+
+class ReplanVisitForm(VisitPlanFields):
+    """Move or reassign a visit; one that repeats, this one or all following."""
+
+    scope = RadioField(_l("Change"), default="one",
+                       choices=options(*SCOPE_LABELS.items()))
+
+
+class CancelFollowingForm(FlaskForm):
+    """Cancel a repeating visit and all following (saving it with the box ticked is the
+    confirmation)."""
+
+    sure = BooleanField(_l("Yes, cancel this visit and every later one of the repeat"),
+                        validators=[DataRequired(_l("Tick the box to confirm."))])

@@ -23,3 +23,8 @@ SETTLEMENT_LABELS = {
     Settlement.BOTH: _l("Both took place"),
     Settlement.NOTED: _l("Noted"),
 }
+#: The weekdays a visit repeats on (ISO numbers, Monday first as in Norway).
+WEEKDAY_LABELS = {1: _l("Mon"), 2: _l("Tue"), 3: _l("Wed"), 4: _l("Thu"), 5: _l("Fri"),
+                  6: _l("Sat"), 7: _l("Sun")}
+#: What a change to a repeating visit applies to.
+SCOPE_LABELS = {"one": _l("Only this visit"), "following": _l("This and all following")}

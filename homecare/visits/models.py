@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +34,46 @@ class VisitStatus(enum.StrEnum):
     COMPLETED = "completed"
     MISSED = "missed"
     CANCELLED = "cancelled"
+
+
+#: A weekly series is planned at most this many weeks ahead (a half year: the plan is
+#: reviewed with the user's decision, and a longer one is planned again).
+SERIES_MAX_WEEKS = 26
+
+
+class VisitSeries(CareRecordMixin, db.Model):
+    """Visits repeating every week: the same user, staff member, kind, time and length on
+    chosen weekdays from ``first_day`` until ``until``. Each occurrence is an ordinary
+    ``Visit`` naming its series (and may be moved on its own). Changing "this and all
+    following" changes the later planned visits and the series' pattern; each visit keeps
+    its own times, and the audit log what they were before.
+    """
+
+    __tablename__ = "visit_series"
+
+    service_user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("service_users.id"),
+                                                       index=True)
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    kind: Mapped[VisitKind] = mapped_column(str_enum(VisitKind, "visit_kind"))
+    #: ISO weekdays, 1 (Monday) to 7 (Sunday), as digits: "135" is Mon, Wed, Fri.
+    weekdays: Mapped[str] = mapped_column(sa.String(7))
+    #: The local clock time each visit starts.
+    start_time: Mapped[time]
+    planned_minutes: Mapped[int]
+    first_day: Mapped[date]
+    until: Mapped[date]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+
+    service_user: Mapped[ServiceUser] = relationship()
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    #: Its occurrences, in time order (read only: each is changed as a visit).
+    visits: Mapped[list[Visit]] = relationship(
+        order_by="Visit.planned_start", viewonly=True)
+
+    @property
+    def days(self) -> list[int]:
+        """The ISO weekdays it repeats on."""
+        return [int(d) for d in self.weekdays]
 
 
 class Visit(CareRecordMixin, VersionedMixin, db.Model):
@@ -86,6 +126,9 @@ class Visit(CareRecordMixin, VersionedMixin, db.Model):
     #: Who marked it missed, and when: they may undo it for a while (``UNDO_MISSED``).
     missed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
     missed_at: Mapped[datetime | None]
+    #: The weekly series it was planned in, if any (it is an ordinary visit all the same).
+    series_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visit_series.id"),
+                                                        index=True)
 
     service_user: Mapped[ServiceUser] = relationship()
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])

@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from homecare.core.schema_fields import (
     BaseSchema,
+    Bool,
     Choice,
     Date,
     Id,
@@ -30,6 +31,8 @@ class VisitSchema(BaseSchema):
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
     #: Why it did not take place (a missed visit).
     missed_reason = fields.String(dump_only=True, allow_none=True)
+    #: The weekly series it was planned in (``/visits/series/{id}``), if any.
+    series_id = fields.UUID(dump_only=True, allow_none=True)
     version = Int(dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
@@ -103,3 +106,56 @@ class VisitToSettleQuerySchema(QuerySchema):
     team_id = QueryInt()
     #: Settled ones too (default: only those waiting).
     settled = fields.Boolean(load_default=False)
+
+
+class VisitSeriesSchema(BaseSchema):
+    """Visits repeating every week (``POST /visits/series``): one planned visit on each
+    chosen weekday from ``first_day`` to ``until`` (at most 26 weeks), at ``start_time``
+    local time. Each occurrence is an ordinary visit (``visits``)."""
+
+    id = fields.UUID(dump_only=True)
+    service_user_id = fields.UUID(required=True)
+    staff_id = Id(required=True)
+    kind = Choice(VisitKind, required=True)
+    #: ISO weekdays: 1 Monday .. 7 Sunday.
+    weekdays = fields.List(Int(validate=validate.Range(1, 7)), required=True,
+                           validate=validate.Length(min=1, max=7), attribute="days")
+    #: Local clock time, e.g. ``"08:00"``.
+    start_time = fields.Time(required=True)
+    planned_minutes = Int(required=True, validate=Minutes())
+    first_day = Date(required=True)
+    until = Date(required=True)
+    #: Book the staff member at a time they already have a visit (else 409 naming them).
+    allow_overlap = Bool(load_only=True, load_default=False)
+    visits = fields.List(fields.Nested(VisitSchema), dump_only=True)
+    created_at = Timestamp(dump_only=True)
+
+
+class VisitFollowingSchema(BaseSchema):
+    """A change to a repeating visit and every later one still planned
+    (``PATCH /visits/{id}/following``): the same staff member, kind and length for all,
+    each moved as this one is (the same number of days, to the new clock time); or
+    ``status: cancelled`` to cancel them all."""
+
+    staff_id = Id()
+    kind = Choice(VisitKind)
+    #: The new start of this occurrence.
+    planned_start = Timestamp()
+    planned_minutes = Int(validate=Minutes())
+    status = Choice(VisitStatus, validate=validate.Equal(VisitStatus.CANCELLED.value))
+    #: Book the staff member at a time they already have a visit (else 409 naming them).
+    allow_overlap = Bool(load_default=False)
+
+
+class OverlapSchema(BaseSchema):
+    """A time the plan books the staff member twice: the new visit's start and end, and
+    the visit already there."""
+
+    start = Timestamp(dump_only=True)
+    end = Timestamp(dump_only=True)
+    visit_id = fields.UUID(dump_only=True, attribute="visit.id")
+    service_user_id = fields.UUID(dump_only=True, attribute="visit.service_user_id")
+    staff_id = Id(dump_only=True, attribute="visit.staff_id")
+    planned_start = Timestamp(dump_only=True, attribute="visit.planned_start")
+    planned_minutes = Int(dump_only=True, attribute="visit.planned_minutes")
+    status = fields.String(dump_only=True, attribute="visit.status")

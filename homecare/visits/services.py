@@ -12,15 +12,19 @@ a correction replaces are kept (``VisitCorrection``).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from homecare.core.database import save
 from homecare.core.dates import day_text
-from homecare.core.errors import Conflict, DomainError, Forbidden
+from homecare.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from homecare.core.extensions import db
-from homecare.core.timeutil import local_date_of, utcnow
+from homecare.core.timeutil import local_date_of, local_today, utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.org.models import TEAM_ROLES, Role, Staff
 from homecare.service_users.models import ServiceUser
@@ -260,3 +264,55 @@ def undo_missed(actor: Staff, visit: Visit) -> Visit:
     visit.missed_reason = visit.missed_by_id = visit.missed_at = None
     db.session.flush()
     return visit
+
+
+def refuse_past_day(day: date, *, field: str = "planned_start",
+                    unchanged: date | None = None) -> None:
+    """Refuse a plan on a day before today, in plain words (a visit that already took
+    place is logged as carried out, not planned). ``unchanged``: the day the visit is
+    planned on already, which may stay (a visit from yesterday given to someone else)."""
+    if day < local_today() and day != unchanged:
+        raise ValidationFailed.single(field, _("You cannot plan a visit on a day in the past."))
+
+
+#: The visits that take a staff member's time: planned or carried out.
+_BUSY = (VisitStatus.PLANNED, VisitStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A visit being planned at ``start`` (to ``end``) that overlaps ``visit``, another
+    visit of the same staff member."""
+
+    start: datetime
+    end: datetime
+    visit: Visit
+
+
+def time_of(visit: Visit) -> tuple[datetime, datetime]:
+    """When a visit takes its staff member's time: as carried out, else as planned."""
+    if visit.status is VisitStatus.COMPLETED and visit.actual_start and visit.actual_end:
+        return visit.actual_start, visit.actual_end
+    return visit.planned_start, visit.planned_start + timedelta(minutes=visit.planned_minutes)
+
+
+def overlaps(staff: Staff, spans: Iterable[tuple[datetime, datetime]], *,
+             ignore: Iterable[uuid.UUID] = ()) -> list[Overlap]:
+    """Every planned or carried-out visit of ``staff`` overlapping one of ``spans`` (start,
+    end), leaving out the visits in ``ignore`` (those being moved). One query, whatever
+    the number of spans: a series of half a year is checked at once."""
+    spans = sorted(spans)
+    if not spans:
+        return []
+    longest = timedelta(minutes=PLANNED_MINUTES.high)
+    first, last = spans[0][0] - longest, max(end for _, end in spans)
+    query = (sa.select(Visit).options(joinedload(Visit.service_user))
+             .where(Visit.staff_id == staff.id, Visit.status.in_(_BUSY),
+                    sa.or_(sa.and_(Visit.planned_start >= first, Visit.planned_start < last),
+                           sa.and_(Visit.actual_start >= first, Visit.actual_start < last)))
+             .order_by(Visit.planned_start))
+    ignored = set(ignore)
+    taken = [(time_of(v), v) for v in db.session.scalars(query) if v.id not in ignored]
+    return [Overlap(start, end, visit) for start, end in spans
+            for (busy_start, busy_end), visit in taken
+            if busy_start < end and start < busy_end]

@@ -15,13 +15,14 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from homecare.core.audit import record_read, record_reads
 from homecare.core.converters import record_id
 from homecare.core.errors import DomainError, NotFound, ValidationFailed
 from homecare.core.extensions import db
-from homecare.core.forms import form_page, saved
+from homecare.core.forms import attach_errors, form_page, saved
 from homecare.core.timeutil import local_today, local_zone, parse_day, to_local, utcnow
 from homecare.flags.rules import Flag
 from homecare.flags.services import active_goals
@@ -31,29 +32,52 @@ from homecare.org.services import team_members
 from homecare.policy.access import Action, permits
 from homecare.policy.lookup import actor, load
 from homecare.service_users.models import ServiceUser
-from homecare.service_users.services import team_users
+from homecare.service_users.services import current_contacts, team_users
 from homecare.visits.care_given import load_for_care, settle
 from homecare.visits.continuity import Continuity, continuity_of
-from homecare.visits.forms import CompleteVisitForm, MissedVisitForm, PlanVisitForm
+from homecare.visits.forms import (
+    CancelFollowingForm,
+    CompleteVisitForm,
+    MissedVisitForm,
+    PlanVisitForm,
+    ReplanVisitForm,
+)
 from homecare.visits.labels import (
     KIND_LABELS,
     SETTLE_REASON_LABELS,
     SETTLEMENT_LABELS,
     STATUS_LABELS,
+    WEEKDAY_LABELS,
 )
 from homecare.visits.models import Visit, VisitKind, VisitStatus, VisitToSettle
+from homecare.visits.series import (
+    Overlapping,
+    cancel_following,
+    change_following,
+    check_series,
+    copy_week,
+    move_one,
+    moved_following,
+    plan_one,
+    plan_series,
+    series_of,
+    series_spans,
+    week_copy,
+)
 from homecare.visits.services import (
     PLANNING,
     RECORDING,
     UNDO_MISSED,
+    Overlap,
     change_visit,
-    create_visit,
     ensure_may_change,
     mark_missed,
     may_change,
+    overlaps,
+    refuse_past_day,
     undo_missed,
 )
-from homecare.visits.week import monday_of, week_plan
+from homecare.visits.week import monday_of, user_week, week_plan
 
 blueprint = Blueprint("visits_pages", __name__, template_folder="templates")
 
@@ -172,7 +196,8 @@ def settle_visit(item_id):
 
 
 #: The visit service's names for the plan form's fields, where they differ.
-ALIASES = {"planned_minutes": "minutes"}
+ALIASES = {"planned_minutes": "minutes", "planned_start": "day", "first_day": "day",
+           "weekdays": "repeat_days"}
 
 
 def _week_arg() -> date:
@@ -184,6 +209,8 @@ def planner(team_id):
     """The team's week, a row per staff member; ``?week=`` any day of the week wanted."""
     team = load(Team, team_id, Action.COORDINATE)
     week = week_plan(team, _week_arg())
+    users = team_users(team, local_today())   # for "a user's week"
+    record_reads([u.id for u in users], "week planner: users")
     zone = local_zone()
     # A busy team has a thousand visits a week: translate each label once, not per visit.
     return render_template("visits/planner.html", week=week, today=local_today(),
@@ -192,24 +219,83 @@ def planner(team_id):
                            kinds={k: str(v) for k, v in KIND_LABELS.items()},
                            statuses={k: str(v) for k, v in STATUS_LABELS.items()},
                            clock=lambda moment: moment.astimezone(zone).strftime("%H:%M"),
-                           NO_ID=str(uuid.UUID(int=0)))
+                           NO_ID=str(uuid.UUID(int=0)), users=users)
 
 
-def _fill_choices(form: PlanVisitForm, team: Team, day: date, visit: Visit | None
-                  ) -> list[ServiceUser]:
-    """Offer the team's users and members; the users offered (with name and address)."""
-    users = team_users(team, day)
+@blueprint.route("/teams/<id:team_id>/planner/copy", methods=["GET", "POST"])
+def copy_planned_week(team_id):
+    """Copy the week's visits (all but the cancelled) to the next week, after saying how
+    many will be copied and skipped; the copy is made only by the button."""
+    team = load(Team, team_id, Action.COORDINATE)
+    monday = _week_arg()
+    if request.method == "POST":
+        result = copy_week(actor(), team, monday)
+        flash(_("%(copied)d visits copied to the next week; %(already)d were already "
+                "planned there and %(refused)d could not be copied.", copied=result.copied,
+                already=result.already, refused=result.refused), "success")
+        return redirect(url_for("visits_pages.planner", team_id=team.id,
+                                week=(monday + timedelta(days=7)).isoformat()))
+    plan = week_copy(team, monday)
+    record_reads([v.service_user_id for v, _start in plan.to_copy], "week planner: copy")
+    return render_template("visits/copy_week.html", team=team, plan=plan, monday=monday,
+                           next_monday=monday + timedelta(days=7))
+
+
+@blueprint.route("/users/<uuid:user_id>/week")
+def user_week_page(user_id):
+    """One user's week: who comes when, Monday to Sunday (``?week=`` any day of it)."""
+    user = load(ServiceUser, user_id, Action.VIEW)
+    week = user_week(user, _week_arg())
+    record_read(user.id, "week")
+    return render_template("visits/user_week.html", week=week, today=local_today(),
+                           previous=week.monday - timedelta(days=7),
+                           following=week.monday + timedelta(days=7),
+                           can_coordinate=bool(permits(actor(), Action.COORDINATE, user)))
+
+
+@blueprint.route("/teams/<id:team_id>/planner/user-week")
+def user_week_redirect(team_id):
+    """The planner's "a user's week" form (works without a script): on to that page."""
+    team = load(Team, team_id, Action.COORDINATE)
+    user = load(ServiceUser, _uuid(request.args.get("user")) or uuid.UUID(int=0),
+                Action.VIEW)
+    if user.team_id != team.id:
+        raise NotFound()
+    return redirect(url_for("visits_pages.user_week_page", user_id=user.id,
+                            week=request.args.get("week") or None))
+
+
+def _fill_choices(form, team: Team, day: date, visit: Visit | None) -> list[ServiceUser]:
+    """Offer the team's users and members; the users offered (with name and address).
+
+    The users are those served on the chosen day or today, so that a day in the past
+    (refused in plain words) does not clear the chosen user. The members come with the
+    chosen user's responsible contact first; each user's option names their contact, for
+    the script that moves the contact to the top when another user is chosen.
+    """
+    users = {u.id: u for u in team_users(team, day)}
+    if day != local_today():
+        users |= {u.id: u for u in team_users(team, local_today())}
+    users = sorted(users.values(), key=lambda u: (u.full_name, str(u.id)))
     staff = team_members(team)
     if visit is not None:
         users += [] if visit.service_user in users else [visit.service_user]
         staff += [] if visit.staff in staff else [visit.staff]
+    contacts = current_contacts([u.id for u in users])
+    chosen = visit.service_user_id if visit is not None else _uuid(form.service_user_id.data)
+    contact = contacts.get(chosen)
     form.service_user_id.choices = [SelectChoice("", _("Choose…"))] + [
-        SelectChoice(str(u.id), f"{u.full_name} · {u.address}") for u in users]
-    form.staff_id.choices = [SelectChoice(s.id, s.full_name) for s in staff]
+        SelectChoice(str(u.id), f"{u.full_name} · {u.address}",
+                     render_kw={"data-contact": contacts.get(u.id, "")}) for u in users]
+    suffix = _("responsible contact")
+    form.staff_id.choices = [
+        SelectChoice(s.id, f"{s.full_name} · {suffix}" if s.id == contact else s.full_name,
+                     render_kw={"data-name": s.full_name})
+        for s in sorted(staff, key=lambda s: s.id != contact)]
     return users
 
 
-def _planned(form: PlanVisitForm, team: Team):
+def _planned(form, team: Team):
     """The user, staff, kind and start the form names, or None where it names none."""
     user = db.session.get(ServiceUser, _uuid(form.service_user_id.data))
     staff = db.session.get(Staff, form.staff_id.data) if form.staff_id.data else None
@@ -232,43 +318,149 @@ def fingerprint(user, staff, kind, start) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _plan_page(form: PlanVisitForm, team: Team, visit: Visit | None, save,
-               offered: list[ServiceUser]):
-    """Validate, show consequences, and save once they have been seen. Drawing the form
-    shows every offered user's name and address: a list read of each."""
+def overlap_token(found: list[Overlap]) -> str:
+    """A short token naming the visits a plan would book over: confirming a double
+    booking holds for exactly these."""
+    text = "|".join(sorted({f"{o.visit.id}@{o.start.isoformat()}" for o in found}))
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if found else ""
+
+
+def _repeats(form) -> bool:
+    return isinstance(form, PlanVisitForm) and bool(form.repeat_days.data or form.until.data)
+
+
+def _occurrences(form, plan) -> int | None:
+    """How many visits a repeat would plan (None: one visit, or a repeat not valid yet)."""
+    if plan is None or not _repeats(form):
+        return None
+    try:
+        return len(check_series(user=plan[0], weekdays=form.repeat_days.data,
+                                first_day=form.day.data, until=form.until.data,
+                                planned_minutes=form.minutes.data))
+    except DomainError:
+        return None
+
+
+def _following(form, visit: Visit | None) -> bool:
+    return (visit is not None and visit.series_id is not None
+            and isinstance(form, ReplanVisitForm) and form.scope.data == "following")
+
+
+def _overlaps_shown(form, plan, visit: Visit | None) -> list[Overlap]:
+    """The double bookings the plan would make, as shown before saving (the services
+    check them again when it is saved)."""
+    user, staff, _kind, start = plan
+    minutes = timedelta(minutes=form.minutes.data)
+    ignore: list = [visit.id] if visit is not None else []
+    try:
+        if _following(form, visit):
+            _visits, starts = moved_following(visit, start)
+            spans, ignore = [(s, s + minutes) for s in starts.values()], list(starts)
+        elif _repeats(form):
+            days = check_series(user=user, weekdays=form.repeat_days.data,
+                                first_day=form.day.data, until=form.until.data,
+                                planned_minutes=form.minutes.data)
+            spans = series_spans(days, start.time(), form.minutes.data)
+        else:
+            spans = [(start, start + minutes)]
+    except DomainError:
+        return []
+    return overlaps(staff, spans, ignore=ignore)
+
+
+def _check_days(form, user: ServiceUser, unchanged: date | None) -> None:
+    """Refuse a day in the past, and a repeat's days that do not hold, before anything
+    else is shown (the continuity warnings would otherwise come first)."""
+    refuse_past_day(form.day.data, unchanged=unchanged)
+    if _repeats(form):
+        check_series(user=user, weekdays=form.repeat_days.data, first_day=form.day.data,
+                     until=form.until.data, planned_minutes=form.minutes.data)
+
+
+def _attempt(form, save) -> tuple[str | None, list[Overlap]]:
+    """Save through the services (``save(allow_overlap)`` answers the message to show);
+    a double booking is saved only when the page was sent with ``allow_overlap`` ticked
+    for exactly the visits it books over. What it saved (or None) and the overlaps."""
+    try:
+        return save(False), []
+    except Overlapping as clash:
+        db.session.rollback()
+        found = clash.overlaps
+    except ValidationFailed as refusal:
+        db.session.rollback()
+        attach_errors(form, refusal.errors, ALIASES)
+        return None, []
+    if not (request.form.get("allow_overlap") == "yes"
+            and request.form.get("overlap_seen") == overlap_token(found)):
+        return None, found
+    try:
+        return save(True), found
+    except ValidationFailed as refusal:
+        db.session.rollback()
+        attach_errors(form, refusal.errors, ALIASES)
+        return None, found
+
+
+def _plan_page(form, team: Team, visit: Visit | None, save, offered: list[ServiceUser]):
+    """Validate, show consequences, and save once they have been seen: the continuity
+    warnings (``confirm``), and a double booking of the staff member, saved only with
+    ``allow_overlap`` ticked for exactly the visits shown (``overlap_seen``). Drawing the
+    form shows every offered user's name and address: a list read of each."""
     continuity: Continuity | None = None
-    status = 200
+    found: list[Overlap] = []
     plan = _planned(form, team) if form.validate_on_submit() else None
+    unchanged = to_local(visit.planned_start).date() if visit is not None else None
+    if plan is not None and not saved(form, lambda: _check_days(form, plan[0], unchanged),
+                                      ALIASES):
+        plan = None
     if plan is not None:
         user, staff, kind, start = plan
         continuity = continuity_of(user, staff, kind, start, ignore=visit.id if visit else None)
-        seen = form.confirm.data == fingerprint(user, staff, kind, start)
-        if (not continuity.warnings or seen) and saved(
-                form, lambda: save(user, staff, kind, start), ALIASES):
-            flash(_("The visit is planned."), "success")
-            return redirect(url_for("visits_pages.planner", team_id=team.id,
-                                    week=monday_of(start.date()).isoformat()))
-        form.confirm.data = fingerprint(user, staff, kind, start)
-    if form.errors:
-        status = 422
+        seen = form.confirm.data == fingerprint(*plan)
+        if continuity.warnings and not seen:
+            found = _overlaps_shown(form, plan, visit)
+        else:
+            message, found = _attempt(form, lambda allow: save(*plan, allow_overlap=allow))
+            if message:
+                flash(message, "success")
+                return redirect(url_for("visits_pages.planner", team_id=team.id,
+                                        week=monday_of(start.date()).isoformat()))
+        form.confirm.data = fingerprint(*plan)
+    status = 422 if form.errors or form.form_errors else 200
     record_reads([u.id for u in offered], "form: plan visit")
     return render_template("visits/plan_visit.html", form=form, team=team, visit=visit,
-                           continuity=continuity), status
+                           continuity=continuity, overlaps=found,
+                           overlap_token=overlap_token(found),
+                           occurrences=_occurrences(form, plan),
+                           staff_name=plan[1].full_name if plan else "",
+                           series=series_of(visit) if visit is not None else None,
+                           cancel_form=CancelFollowingForm() if visit is not None else None,
+                           weekday_labels=WEEKDAY_LABELS), status
 
 
 @blueprint.route("/teams/<id:team_id>/planner/new", methods=["GET", "POST"])
 def plan_visit(team_id):
-    """Plan a visit for one of the team's users (prefilled from the planner's cell, or
-    from the board: the user and their responsible contact)."""
+    """Plan a visit for one of the team's users, once or every week on chosen weekdays
+    until a date (prefilled from the planner's cell, or from the board: the user and
+    their responsible contact)."""
     team = load(Team, team_id, Action.COORDINATE)
     day = parse_day(request.args.get("day")) or local_today()
+    chosen_user = request.args.get("service_user_id") or request.args.get("user")
     form = PlanVisitForm(day=day, staff_id=request.args.get("staff_id", type=record_id),
-                         service_user_id=request.args.get("service_user_id"))
+                         service_user_id=chosen_user)
     offered = _fill_choices(form, team, form.day.data or day, None)
 
-    def save(user, staff, kind, start):
-        create_visit(user=user, staff=staff, created_by=actor(), kind=kind,
-                     planned_start=start, planned_minutes=form.minutes.data)
+    def save(user, staff, kind, start, *, allow_overlap):
+        if _repeats(form):
+            _series, visits = plan_series(
+                actor(), user=user, staff=staff, kind=kind, weekdays=form.repeat_days.data,
+                start_time=start.time(), planned_minutes=form.minutes.data,
+                first_day=form.day.data, until=form.until.data, allow_overlap=allow_overlap)
+            return ngettext("The visit is planned every week: %(num)d visit.",
+                            "The visit is planned every week: %(num)d visits.", len(visits))
+        plan_one(created_by=actor(), user=user, staff=staff, kind=kind, planned_start=start,
+                 planned_minutes=form.minutes.data, allow_overlap=allow_overlap)
+        return _("The visit is planned.")
 
     return _plan_page(form, team, None, save, offered)
 
@@ -282,21 +474,29 @@ def _plannable(visit_id) -> Visit:
 
 @blueprint.route("/visits/<uuid:visit_id>/plan", methods=["GET", "POST"])
 def replan_visit(visit_id):
-    """Move a planned visit to another time or give it to another team member."""
+    """Move a planned visit to another time or give it to another team member; a
+    repeating one alone, or with all following."""
     visit = _plannable(visit_id)
     team = visit.service_user.team
     start = to_local(visit.planned_start)
-    form = PlanVisitForm(service_user_id=str(visit.service_user_id), staff_id=visit.staff_id,
-                         kind=visit.kind.value, day=start.date(), time=start.time(),
-                         minutes=visit.planned_minutes)
+    form = ReplanVisitForm(service_user_id=str(visit.service_user_id), staff_id=visit.staff_id,
+                           kind=visit.kind.value, day=start.date(), time=start.time(),
+                           minutes=visit.planned_minutes)
     offered = _fill_choices(form, team, start.date(), visit)
 
-    def save(user, staff, kind, start):
+    def save(user, staff, kind, start, *, allow_overlap):
         if user.id != visit.service_user_id:
             raise ValidationFailed.single(
                 "service_user_id", _("A planned visit stays with its user; plan a new one."))
-        change_visit(actor(), visit, staff=staff, kind=kind, planned_start=start,
-                     planned_minutes=form.minutes.data)
+        if _following(form, visit):
+            changed = change_following(actor(), visit, staff=staff, kind=kind,
+                                       planned_start=start, planned_minutes=form.minutes.data,
+                                       allow_overlap=allow_overlap)
+            return ngettext("%(num)d visit changed.", "%(num)d visits changed.",
+                            len(changed))
+        move_one(actor(), visit, staff=staff, kind=kind, planned_start=start,
+                 planned_minutes=form.minutes.data, allow_overlap=allow_overlap)
+        return _("The visit is planned.")
 
     return _plan_page(form, team, visit, save, offered)
 
@@ -311,12 +511,27 @@ def cancel_visit(visit_id):
                             week=monday_of(to_local(visit.planned_start).date()).isoformat()))
 
 
+@blueprint.route("/visits/<uuid:visit_id>/cancel-following", methods=["POST"])
+def cancel_following_visits(visit_id):
+    """Cancel a repeating visit and every later one still planned (with the box ticked);
+    those carried out or missed stay as they are."""
+    visit = _plannable(visit_id)
+    form = CancelFollowingForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm."), "error")
+        return redirect(url_for("visits_pages.replan_visit", visit_id=visit.id))
+    week = monday_of(to_local(visit.planned_start).date()).isoformat()
+    cancelled = cancel_following(actor(), visit)
+    flash(ngettext("%(num)d visit cancelled.", "%(num)d visits cancelled.", len(cancelled)),
+          "success")
+    return redirect(url_for("visits_pages.planner", team_id=visit.service_user.team_id,
+                            week=week))
+
+
 @blueprint.route("/teams/<id:team_id>/planner/continuity")
 def continuity_preview(team_id):
-    """The continuity warnings for the plan being typed (fetched by the planner's script).
-
-    Answers an empty fragment while the plan is incomplete.
-    """
+    """The continuity warnings and double bookings for the plan being typed (fetched by
+    the planner's script). Answers an empty fragment while the plan is incomplete."""
     team = load(Team, team_id, Action.COORDINATE)
     visit = None
     if request.args.get("visit"):
@@ -324,13 +539,18 @@ def continuity_preview(team_id):
         if visit_id is None:
             raise NotFound()
         visit = _plannable(visit_id)
-    form = PlanVisitForm(request.args, meta={"csrf": False})
+    form_class = ReplanVisitForm if visit is not None else PlanVisitForm
+    form = form_class(request.args, meta={"csrf": False})
     day = parse_day(request.args.get("day")) or local_today()
     _fill_choices(form, team, day, visit)
     plan = _planned(form, team) if form.validate() else None
     if plan is None:
         return ""
     continuity = continuity_of(*plan, ignore=visit.id if visit else None)
+    found = _overlaps_shown(form, plan, visit)
     record_read(plan[0].id, "continuity preview")  # the user's contact and recent visits
+    record_reads([o.visit.service_user_id for o in found], "continuity preview: overlaps")
     return render_template("visits/_continuity.html", continuity=continuity,
-                           fingerprint=fingerprint(*plan))
+                           fingerprint=fingerprint(*plan), overlaps=found,
+                           overlap_token=overlap_token(found), staff_name=plan[1].full_name,
+                           occurrences=_occurrences(form, plan))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from homecare.core.audit import record_reads
 from homecare.core.extensions import db
@@ -51,7 +52,8 @@ def week_plan(team: Team, monday: date) -> Week:
     """
     visits = db.session.execute(
         sa.select(Visit.id, Visit.service_user_id, Visit.staff_id, Visit.kind, Visit.status,
-                  Visit.planned_start, ServiceUser.full_name.label("user_name"))
+                  Visit.planned_start, Visit.series_id,
+                  ServiceUser.full_name.label("user_name"))
         .join(Visit.service_user)
         .where(ServiceUser.team_id == team.id, ServiceUser.deleted_at.is_(None),
                Visit.planned_start >= start_of_local_day(monday),
@@ -69,3 +71,33 @@ def week_plan(team: Team, monday: date) -> Week:
         cells[(visit.staff_id, visit.planned_start.astimezone(zone).date())].append(visit)
     record_reads([v.service_user_id for v in visits], "week planner")
     return Week(team, monday, staff, dict(cells))
+
+
+@dataclass
+class UserWeek:
+    """One user's week: who comes when, Monday to Sunday."""
+
+    user: ServiceUser
+    monday: date
+    visits: dict[date, list[Visit]]
+
+    @property
+    def days(self) -> list[date]:
+        """Monday to Sunday."""
+        return [self.monday + timedelta(days=i) for i in range(7)]
+
+
+def user_week(user: ServiceUser, monday: date) -> UserWeek:
+    """The user's visits from Monday to Sunday (cancelled ones too, marked so), with the
+    staff member of each: one query, whatever the week holds."""
+    visits = db.session.scalars(
+        sa.select(Visit).options(joinedload(Visit.staff))
+        .where(Visit.service_user_id == user.id,
+               Visit.planned_start >= start_of_local_day(monday),
+               Visit.planned_start < start_of_local_day(monday + timedelta(days=7)))
+        .order_by(Visit.planned_start)).all()
+    days: dict[date, list[Visit]] = defaultdict(list)
+    zone = local_zone()
+    for visit in visits:
+        days[visit.planned_start.astimezone(zone).date()].append(visit)
+    return UserWeek(user, monday, dict(days))

@@ -110,10 +110,19 @@ class LiveServer:
             unassigned = make_user(team, full_name=f"Uten Kontakt{n}",
                                    start=today - timedelta(days=20))
             db.session.commit()
+            # A time tomorrow the colleague is free (the planner warns of a double booking).
+            from homecare.visits.services import overlaps
+
+            def free(clock):
+                start = datetime.combine(today + timedelta(days=1), clock, tzinfo=local_zone())
+                return not overlaps(other, [(start, start + timedelta(minutes=30))])
+
+            free_at = next(clock for clock in (time(10), time(11, 45), time(14), time(16, 30),
+                                               time(20, 30), time(21, 30)) if free(clock))
             return {"user_id": str(user.id), "name": user.full_name, "staff_id": str(other.id),
                     "staff_name": other.full_name, "nurse_name": nurse.full_name,
                     "unassigned_id": str(unassigned.id), "unassigned": unassigned.full_name,
-                    "team_id": team.id}
+                    "team_id": team.id, "free_at": free_at.strftime("%H:%M")}
 
     def small_team(self) -> dict:
         """A team of two users in the demo leader's section (made once): too few to show."""

@@ -50,7 +50,7 @@ def test_a_coordinator_plans_with_continuity_in_mind(live_server, open_page, vie
     page.get_by_label(t["user"]).select_option(case["user_id"])
     page.get_by_label(t["staff"]).select_option(case["staff_id"])
     page.get_by_label(t["day"]).fill(str(local_today() + timedelta(days=1)))
-    page.get_by_label(t["time"]).fill("10:00")
+    page.get_by_label(t["time"]).fill(case["free_at"])   # not booked twice
     warning = page.locator("#continuity .warning", has_text=t["warning"])
     warning.wait_for()
     assert case["nurse_name"] in warning.inner_text()
