@@ -162,6 +162,15 @@ class DecisionReview(CareRecordMixin, db.Model):
 
     participants: Mapped[list[Staff]] = relationship(
         secondary=review_participants, order_by="Staff.full_name")
+    decision: Mapped[Decision] = relationship(foreign_keys=[decision_id])
+    revised_to: Mapped[Decision | None] = relationship(foreign_keys=[revised_to_id],
+                                                       viewonly=True)
+    recorded_by: Mapped[Staff] = relationship()
+
+    @property
+    def service_user_id(self) -> uuid.UUID:
+        """The user this review concerns (through its decision)."""
+        return self.decision.service_user_id
 
     @property
     def participant_ids(self) -> list[int]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
 from homecare.core.rules import N_, Bounds
+from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 from homecare.what_matters.models import WhatMattersConversation
 
@@ -175,3 +176,11 @@ class GoalStatusChange(CareRecordMixin, db.Model):
     reason_by: Mapped[ExpressedBy | None] = mapped_column(str_enum(ExpressedBy, "reason_by"))
     #: Who recorded it (null: recorded by the system, e.g. when a service ended).
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+
+    goal: Mapped[Goal] = relationship()
+    recorded_by: Mapped[Staff | None] = relationship()
+
+    @property
+    def service_user_id(self) -> uuid.UUID:
+        """The user this change concerns (through its goal)."""
+        return self.goal.service_user_id
