@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
+from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal
 from homecare.visits.services import create_visit
 from tests.helpers import csrf_token_from, sign_in
@@ -25,7 +26,8 @@ from tests.helpers import csrf_token_from, sign_in
 EXAMPLES = int(os.environ.get("HOMECARE_FORM_FUZZ_EXAMPLES", "15"))
 #: Tables whose row counts must not move when a post is refused.
 WATCHED = ("goals", "check_ins", "visits", "decisions", "what_matters", "responsible_contacts",
-           "staff", "teams", "sections", "section_settings", "service_users")
+           "staff", "teams", "sections", "section_settings", "service_users",
+           "goal_status_changes", "decision_reviews")
 
 
 class _Fields(HTMLParser):
@@ -84,6 +86,17 @@ def _counts() -> dict[str, int]:
             for table in WATCHED}
 
 
+def _decision(org):
+    """A decision in force whose review is due: reviewed, revised or ended by the fuzz."""
+    today = local_today()
+    return record_decision(user=org.user_a1, created_by=org.coordinator_a1,
+                           decided_on=today - timedelta(days=100),
+                           participants=[org.coordinator_a1], user_participated=True,
+                           goal_statement="Mål", services="Tjenester", reasons="Grunner",
+                           valid_from=today - timedelta(days=100),
+                           review_on=today - timedelta(days=1))
+
+
 def _forms(org) -> list[tuple[str, str, str]]:
     """(who, page with the form, where it posts)."""
     goal = create_goal(user=org.user_a1, created_by=org.staff_a1, description="Gå tur",
@@ -93,7 +106,13 @@ def _forms(org) -> list[tuple[str, str, str]]:
                          planned_minutes=30)
     user = f"/users/{org.user_a1.id}"
     team = f"/teams/{org.team_a1.id}"
+    decision = f"/decisions/{_decision(org).id}"
     return [
+        ("staff.a1", f"{user}/goals/{goal.id}/status", f"{user}/goals/{goal.id}/status"),
+        ("staff.a1", f"{user}/goals/{goal.id}/edit", f"{user}/goals/{goal.id}/edit"),
+        ("coord.a1", f"{decision}/review", f"{decision}/review"),
+        ("coord.a1", f"{decision}/revise", f"{decision}/revise"),
+        ("coord.a1", f"{decision}/end", f"{decision}/end"),
         ("staff.a1", f"{user}/goals/{goal.id}/check-in", f"{user}/goals/{goal.id}/check-in"),
         ("staff.a1", f"/visits/{visit.id}/complete", f"/visits/{visit.id}/complete"),
         ("staff.a1", f"{user}/what-matters/new", f"{user}/what-matters/new"),
