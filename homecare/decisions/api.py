@@ -62,7 +62,8 @@ class Decisions(MethodView):
         """Decisions of the caller's users, newest first."""
         query = (sa.select(Decision).join(Decision.service_user)
                  .where(visible_service_users(actor()))
-                 .options(selectinload(Decision.participants))
+                 .options(selectinload(Decision.participants),
+                          selectinload(Decision.superseded_by))
                  .order_by(Decision.decided_on.desc(), Decision.id))
         user = filtered_to_user(args, "decisions")
         if user is not None:
