@@ -127,9 +127,12 @@ def test_a_paused_or_stopped_goal_raises_no_follow_up_and_a_resumed_one_does_aga
                                   .where(found.c.goal_id == goal.id)).all()
 
     assert follow_up_flags() == {Flag.CHECKIN_OVERDUE} and follow_up_prompts()
-    record_status_change(goal, status="on_hold", changed_on=today, recorded_by=org.staff_a1)
+    record_status_change(goal, status="on_hold", changed_on=today - timedelta(days=60),
+                         recorded_by=org.staff_a1)
     assert follow_up_flags() == set() and not follow_up_prompts()
-    record_status_change(goal, status="active", changed_on=today, recorded_by=org.staff_a1)
+    # Resumed 40 days ago: due 28 days after, overdue past the grace (as for a start).
+    record_status_change(goal, status="active", changed_on=today - timedelta(days=40),
+                         recorded_by=org.staff_a1)
     assert follow_up_flags() == {Flag.CHECKIN_OVERDUE} and follow_up_prompts()
     record_status_change(goal, status="cancelled", changed_on=today, recorded_by=org.staff_a1,
                          reason="Vil ikke mer", reason_by="user")
@@ -403,3 +406,16 @@ def test_closing_a_goal_still_works_without_a_person(org):
     goal = _goal(org)
     change = change_goal_status(goal, "achieved")
     assert change.recorded_by_id is None and goal.status_changes == [change]
+
+
+def test_a_goal_resumed_today_falls_due_one_interval_later_not_at_once(api_as, org):
+    """A pause is no follow-up missed: the interval counts from the day it was resumed."""
+    today = local_today()
+    goal = _goal(org, days_ago=120)
+    record_status_change(goal, status="on_hold", changed_on=today - timedelta(days=80),
+                         recorded_by=org.staff_a1)
+    record_status_change(goal, status="active", changed_on=today, recorded_by=org.staff_a1)
+    shown = api_as(org.staff_a1).get(f"/goals/{goal.id}").json
+    assert shown["next_due"] == str(today + timedelta(days=28)) and shown["flag"] is None
+    flags = user_flags([org.user_a1.id], day=today)[0][org.user_a1.id]
+    assert Flag.CHECKIN_OVERDUE not in flags and Flag.CHECKIN_DUE not in flags

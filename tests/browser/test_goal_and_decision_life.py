@@ -1,4 +1,4 @@
-"""Issue 30, items 3 and 4, on a tablet in bokmål (820×1180 and 1180×820): a goal
+"""Issue 30, items 3 and 4, on a tablet in bokmål (820 x 1180 and 1180 x 820): a goal
 achieved and shown among the closed goals; a decision reviewed with no change (its
 reminder leaves the board) and one revised (the earlier version readable). Each journey
 counts the taps (clicks and typed fields) and checks the result through the API."""
