@@ -91,6 +91,10 @@ def update_decision(decision: Decision, **changes) -> Decision:
     values["participants"] = list(dict.fromkeys(values["participants"]))
     errors = FieldErrors()
     _check_decision(errors, decision.service_user, values)
+    if decision.superseded_by is not None and values["status"] is DecisionStatus.IN_FORCE:
+        errors.add("status", _("This version was replaced by a revised one on %(day)s: "
+                               "review that one.",
+                               day=format_date(decision.superseded_by.decided_on)))
     errors.raise_if_any()
     for field, value in values.items():
         setattr(decision, field, value.strip() if isinstance(value, str) and field in TEXTS

@@ -154,6 +154,10 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(api_as, org)
         "user_participated": True, "goal_statement": "Mål", "services": "S", "reasons": "R",
         "valid_from": today, "review_on": today})
     assert again.status_code == 422 and "decision" in again.json["errors"]["json"]
+    # Nor is the earlier version put back in force beside the new one.
+    back = coordinator.patch(f"/decisions/{old.id}", json={"status": "in_force"},
+                             headers={"If-Match": f'"{earlier["version"]}"'})
+    assert back.status_code == 422 and "status" in back.json["errors"]["json"]
 
 
 def test_ending_a_decision_keeps_the_day_and_the_reason(api_as, org):
