@@ -135,21 +135,39 @@ def test_a_goal_achieved_is_shown_among_the_closed_goals(live_server, tablet, or
     assert taps.count <= 7, taps.count
 
 
+def _review_reminder(page, name: str):
+    """The board's reminder to review the user's decision, as a locator for its link:
+    the reminder list of this branch's board, or the grouped one of the team meeting
+    board (issue 30, part 6), whichever the board draws."""
+    grouped = page.locator("section.reminder-group[data-kind=decision_review_overdue] "
+                           "li.reminder", has_text=name)
+    listed = page.locator("ul.prompts a.work-item", has_text=name)
+    return grouped.locator("a.button").or_(listed)
+
+
+def _board(live_server, page, team_id) -> None:
+    """The team board with every review reminder shown (``show`` opens the whole group
+    where the board shortens it)."""
+    page.goto(f"{live_server.url}/teams/{team_id}/board?show=decision_review_overdue")
+
+
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_a_decision_reviewed_with_no_change_leaves_the_board(live_server, tablet, orientation):
     case = _user_with_overdue_decision(live_server)
     page, taps = tablet(orientation, COORDINATOR, live_server), Taps()
-    page.goto(f"{live_server.url}/teams/{case['team_id']}/board")
-    reminder = page.locator(f"a.work-item[href='/decisions/{case['decision_id']}']")
-    assert "9 dager etter fristen" in reminder.inner_text()   # overdue the day after
+    _board(live_server, page, case["team_id"])
+    reminder = _review_reminder(page, case["name"])
+    assert reminder.count() == 1
     _status, before = api(live_server, "GET", f"/service-users/{case['user_id']}")
     assert "decision_review_overdue" in before["flags"]
 
     taps.tap(reminder)
-    page.get_by_role("heading", name=f"Vedtak · {case['name']}").wait_for()
+    review = page.get_by_role("link", name="Evaluert – ingen endring")
+    review.wait_for()
     check(page, "nb")
     screenshot(page, f"decision-life-{orientation}-1-decision")
-    taps.tap(page.get_by_role("link", name="Evaluert – ingen endring"))
+    taps.tap(review)
+    page.get_by_role("heading", name=f"Evaluert – ingen endring · {case['name']}").wait_for()
     check(page, "nb")
     screenshot(page, f"decision-life-{orientation}-2-review")
     assert page.locator("input[name=user_participated]:checked").count() == 0
@@ -160,8 +178,8 @@ def test_a_decision_reviewed_with_no_change_leaves_the_board(live_server, tablet
     page.get_by_role("heading", name=case["name"]).wait_for()
     card = page.locator("section.decision-card").inner_text()
     assert "Siste evaluering" in card and "«Jeg er fornøyd, det kan fortsette»" in card
-    page.goto(f"{live_server.url}/teams/{case['team_id']}/board")
-    assert page.locator(f"a[href='/decisions/{case['decision_id']}']").count() == 0
+    _board(live_server, page, case["team_id"])
+    assert _review_reminder(page, case["name"]).count() == 0
 
     _status, decision = api(live_server, "GET", f"/decisions/{case['decision_id']}")
     assert decision["review_on"] == str(local_today() + timedelta(days=91))
