@@ -47,9 +47,9 @@ def asked(user, staff) -> None:
                         asked_by=staff, present=["user"], in_own_words="Å klare meg selv.")
 
 
-def decided(user, coordinator, review_in_days: int) -> None:
+def decided(user, coordinator, review_in_days: int):
     today = local_today()
-    record_decision(user=user, created_by=coordinator, decided_on=today - timedelta(days=60),
+    return record_decision(user=user, created_by=coordinator, decided_on=today - timedelta(days=60),
                     participants=[coordinator], user_participated=True, goal_statement="Mål",
                     services="Hjemmesykepleie", reasons="Behov",
                     valid_from=today - timedelta(days=60),
@@ -75,7 +75,7 @@ def a_team_meeting(org) -> dict:
     review = make_user(org.team_a1, full_name="Vurderes Vedtak", start=today - timedelta(days=80))
     assign_responsible_contact(review, org.staff_a1)
     asked(review, org.staff_a1)
-    decided(review, org.coordinator_a1, review_in_days=-10)
+    overdue = decided(review, org.coordinator_a1, review_in_days=-10)
     away = make_user(org.team_a1, full_name="Savner Kontakt", start=today - timedelta(days=80))
     assign_responsible_contact(away, org.staff_a1, starting=datetime.combine(
         today - timedelta(days=40), time(8), tzinfo=local_zone()))
@@ -87,7 +87,7 @@ def a_team_meeting(org) -> dict:
                      kind="main", planned_start=start, planned_minutes=30, status="completed",
                      actual_start=start, actual_end=start + timedelta(minutes=30))
     db.session.commit()
-    return {"goals": goals, "review": review, "away": away}
+    return {"goals": goals, "review": review, "overdue": overdue, "away": away}
 
 
 def test_the_reminders_are_grouped_by_kind_with_counts_the_most_overdue_first(client, org):
@@ -118,7 +118,7 @@ def test_the_reminders_are_grouped_by_kind_with_counts_the_most_overdue_first(cl
     assert groups["decision_missing"]["links"] == [f"/users/{user.id}/decisions/new"]
     assert groups["decision_review_overdue"]["names"] == ["Vurderes Vedtak"]
     assert groups["decision_review_overdue"]["links"] == [
-        f"/users/{case['review'].id}#decision-heading"]
+        f"/decisions/{case['overdue'].id}/review"]
     assert "9 dager etter fristen" in groups["decision_review_overdue"]["text"][0]
     visit = groups["contact_visit"]
     assert visit["names"] == ["Savner Kontakt"]

@@ -82,6 +82,18 @@ def test_demo_loads_a_realistic_section_once(app):
     assert count(Decision, Decision.review_on < today) > 0
     assert count(CheckIn, CheckIn.got_expected_help == "not_asked") > 0
     assert count(WhatMattersConversation, WhatMattersConversation.spoken_for_by.is_not(None)) > 0
+    # Issue 30: closed goals with their history, decisions reviewed and one revised, and
+    # no review left more than a month overdue.
+    from homecare.decisions.models import DecisionReview, ReviewOutcome
+    from homecare.goals.models import CLOSED_STATUSES, GoalStatusChange
+
+    assert count(GoalStatusChange, GoalStatusChange.to_status.in_(CLOSED_STATUSES),
+                 GoalStatusChange.reason.is_not(None)) > 0
+    assert count(GoalStatusChange, GoalStatusChange.to_status == GoalStatus.ON_HOLD) > 0
+    assert count(DecisionReview, DecisionReview.outcome == ReviewOutcome.NO_CHANGE) > 0
+    assert count(Decision, Decision.supersedes_id.is_not(None)) > 0
+    assert count(Decision, Decision.review_overdue_on(today),
+                 Decision.review_on < today - timedelta(days=31)) == 0
     from homecare.indicators.models import IndicatorSnapshot
 
     weeks = db.session.scalars(sa.select(IndicatorSnapshot.date).distinct()).all()

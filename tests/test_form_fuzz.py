@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, utcnow
+from homecare.decisions.services import record_decision
 from homecare.goals.services import create_goal
 from homecare.intake.services import record_referral
 from homecare.org.models import Role
@@ -31,7 +32,8 @@ EXAMPLES = int(os.environ.get("HOMECARE_FORM_FUZZ_EXAMPLES", "15"))
 #: Tables whose row counts must not move when a post is refused.
 WATCHED = ("goals", "check_ins", "visits", "decisions", "what_matters", "responsible_contacts",
            "staff", "teams", "sections", "section_settings", "service_users", "next_of_kin",
-           "service_user_teams", "transfer_requests", "referrals", "visit_series")
+           "service_user_teams", "transfer_requests", "referrals", "visit_series",
+           "goal_status_changes", "decision_reviews")
 
 
 class _Fields(HTMLParser):
@@ -90,6 +92,17 @@ def _counts() -> dict[str, int]:
             for table in WATCHED}
 
 
+def _decision(org):
+    """A decision in force whose review is due: reviewed, revised or ended by the fuzz."""
+    today = local_today()
+    return record_decision(user=org.user_a1, created_by=org.coordinator_a1,
+                           decided_on=today - timedelta(days=100),
+                           participants=[org.coordinator_a1], user_participated=True,
+                           goal_statement="Mål", services="Tjenester", reasons="Grunner",
+                           valid_from=today - timedelta(days=100),
+                           review_on=today - timedelta(days=1))
+
+
 def _forms(org) -> list[tuple[str, str, str]]:
     """(who, page with the form, where it posts)."""
     goal = create_goal(user=org.user_a1, created_by=org.staff_a1, description="Gå tur",
@@ -111,6 +124,7 @@ def _forms(org) -> list[tuple[str, str, str]]:
                                person_name="Ola Henvist", need="Sårstell", today=local_today())
     register = f"{team}/users/new?referral={referral.id}"
     make_staff(Role.COORDINATOR, teams=[org.team_a1, org.team_a2], username="coord.both")
+    decision = f"/decisions/{_decision(org).id}"
     return [
         ("coord.a1", register, register),
         ("coord.a1", f"{team}/users/new", f"{team}/users/new"),
@@ -119,6 +133,11 @@ def _forms(org) -> list[tuple[str, str, str]]:
         ("coord.a1", kin, kin),
         ("coord.a1", f"{user}/end", f"{user}/end"),
         ("coord.both", f"{user}/move", f"{user}/move"),
+        ("staff.a1", f"{user}/goals/{goal.id}/status", f"{user}/goals/{goal.id}/status"),
+        ("staff.a1", f"{user}/goals/{goal.id}/edit", f"{user}/goals/{goal.id}/edit"),
+        ("coord.a1", f"{decision}/review", f"{decision}/review"),
+        ("coord.a1", f"{decision}/revise", f"{decision}/revise"),
+        ("coord.a1", f"{decision}/end", f"{decision}/end"),
         ("staff.a1", f"{user}/goals/{goal.id}/check-in", f"{user}/goals/{goal.id}/check-in"),
         ("staff.a1", f"/visits/{visit.id}/complete", f"/visits/{visit.id}/complete"),
         ("staff.a1", f"{user}/what-matters/new", f"{user}/what-matters/new"),

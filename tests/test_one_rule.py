@@ -154,13 +154,15 @@ def test_an_overdue_review_reaches_the_coordinators(api_as, client, org):
 
     user = a_user_needing_everything(org)
     today = local_today()
-    record_decision(user=user, created_by=org.coordinator_a1, decided_on=today - timedelta(
-        days=10), participants=[org.coordinator_a1], user_participated=True,
-        goal_statement="Mål", services="T", reasons="G", valid_from=today - timedelta(days=10),
+    decision = record_decision(
+        user=user, created_by=org.coordinator_a1, decided_on=today - timedelta(days=10),
+        participants=[org.coordinator_a1], user_participated=True, goal_statement="Mål",
+        services="T", reasons="G", valid_from=today - timedelta(days=10),
         review_on=today - timedelta(days=1))
     found = prompts_of(api_as, org.coordinator_a1, user)
     assert "decision_missing" not in found
-    assert found["decision_review_overdue"] == f"/users/{user.id}/decisions/new"
+    # The decision's own page, where it is kept as it is, revised or ended (issue 30).
+    assert found["decision_review_overdue"] == f"/decisions/{decision.id}"
     sign_in(client, "coord.a1")
     board = client.get(f"/teams/{org.team_a1.id}/board").text
     assert "Evaluer teambeslutningen sammen med brukeren" in board

@@ -132,6 +132,9 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
     staff = {"username": "new.person", "password": "long-enough-password", "full_name": "N",
              "role": "staff", "team_ids": [org.team_a1.id]}
     check_in_page = f"/users/{org.user_a1.id}/goals/{rec['goal'].id}/check-in"
+    goal_page = f"/users/{org.user_a1.id}/goals/{rec['goal'].id}"
+    decision_page = f"/decisions/{rec['decision'].id}"
+    later = str(local_today() + timedelta(days=30))
     complete_page = f"/visits/{rec['visit'].id}/complete"
     replan_page = f"/visits/{rec['visit'].id}/plan"
     plan = {"service_user_id": str(org.user_a1.id), "staff_id": str(org.staff_a1.id),
@@ -321,6 +324,37 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             {"decided_on": today, "participants": str(org.coordinator_a1.id),
              "user_participated": "no", "goal_statement": "Mål", "services": "T",
              "reasons": "G", "valid_from": today, "review_on": today}),
+        # Issue 30: a goal's life (anyone who records for the user), and a decision
+        # reviewed, revised, ended (coordinators; everyone in the team reads it).
+        ("goals_pages.edit_goal", "GET"): Route(goal_page + "/edit",
+                                                by_role(302, 403, 403, 200, 200, 404)),
+        ("goals_pages.edit_goal", "POST"): Route(
+            goal_page + "/edit", by_role(302, 403, 403, 302, 302, 404),
+            {"description": "Gå tur", "expressed_by": "user", "start_date": today,
+             "checkin_interval_days": "28"}),
+        ("goals_pages.goal_status", "GET"): Route(goal_page + "/status",
+                                                  by_role(302, 403, 403, 200, 200, 404)),
+        ("goals_pages.goal_status", "POST"): Route(
+            goal_page + "/status", by_role(302, 403, 403, 302, 302, 404),
+            {"status": "on_hold", "changed_on": today}),
+        ("decisions_pages.decision", "GET"): Route(decision_page,
+                                                   by_role(302, 403, 403, 200, 200, 404)),
+        ("decisions_pages.review", "GET"): Route(decision_page + "/review", coordinates),
+        ("decisions_pages.review", "POST"): Route(
+            decision_page + "/review", by_role(302, 403, 403, 302, 403, 404),
+            {"reviewed_on": today, "participants": str(org.coordinator_a1.id),
+             "user_participated": "yes", "next_review_on": later}),
+        ("decisions_pages.revise", "GET"): Route(decision_page + "/revise", coordinates),
+        ("decisions_pages.revise", "POST"): Route(
+            decision_page + "/revise", by_role(302, 403, 403, 302, 403, 404),
+            {"decided_on": today, "participants": str(org.coordinator_a1.id),
+             "user_participated": "no", "goal_statement": "Mål", "services": "T",
+             "reasons": "G", "valid_from": today, "review_on": later}),
+        ("decisions_pages.end", "GET"): Route(decision_page + "/end", coordinates),
+        ("decisions_pages.end", "POST"): Route(
+            decision_page + "/end", by_role(302, 403, 403, 302, 403, 404),
+            {"ended_on": today, "reason": "Flytter", "participants": str(org.coordinator_a1.id),
+             "user_participated": "yes"}),
         ("dashboard.dashboard", "GET"): Route(f"/sections/{org.section_a.id}/dashboard",
                                               by_role(302, 200, 200, 403, 403, 404)),
         ("dashboard.team_numbers", "GET"): Route(f"/teams/{org.team_a1.id}/numbers",
@@ -524,6 +558,29 @@ def routes(org, rec) -> dict[tuple[str, str], Route]:
             f"/api/v1/transfer-requests/{rec['transfer'].id}",
             by_role(401, 403, 403, 200, 403, 403),
             {"status": "declined", "reason": "Brukeren vil bli hos oss."}, IF_MATCH),
+        ("goals.GoalStatusChanges", "GET"): Route(
+            f"/api/v1/goals/{rec['goal'].id}/status-changes", care_read),
+        ("goals.GoalStatusChanges", "POST"): Route(
+            f"/api/v1/goals/{rec['goal'].id}/status-changes",
+            by_role(401, 403, 403, 201, 201, 404), {"status": "on_hold"}),
+        ("decisions.DecisionReviews", "GET"): Route(
+            f"/api/v1/decisions/{rec['decision'].id}/reviews", care_read),
+        ("decisions.DecisionReviews", "POST"): Route(
+            f"/api/v1/decisions/{rec['decision'].id}/reviews",
+            by_role(401, 403, 403, 201, 403, 404),
+            {"reviewed_on": today, "participants": [org.coordinator_a1.id],
+             "user_participated": True, "next_review_on": later}),
+        ("decisions.DecisionRevisions", "POST"): Route(
+            f"/api/v1/decisions/{rec['decision'].id}/revisions",
+            by_role(401, 403, 403, 201, 403, 404),
+            {"decided_on": today, "participants": [org.coordinator_a1.id],
+             "user_participated": False, "goal_statement": "Mål", "services": "T",
+             "reasons": "G", "valid_from": today, "review_on": later}),
+        ("decisions.DecisionEnd", "POST"): Route(
+            f"/api/v1/decisions/{rec['decision'].id}/end",
+            by_role(401, 403, 403, 200, 403, 404),
+            {"ended_on": today, "reason": "Flytter", "participants": [org.coordinator_a1.id],
+             "user_participated": True}),
         ("decisions.DecisionById", "PATCH"): Route(
             f"/api/v1/decisions/{rec['decision'].id}", by_role(401, 403, 403, 200, 403, 404),
             {"status": "revoked"}, IF_MATCH),

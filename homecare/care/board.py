@@ -36,10 +36,6 @@ GROUP_ORDER = (NO_CONTACT, PromptKind.WHAT_MATTERS_MISSING.value,
                PromptKind.DECISION_MISSING.value, PromptKind.CHECKIN_DUE.value,
                PromptKind.DECISION_REVIEW_OVERDUE.value, CONTACT_VISIT)
 
-#: Where "review the decision" leads until decisions have a review page of their own:
-#: the decision card on the user's page.
-REVIEW_ENDPOINT, REVIEW_ANCHOR = "care.user", "decision-heading"
-
 
 @dataclass(frozen=True)
 class BoardRow:
@@ -99,14 +95,14 @@ def with_flag(rows: list[BoardRow], flag: str | None) -> list[BoardRow]:
     return [row for row in rows if flag in row.flags] if flag else rows
 
 
-def _prompt_link(kind: PromptKind, user_id, goal_id) -> str:
+def _prompt_link(kind: PromptKind, user_id, goal_id, decision_id) -> str:
     if kind is PromptKind.CHECKIN_DUE:
         return url_for("goals_pages.check_in", user_id=user_id, goal_id=goal_id)
     if kind is PromptKind.WHAT_MATTERS_MISSING:
         return url_for("what_matters_pages.what_matters", user_id=user_id)
     if kind is PromptKind.DECISION_MISSING:
         return url_for("decisions_pages.new_decision", user_id=user_id)
-    return url_for(REVIEW_ENDPOINT, user_id=user_id, _anchor=REVIEW_ANCHOR)
+    return url_for("decisions_pages.review", decision_id=decision_id)
 
 
 def _prompts(actor: Staff, team: Team, day: date) -> Iterable[tuple[str, Reminder]]:
@@ -121,8 +117,9 @@ def _prompts(actor: Staff, team: Team, day: date) -> Iterable[tuple[str, Reminde
              .order_by(rows.c.due, ServiceUser.full_name, rows.c.goal_id))
     for row in db.session.execute(query):
         kind = PromptKind(row.kind)
+        link = _prompt_link(kind, row.user_id, row.goal_id, row.decision_id)
         yield kind.value, Reminder(
-            user=row.ServiceUser, link=_prompt_link(kind, row.user_id, row.goal_id),
+            user=row.ServiceUser, link=link,
             due=row.due, days_overdue=max(0, (day - row.due).days), goal=row.description,
             holder=row.Staff)
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from homecare.care.journal import JournalPage, journal
 from homecare.core.audit import record_read
 from homecare.core.extensions import db
 from homecare.core.timeutil import local_today, start_of_local_day
-from homecare.decisions.models import Decision
+from homecare.decisions.models import Decision, DecisionStatus
 from homecare.flags.services import active_goals, annotate_service_users
 from homecare.goals.models import Goal
+from homecare.goals.services import goals_not_active
 from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
 from homecare.visits.models import Visit
@@ -36,6 +37,11 @@ class UserPage:
     decision: Decision | None
     #: The newest entries of the user's journal.
     journal: JournalPage
+    #: Goals paused or proposed (not followed up), and closed goals with their history.
+    waiting_goals: list[Goal] = field(default_factory=list)
+    closed_goals: list[Goal] = field(default_factory=list)
+    #: The day the page was drawn for.
+    day: date | None = None
 
 
 def responsible_contact(user: ServiceUser) -> Staff | None:
@@ -68,9 +74,18 @@ def user_page(user: ServiceUser) -> UserPage:
                Visit.planned_start >= start_of_local_day(today),
                Visit.planned_start < start_of_local_day(today + timedelta(days=1)))
         .order_by(Visit.planned_start)))
+    # The version in force first: a revised decision's earlier version is revoked.
     decision = db.session.scalar(
         sa.select(Decision).where(Decision.service_user_id == user.id)
-        .order_by(Decision.valid_from.desc(), Decision.decided_on.desc()).limit(1))
+        .options(selectinload(Decision.participants), selectinload(Decision.reviews))
+        .order_by((Decision.status == DecisionStatus.IN_FORCE).desc(),
+                  Decision.valid_from.desc(), Decision.decided_on.desc(),
+                  Decision.created_at.desc()).limit(1))
+    waiting, closed = goals_not_active(user)
+    linked = {g.what_matters_id for g in goals if g.what_matters_id}
+    if linked:   # read once; each goal then finds its conversation without a query
+        list(db.session.scalars(sa.select(WhatMattersConversation)
+                                .where(WhatMattersConversation.id.in_(linked))))
     record_read(user.id, "user page")
     return UserPage(user, contact, conversations, goals, visits_today, decision,
-                    journal(user, size=RECENT))
+                    journal(user, size=RECENT), waiting, closed, today)

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from homecare.core.audit import record_reads
+from homecare.core.audit import record_read, record_reads
 from homecare.core.errors import ValidationFailed
 from homecare.core.extensions import db
 from homecare.core.rest import (
@@ -19,8 +19,21 @@ from homecare.core.rest import (
     require_if_match,
 )
 from homecare.decisions.models import Decision
-from homecare.decisions.schemas import DecisionPatchSchema, DecisionQuerySchema, DecisionSchema
-from homecare.decisions.services import record_decision, update_decision
+from homecare.decisions.schemas import (
+    DecisionEndSchema,
+    DecisionPatchSchema,
+    DecisionQuerySchema,
+    DecisionReviewSchema,
+    DecisionRevisionSchema,
+    DecisionSchema,
+)
+from homecare.decisions.services import (
+    end_decision,
+    record_decision,
+    review_decision,
+    revise_decision,
+    update_decision,
+)
 from homecare.org.models import Staff
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.lookup import actor, filtered_to_user, load, read_one, referenced
@@ -49,7 +62,8 @@ class Decisions(MethodView):
         """Decisions of the caller's users, newest first."""
         query = (sa.select(Decision).join(Decision.service_user)
                  .where(visible_service_users(actor()))
-                 .options(selectinload(Decision.participants))
+                 .options(selectinload(Decision.participants),
+                          selectinload(Decision.superseded_by))
                  .order_by(Decision.decided_on.desc(), Decision.id))
         user = filtered_to_user(args, "decisions")
         if user is not None:
@@ -92,4 +106,59 @@ class DecisionById(MethodView):
         if "participant_ids" in data:
             data["participants"] = _participants(data.pop("participant_ids"))
         update_decision(decision, **data)
+        return decision, etag_headers(decision)
+
+
+def _to_review(decision_id) -> Decision:
+    return load(Decision, decision_id, Action.COORDINATE, through="service_user")
+
+
+def _took_part(data: dict) -> dict:
+    data["participants"] = _participants(data.pop("participant_ids"))
+    return data
+
+
+@blueprint.route("/<uuid:decision_id>/reviews")
+class DecisionReviews(MethodView):
+    @blueprint.response(200, DecisionReviewSchema(many=True))
+    @blueprint.errors(401, 403, 404)
+    def get(self, decision_id):
+        """The decision's reviews, newest first: kept, revised or ended."""
+        decision = load(Decision, decision_id, through="service_user")
+        record_read(decision.service_user_id, "decision reviews", "decisions", decision.id)
+        return decision.reviews
+
+    @blueprint.arguments(DecisionReviewSchema)
+    @blueprint.response(201, DecisionReviewSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def post(self, data, decision_id):
+        """"Reviewed — no change" (coordinators): the next review date becomes the
+        decision's ``review_on``, which ends "review overdue"."""
+        decision = _to_review(decision_id)
+        return review_decision(decision, recorded_by=actor(), **_took_part(data))
+
+
+@blueprint.route("/<uuid:decision_id>/revisions")
+class DecisionRevisions(MethodView):
+    @blueprint.arguments(DecisionRevisionSchema)
+    @blueprint.response(201, DecisionSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def post(self, data, decision_id):
+        """"Revise" (coordinators): a new version; this one is revoked and kept, and
+        names the new one (``superseded_by_id``)."""
+        decision = _to_review(decision_id)
+        revised = revise_decision(decision, recorded_by=actor(), **_took_part(data))
+        return revised, etag_headers(revised)
+
+
+@blueprint.route("/<uuid:decision_id>/end")
+class DecisionEnd(MethodView):
+    @blueprint.arguments(DecisionEndSchema)
+    @blueprint.response(200, DecisionSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def post(self, data, decision_id):
+        """"End" (coordinators): in force up to and including ``ended_on``; the reason
+        is kept as the decision's last review."""
+        decision = _to_review(decision_id)
+        end_decision(decision, recorded_by=actor(), **_took_part(data))
         return decision, etag_headers(decision)

@@ -17,7 +17,9 @@ from homecare.service_users.models import ServiceUser
 
 
 class DecisionStatus(enum.StrEnum):
-    """A decision is in force until revoked (or until ``valid_to``)."""
+    """A decision is in force until revoked (or until ``valid_to``). A decision replaced
+    by a revised version is revoked too, and names the version that replaced it
+    (``Decision.superseded_by``)."""
 
     IN_FORCE = "in_force"
     REVOKED = "revoked"
@@ -31,6 +33,22 @@ decision_participants = sa.Table(
     ),
     sa.Column("staff_id", sa.ForeignKey("staff.id"), primary_key=True),
 )
+
+review_participants = sa.Table(
+    "decision_review_participants",
+    db.metadata,
+    sa.Column("review_id", sa.ForeignKey("decision_reviews.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("staff_id", sa.ForeignKey("staff.id"), primary_key=True),
+)
+
+
+class ReviewOutcome(enum.StrEnum):
+    """What a review of a decision came to."""
+
+    NO_CHANGE = "no_change"
+    REVISED = "revised"
+    ENDED = "ended"
 
 
 class Decision(CareRecordMixin, VersionedMixin, db.Model):
@@ -60,11 +78,27 @@ class Decision(CareRecordMixin, VersionedMixin, db.Model):
         str_enum(DecisionStatus, "decision_status"), default=DecisionStatus.IN_FORCE
     )
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+    #: The user's own view of the decision, in their words (null: not written down).
+    user_view: Mapped[str | None] = mapped_column(sa.Text)
+    #: Any disagreement: who disagreed with what (the user has the final say on their goals).
+    disagreement: Mapped[str | None] = mapped_column(sa.Text)
+    #: The earlier version this one revised (that one is then revoked, and kept).
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("decisions.id"), index=True)
 
     service_user: Mapped[ServiceUser] = relationship()
     participants: Mapped[list[Staff]] = relationship(
         secondary=decision_participants, order_by="Staff.full_name"
     )
+    supersedes: Mapped[Decision | None] = relationship(
+        remote_side="Decision.id", foreign_keys=[supersedes_id], viewonly=True)
+    superseded_by: Mapped[Decision | None] = relationship(
+        primaryjoin="Decision.id == foreign(Decision.supersedes_id)", viewonly=True,
+        uselist=False)
+    #: Its reviews, newest first (read-only: ``decisions.services``).
+    reviews: Mapped[list[DecisionReview]] = relationship(
+        order_by="(DecisionReview.reviewed_on.desc(), DecisionReview.created_at.desc())",
+        foreign_keys="DecisionReview.decision_id", viewonly=True)
 
     @hybrid_method
     def in_force_on(self, day: date) -> bool:
@@ -86,6 +120,57 @@ class Decision(CareRecordMixin, VersionedMixin, db.Model):
     @review_overdue_on.expression
     def review_overdue_on(cls, day) -> sa.ColumnElement[bool]:
         return sa.and_(cls.in_force_on(day), cls.review_on < day)
+
+    @property
+    def participant_ids(self) -> list[int]:
+        """Staff ids of the participants, in ascending order."""
+        return sorted(p.id for p in self.participants)
+
+    @property
+    def ended_by(self) -> DecisionReview | None:
+        """The review that ended the decision, if one did."""
+        return next((r for r in self.reviews if r.outcome is ReviewOutcome.ENDED), None)
+
+
+class DecisionReview(CareRecordMixin, db.Model):
+    """A review of a decision in the team, with the user: kept as it is ("no change",
+    with the next review date), revised (a new version, ``revised_to``) or ended (the
+    reason). Who took part, the user's own view and any disagreement are kept each time.
+    """
+
+    __tablename__ = "decision_reviews"
+    __table_args__ = (
+        sa.CheckConstraint("outcome <> 'no_change' OR next_review_on IS NOT NULL",
+                           name="next_review_given"),
+        sa.CheckConstraint("outcome <> 'ended' OR reason IS NOT NULL", name="end_reason_given"),
+        sa.Index("ix_decision_reviews_decision", "decision_id", "reviewed_on"),
+    )
+
+    decision_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("decisions.id"))
+    reviewed_on: Mapped[date]
+    outcome: Mapped[ReviewOutcome] = mapped_column(str_enum(ReviewOutcome, "review_outcome"))
+    user_participated: Mapped[bool]
+    user_view: Mapped[str | None] = mapped_column(sa.Text)
+    disagreement: Mapped[str | None] = mapped_column(sa.Text)
+    #: Why it was revised or ended.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: "No change": when it is to be reviewed next.
+    next_review_on: Mapped[date | None]
+    #: "Revised": the new version.
+    revised_to_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("decisions.id"))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
+
+    participants: Mapped[list[Staff]] = relationship(
+        secondary=review_participants, order_by="Staff.full_name")
+    decision: Mapped[Decision] = relationship(foreign_keys=[decision_id])
+    revised_to: Mapped[Decision | None] = relationship(foreign_keys=[revised_to_id],
+                                                       viewonly=True)
+    recorded_by: Mapped[Staff] = relationship()
+
+    @property
+    def service_user_id(self) -> uuid.UUID:
+        """The user this review concerns (through its decision)."""
+        return self.decision.service_user_id
 
     @property
     def participant_ids(self) -> list[int]:

@@ -23,6 +23,7 @@ from homecare.core.registries import with_organisation_check_digit
 from homecare.core.timeutil import local_today, local_zone, utcnow
 from homecare.decisions.services import record_decision
 from homecare.demo import texts
+from homecare.demo.life import goal_and_decision_life
 from homecare.flags.rules import DECISION_AFTER_DAYS
 from homecare.goals.models import Answer, AnsweredBy, ExpressedBy, GoalStatus
 from homecare.goals.services import change_goal_status, create_goal, record_check_in
@@ -523,6 +524,7 @@ def load_demo(seed: int = 2026, today: date | None = None) -> DemoResult:
                                       + demo.visit_series(team, users, history))
         counts["referrals"] = counts.get("referrals", 0) + demo.referrals(team, users)
     counts["readings"] = demo.readings(teams)
+    counts.update(goal_and_decision_life(teams, demo.today, seed))
     for monday in weekly_dates(demo.today, HISTORY_DAYS // 7):
         counts["indicator_values"] = counts.get("indicator_values", 0) + build_snapshot(monday)
     return DemoResult(created=True, logins=demo_logins(), counts=counts)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from homecare.core.sqlfunc import add_days
-from homecare.goals.models import CheckIn, Goal, GoalStatus
+from homecare.goals.models import CheckIn, Goal, GoalStatus, GoalStatusChange
 from homecare.service_users.models import ResponsibleContactAssignment, ServiceUser
 from homecare.visits.models import Visit, VisitKind, VisitStatus
 from homecare.what_matters.models import WhatMattersConversation
@@ -47,11 +47,20 @@ def active_goals_on(day: date) -> sa.ColumnElement[bool]:
 
 
 def goal_next_due(day: date) -> sa.ColumnElement:
-    """``next_due``: the last check-in on or before ``day`` (else the start) + interval."""
+    """``next_due``: the last check-in on or before ``day`` (else the start) + interval;
+    a goal resumed after a pause counts from the day it was resumed, if that is later
+    (a pause is no follow-up missed)."""
     last = (sa.select(sa.func.max(CheckIn.date))
             .where(CheckIn.goal_id == Goal.id, CheckIn.date <= day)
             .scalar_subquery())
-    return add_days(sa.func.coalesce(last, Goal.start_date), Goal.checkin_interval_days)
+    resumed = (sa.select(sa.func.max(GoalStatusChange.changed_on))
+               .where(GoalStatusChange.goal_id == Goal.id,
+                      GoalStatusChange.to_status == GoalStatus.ACTIVE,
+                      GoalStatusChange.changed_on <= day)
+               .scalar_subquery())
+    since = sa.func.coalesce(last, Goal.start_date)
+    since = sa.case((resumed > since, resumed), else_=since)
+    return add_days(since, Goal.checkin_interval_days)
 
 
 def followup_flag(next_due: sa.ColumnElement, day: date, grace_days: int) -> sa.ColumnElement:

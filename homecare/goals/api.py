@@ -16,8 +16,20 @@ from homecare.core.rest import (
 )
 from homecare.flags.services import annotate_goals
 from homecare.goals.models import CheckIn, Goal
-from homecare.goals.schemas import CheckInSchema, GoalPatchSchema, GoalQuerySchema, GoalSchema
-from homecare.goals.services import CHECK_IN_CREATION, create_goal, update_goal
+from homecare.goals.schemas import (
+    CheckInSchema,
+    GoalPatchSchema,
+    GoalQuerySchema,
+    GoalSchema,
+    GoalStatusChangeSchema,
+)
+from homecare.goals.services import (
+    CHECK_IN_CREATION,
+    create_goal,
+    goal_history,
+    record_status_change,
+    update_goal,
+)
 from homecare.policy.access import Action, visible_service_users
 from homecare.policy.lookup import actor, filtered_to_user, load, read_one, referenced
 from homecare.service_users.models import ServiceUser
@@ -85,8 +97,31 @@ class GoalById(MethodView):
         require_if_match(goal)
         if "what_matters_id" in data:
             data["what_matters"] = _conversation(data.pop("what_matters_id"))
-        update_goal(goal, **data)
+        update_goal(goal, recorded_by=actor(), **data)
         return annotate_goals([goal])[0], etag_headers(goal)
+
+
+@blueprint.route("/goals/<uuid:goal_id>/status-changes")
+class GoalStatusChanges(MethodView):
+    @blueprint.response(200, GoalStatusChangeSchema(many=True))
+    @blueprint.errors(401, 403, 404)
+    def get(self, goal_id):
+        """The goal's changes of status, oldest first, each with why in whose words."""
+        goal = load(Goal, goal_id, through="service_user")
+        record_read(goal.service_user_id, "goal status changes", "goals", goal.id)
+        return goal_history(goal)
+
+    @blueprint.arguments(GoalStatusChangeSchema)
+    @blueprint.response(201, GoalStatusChangeSchema)
+    @blueprint.errors(401, 403, 404, 422)
+    def post(self, data, goal_id):
+        """Mark the goal achieved, not achieved, paused (``on_hold``), stopped
+        (``cancelled``) or resumed (``active``), on a day and why: the same service as
+        the goal's page. Paused and closed goals raise no follow-up reminders."""
+        goal = load(Goal, goal_id, Action.RECORD, through="service_user")
+        return record_status_change(goal, status=data["to_status"],
+                                    changed_on=data["changed_on"], recorded_by=actor(),
+                                    reason=data["reason"], reason_by=data["reason_by"])
 
 
 @blueprint.route("/goals/<uuid:goal_id>/check-ins")

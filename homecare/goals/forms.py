@@ -13,8 +13,9 @@ from homecare.goals.labels import (
     ANSWERED_BY_LABELS,
     CHECK_IN_QUESTIONS,
     WHOSE_GOAL_LABELS,
+    WHOSE_WORDS_LABELS,
 )
-from homecare.goals.models import RATING, ExpressedBy
+from homecare.goals.models import RATING
 
 RATINGS = options(*((str(n), str(n)) for n in range(RATING.low, RATING.high + 1)))
 
@@ -53,11 +54,16 @@ class CheckInForm(RecordIdMixin, FlaskForm):
 
 
 class GoalForm(FlaskForm):
-    """A goal in the user's own words."""
+    """A goal in the user's own words: whose goal it is is chosen by the person, never
+    preselected; it may name the «what matters» conversation it came from."""
 
     description = TextAreaField(_l("The goal, in the user's own words"))
-    expressed_by = RadioField(_l("Whose goal is it?"), default=ExpressedBy.USER.value,
-                              choices=enum_options(WHOSE_GOAL_LABELS))
+    expressed_by = RadioField(_l("Whose goal is it?"), choices=enum_options(WHOSE_GOAL_LABELS),
+                              validators=[InputRequired(_l("Say whose goal it is: the "
+                                                           "user's, next of kin's or "
+                                                           "staff's."))])
+    what_matters_id = SelectField(_l("Which «what matters» conversation it came from"),
+                                  validators=[Optional()])
     start_date = DayField(_l("Start"), validators=[InputRequired(_l("Choose a date."))])
     checkin_interval_days = RadioField(_l("Follow up every"), default="28", choices=options(
         ("14", _l("2 weeks")), ("28", _l("4 weeks")), ("42", _l("6 weeks")),
@@ -66,3 +72,16 @@ class GoalForm(FlaskForm):
                                       choices=RATINGS, validators=[Optional()])
     baseline_satisfaction = RadioField(_l("How satisfied are you with it today? (1–10)"),
                                        choices=RATINGS, validators=[Optional()])
+
+
+class GoalStatusForm(FlaskForm):
+    """A goal achieved, paused, stopped or resumed: the day, and why in the words of
+    whoever gave them. Nothing is chosen for the person."""
+
+    status = RadioField(_l("What happened to the goal?"),
+                        validators=[InputRequired(_l("Choose what happened to the goal."))])
+    changed_on = DayField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    reason = TextAreaField(_l("Why, in the user's own words where they gave them (optional)"),
+                           validators=[Optional()])
+    reason_by = RadioField(_l("Whose words are these?"), choices=enum_options(WHOSE_WORDS_LABELS),
+                           validators=[Optional()])

@@ -18,6 +18,16 @@ ANSWERED_BY_LABELS = {AnsweredBy.USER: _l("The user"),
 #: Whose goal it is, as the goal form asks.
 WHOSE_GOAL_LABELS = {ExpressedBy.USER: _l("The user's"),
                      ExpressedBy.NEXT_OF_KIN: _l("Next of kin's"), ExpressedBy.STAFF: _l("Staff's")}
+#: Whose words a reason is (a goal's change of status).
+WHOSE_WORDS_LABELS = {ExpressedBy.USER: _l("The user's own words"),
+                      ExpressedBy.NEXT_OF_KIN: _l("Next of kin's words"),
+                      ExpressedBy.STAFF: _l("Staff's words")}
+#: What a person may do with a goal, by the status it moves to, as the goal page asks.
+STATUS_ACTIONS = {GoalStatus.ACHIEVED: _l("Achieved"),
+                  GoalStatus.NOT_ACHIEVED: _l("Not achieved, closed"),
+                  GoalStatus.ON_HOLD: _l("Paused"),
+                  GoalStatus.CANCELLED: _l("Stopped"),
+                  GoalStatus.ACTIVE: _l("Resumed: active again")}
 #: The questions of a follow-up, asked of the user: the form shows them and the FHIR
 #: export names the ratings and answers by them.
 CHECK_IN_QUESTIONS = {

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from homecare.core.extensions import db
 from homecare.core.model_base import CareRecordMixin, VersionedMixin, str_enum
 from homecare.core.rules import N_, Bounds
+from homecare.org.models import Staff
 from homecare.service_users.models import ServiceUser
+from homecare.what_matters.models import WhatMattersConversation
 
 
 class GoalStatus(enum.StrEnum):
@@ -100,6 +102,11 @@ class Goal(CareRecordMixin, VersionedMixin, db.Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id"))
 
     service_user: Mapped[ServiceUser] = relationship()
+    #: The "what matters" conversation the goal came from, if one is named.
+    what_matters: Mapped[WhatMattersConversation | None] = relationship(viewonly=True)
+    #: How the goal's status changed, oldest first (read-only: ``change_goal_status``).
+    status_changes: Mapped[list[GoalStatusChange]] = relationship(
+        order_by="(GoalStatusChange.changed_on, GoalStatusChange.created_at)", viewonly=True)
     #: Read-only: a check-in is recorded by naming its goal, which does not then touch
     #: this list. (A run of check-ins is saved without the unit of work, by
     #: ``core.writes.save_new``; were the list written through, a goal loaded with it
@@ -148,4 +155,34 @@ class CheckIn(CareRecordMixin, db.Model):
     @property
     def service_user_id(self) -> uuid.UUID:
         """The user this check-in concerns (through its goal)."""
+        return self.goal.service_user_id
+
+
+class GoalStatusChange(CareRecordMixin, db.Model):
+    """One change of a goal's status (achieved, paused, stopped, resumed...): the day,
+    and why, in the words of whoever gave them (the user's where they gave them)."""
+
+    __tablename__ = "goal_status_changes"
+    __table_args__ = (
+        sa.CheckConstraint("reason IS NULL OR reason_by IS NOT NULL", name="whose_reason"),
+        sa.Index("ix_goal_status_changes_goal", "goal_id", "changed_on"),
+    )
+
+    goal_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("goals.id"))
+    from_status: Mapped[GoalStatus] = mapped_column(str_enum(GoalStatus, "from_status"))
+    to_status: Mapped[GoalStatus] = mapped_column(str_enum(GoalStatus, "to_status"))
+    changed_on: Mapped[dt.date]
+    #: Why, kept verbatim; null where nobody said.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: Whose words the reason is.
+    reason_by: Mapped[ExpressedBy | None] = mapped_column(str_enum(ExpressedBy, "reason_by"))
+    #: Who recorded it (null: recorded by the system, e.g. when a service ended).
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id"))
+
+    goal: Mapped[Goal] = relationship()
+    recorded_by: Mapped[Staff | None] = relationship()
+
+    @property
+    def service_user_id(self) -> uuid.UUID:
+        """The user this change concerns (through its goal)."""
         return self.goal.service_user_id

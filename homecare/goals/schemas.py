@@ -91,3 +91,22 @@ class CheckInSchema(BaseSchema):
                                         validate=validate.Length(max=1000))
     recorded_by = Int(dump_only=True, attribute="recorded_by_id")
     created_at = Timestamp(dump_only=True)
+
+
+class GoalStatusChangeSchema(BaseSchema):
+    """A goal achieved, paused, stopped or resumed (``POST /goals/{id}/status-changes``)."""
+
+    id = fields.UUID(dump_only=True)
+    goal_id = fields.UUID(dump_only=True)
+    from_status = Choice(GoalStatus, dump_only=True)
+    #: The new status: ``achieved``, ``not_achieved``, ``on_hold`` (paused),
+    #: ``cancelled`` (stopped) or ``active`` (resumed).
+    status = Choice(GoalStatus, required=True, attribute="to_status", data_key="status")
+    #: The day it changed (default today; not in the future).
+    changed_on = Date(load_default=None)
+    #: Why, kept verbatim (1..1000 characters), with whose words they are.
+    reason = fields.String(allow_none=True, load_default=None,
+                           validate=validate.Length(max=1000))
+    reason_by = Choice(ExpressedBy, allow_none=True, load_default=None)
+    recorded_by = Int(dump_only=True, attribute="recorded_by_id", allow_none=True)
+    created_at = Timestamp(dump_only=True)

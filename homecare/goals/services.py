@@ -9,12 +9,14 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from homecare.core.database import save
+from homecare.core.errors import ValidationFailed
 from homecare.core.extensions import db
 from homecare.core.timeutil import local_today
 from homecare.core.validation import FieldErrors, refuse_unknown
+from homecare.goals.labels import GOAL_STATUS_LABELS
 from homecare.goals.models import (
     CHECKIN_INTERVAL,
     CLOSED_STATUSES,
@@ -25,6 +27,7 @@ from homecare.goals.models import (
     ExpressedBy,
     Goal,
     GoalStatus,
+    GoalStatusChange,
 )
 from homecare.org.models import Staff
 from homecare.policy.access import Action
@@ -82,8 +85,9 @@ def create_goal(*, user: ServiceUser, created_by: Staff, description: str,
     return save(goal)
 
 
-def update_goal(goal: Goal, **changes) -> Goal:
-    """Change a goal; a new status goes through ``change_goal_status`` (``closed_on``)."""
+def update_goal(goal: Goal, recorded_by: Staff | None = None, **changes) -> Goal:
+    """Change a goal; a new status goes through ``change_goal_status`` (``closed_on``,
+    and the goal's history, recorded by ``recorded_by``)."""
     refuse_unknown(changes, EDITABLE_FIELDS)
     status, closed_on = changes.pop("status", None), changes.pop("closed_on", None)
     current = {"description": goal.description, "expressed_by": goal.expressed_by,
@@ -104,29 +108,98 @@ def update_goal(goal: Goal, **changes) -> Goal:
     for field, value in values.items():
         setattr(goal, field, value)
     if status is not None:
-        change_goal_status(goal, status, on=closed_on)
+        change_goal_status(goal, status, on=closed_on, recorded_by=recorded_by,
+                           day_field="closed_on")
     db.session.flush()
     return goal
 
 
-def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = None) -> None:
-    """Move a goal to a new status; closing it sets ``closed_on``, reopening clears it."""
+def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = None, *,
+                       reason: str | None = None, reason_by: ExpressedBy | str | None = None,
+                       recorded_by: Staff | None = None,
+                       day_field: str = "changed_on") -> GoalStatusChange | None:
+    """Move a goal to a new status on a day (default today); closing it sets
+    ``closed_on``, reopening clears it. A change of status is kept in the goal's history
+    (``GoalStatusChange``) with why, in the words of whoever gave them (``reason_by``).
+
+    The same status again changes nothing but a closed goal's ``closed_on`` (None
+    returned). Raises ValidationFailed listing every problem.
+    """
     errors = FieldErrors()
     status = errors.choice(GoalStatus, "status", status, _("Unknown goal status."))
     errors.raise_if_any()
     on = on or local_today()
-    if status in CLOSED_STATUSES:
-        if goal.status not in CLOSED_STATUSES or on != goal.closed_on:
-            errors.require(on >= goal.start_date, "closed_on",
-                           _("A goal cannot close before it starts."))
-            errors.require(on <= local_today(), "closed_on",
-                           _("A goal cannot be closed on a future date."))
+    reason = (reason or "").strip() or None
+    if status is goal.status:
+        if status in CLOSED_STATUSES and on != goal.closed_on:
+            _check_status_day(errors, goal, on, day_field)
             errors.raise_if_any()
             goal.closed_on = on
+            db.session.flush()
+        return None
+    _check_status_day(errors, goal, on, day_field, closing=status in CLOSED_STATUSES)
+    last = goal_history(goal)[-1:]
+    if last and on < last[0].changed_on:
+        errors.add(day_field, _("The last change was on %(day)s: a new one cannot be dated "
+                                   "before it.", day=format_date(last[0].changed_on)))
+    errors.text("reason", reason, max_length=1000, required=False)
+    if reason is not None:
+        reason_by = errors.choice(ExpressedBy, "reason_by", reason_by,
+                                  _("Say whose words the reason is: the user's, next of "
+                                    "kin's or staff's."))
     else:
-        goal.closed_on = None
+        reason_by = None
+    errors.raise_if_any()
+    change = GoalStatusChange(goal=goal, from_status=goal.status, to_status=status,
+                              changed_on=on, reason=reason, reason_by=reason_by,
+                              recorded_by_id=recorded_by.id if recorded_by else None)
+    goal.closed_on = on if status in CLOSED_STATUSES else None
     goal.status = status
+    db.session.add(change)
     db.session.flush()
+    return change
+
+
+def _check_status_day(errors: FieldErrors, goal: Goal, on: date, field: str,
+                      closing: bool = True) -> None:
+    if closing:
+        errors.require(on >= goal.start_date, field,
+                       _("A goal cannot close before it starts."))
+    errors.require(on <= local_today(), field,
+                   _("A goal's status cannot change on a future date."))
+
+
+def record_status_change(goal: Goal, *, status: GoalStatus | str, changed_on: date | None,
+                         recorded_by: Staff, reason: str | None = None,
+                         reason_by: ExpressedBy | str | None = None
+                         ) -> GoalStatusChange | None:
+    """A change of status asked for by a person (the goal's page, ``POST
+    /goals/{id}/status-changes``): to the status it has already is refused."""
+    if str(status) == goal.status.value:
+        raise ValidationFailed.single("status", _(
+            "Nothing to change: the goal is «%(status)s» already.",
+            status=GOAL_STATUS_LABELS[goal.status]))
+    return change_goal_status(goal, status, changed_on, reason=reason, reason_by=reason_by,
+                              recorded_by=recorded_by)
+
+
+def goal_history(goal: Goal) -> list[GoalStatusChange]:
+    """The goal's changes of status, oldest first."""
+    return list(db.session.scalars(
+        sa.select(GoalStatusChange).where(GoalStatusChange.goal_id == goal.id)
+        .order_by(GoalStatusChange.changed_on, GoalStatusChange.created_at)))
+
+
+def goals_not_active(user: ServiceUser) -> tuple[list[Goal], list[Goal]]:
+    """The user's paused or proposed goals, and their closed ones (newest closed first),
+    each with its status history and its "what matters" conversation, in three queries."""
+    goals = list(db.session.scalars(
+        sa.select(Goal).where(Goal.service_user_id == user.id,
+                              Goal.status != GoalStatus.ACTIVE)
+        .options(selectinload(Goal.status_changes), selectinload(Goal.what_matters))
+        .order_by(Goal.closed_on.desc(), Goal.start_date.desc(), Goal.created_at)))
+    waiting = [g for g in goals if g.status not in CLOSED_STATUSES]
+    return waiting, [g for g in goals if g.status in CLOSED_STATUSES]
 
 
 def record_check_in(**fields) -> CheckIn:
@@ -265,3 +338,12 @@ CHECK_IN_CREATION = Creation(
     as_stored=_stored_check_in,
     build=lambda check_in_id, data: build_check_in(**_check_in_arguments(data, check_in_id)),
     load_named=_named_in_check_ins)
+
+
+def conversations_of(user: ServiceUser) -> list[WhatMattersConversation]:
+    """The user's «what matters» conversations, newest first (a goal may name one)."""
+    return list(db.session.scalars(
+        sa.select(WhatMattersConversation)
+        .where(WhatMattersConversation.service_user_id == user.id)
+        .order_by(WhatMattersConversation.conversation_date.desc(),
+                  WhatMattersConversation.created_at.desc())))

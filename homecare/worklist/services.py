@@ -78,14 +78,17 @@ ACTIONS = {
     PromptKind.DECISION_MISSING: (_l("Make the team decision with the user"),
                                   "decisions_pages.new_decision"),
     PromptKind.DECISION_REVIEW_OVERDUE: (_l("Review the team decision with the user"),
-                                         "decisions_pages.new_decision"),
+                                         "decisions_pages.decision"),
 }
 
 
-def _link(kind: PromptKind, user_id, goal_id) -> str:
+def _link(kind: PromptKind, user_id, goal_id, decision_id=None) -> str:
     endpoint = ACTIONS[kind][1]
     if kind is PromptKind.CHECKIN_DUE:
         return url_for(endpoint, user_id=user_id, goal_id=goal_id)
+    if kind is PromptKind.DECISION_REVIEW_OVERDUE:
+        # The decision to review: kept as it is, revised or ended from its page.
+        return url_for(endpoint, decision_id=decision_id)
     return url_for(endpoint, user_id=user_id)
 
 
@@ -107,7 +110,7 @@ def prompts_for(actor: Staff, day: date, team_id: int | None = None) -> list[dic
                       "goal": row.description, "decision_id": row.decision_id,
                       "due_date": row.due, "days_overdue": max(0, (day - row.due).days),
                       "action": str(ACTIONS[kind][0]),
-                      "link": _link(kind, row.user_id, row.goal_id)})
+                      "link": _link(kind, row.user_id, row.goal_id, row.decision_id)})
     return items
 
 

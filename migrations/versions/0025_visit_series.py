@@ -1,7 +1,7 @@
 """Weekly visit series: visits repeating on chosen weekdays until a date.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-06 05:00:00
 
 Each occurrence stays an ordinary visit; ``visits.series_id`` names the series it was
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0025'
-down_revision = '0023'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

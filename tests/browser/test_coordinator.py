@@ -19,7 +19,7 @@ TEXT = {
            "everyone": "Alle brukerne i teamet",
            "decision": "Registrer vedtak", "goal": "Målet, slik det er avtalt med brukeren",
            "services": "Tjenester, i grove trekk", "reasons": "Begrunnelse",
-           "saved": "Lagret."},
+           "saved": "Lagret.", "took_part": "Deltok brukeren?", "yes": "Ja"},
     "en": {
            "planner": "Week planner", "plan": "Plan a visit", "user": "Service user",
            "staff": "Who makes the visit", "day": "Day", "time": "Time",
@@ -28,7 +28,8 @@ TEXT = {
            "assign": "Assign", "now_contact": "is now the responsible contact",
            "everyone": "Every user of the team",
            "decision": "Record a team decision", "goal": "The goal, as agreed with the user",
-           "services": "Services, in broad terms", "reasons": "Reasons", "saved": "Saved."},
+           "services": "Services, in broad terms", "reasons": "Reasons", "saved": "Saved.",
+           "took_part": "Did the user take part?", "yes": "Yes"},
 }
 
 
@@ -76,6 +77,8 @@ def test_a_coordinator_plans_with_continuity_in_mind(live_server, open_page, vie
     page.get_by_label(t["goal"]).fill("Klare morgenstellet selv innen sommeren")
     page.get_by_label(t["services"]).fill("Hjemmesykepleie morgen, trening to ganger i uken")
     page.get_by_label(t["reasons"]).fill("Brukeren ønsker å klare seg selv")
+    # Nothing is preselected: the coordinator says whether the user took part (issue 30).
+    page.locator("fieldset", has_text=t["took_part"]).get_by_text(t["yes"], exact=True).click()
     check(page, language)
     screenshot(page, f"{name}-4-decision")
     page.get_by_role("button", name=t["save"]).click()

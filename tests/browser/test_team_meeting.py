@@ -28,7 +28,7 @@ TAPS = {"no_responsible_contact": ("Velg tjenesteansvarlig", r"/users/[^/]+/cont
         "what_matters_missing": ("Registrer samtalen", r"/users/[^/]+/what-matters/new$"),
         "decision_missing": ("Registrer vedtaket", r"/users/[^/]+/decisions/new$"),
         "checkin_due": ("Registrer oppfølgingen", r"/users/[^/]+/goals/[^/]+/check-in$"),
-        "decision_review_overdue": ("Vurder vedtaket", r"/users/[^/#]+#decision-heading$"),
+        "decision_review_overdue": ("Vurder vedtaket", r"/decisions/[^/]+/review$"),
         "contact_visit": ("Planlegg besøket",
                           r"/teams/\d+/planner/new\?staff_id=\d+&service_user_id=[^&]+$")}
 
