@@ -92,7 +92,7 @@ def _link(kind: PromptKind, user_id, goal_id, decision_id=None) -> str:
     return url_for(endpoint, user_id=user_id)
 
 
-def prompts_for(actor: Staff, day: date, team_id: int | None = None) -> list[dict]:
+def prompts_for(actor: Staff, day: date) -> list[dict]:
     """Every prompt open for ``actor`` on ``day`` (one query): the user's responsible
     contact's, and for a coordinator the team's; each with what to do and a link."""
     found = open_prompts(day, visible_service_users(actor))
@@ -101,8 +101,6 @@ def prompts_for(actor: Staff, day: date, team_id: int | None = None) -> list[dic
              .join(ServiceUser, ServiceUser.id == rows.c.user_id)
              .outerjoin(Goal, Goal.id == rows.c.goal_id)
              .order_by(rows.c.due, ServiceUser.full_name, rows.c.kind))
-    if team_id is not None:
-        query = query.where(rows.c.team_id == team_id)
     items = []
     for row in db.session.execute(query):
         kind = PromptKind(row.kind)
