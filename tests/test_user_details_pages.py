@@ -199,6 +199,11 @@ def test_next_of_kin_are_added_changed_and_removed(app, org, api_as):
     assert answer.status_code == 302
     db.session.expire_all()
     second = db.session.get(ServiceUser, user.id).next_of_kin[1]
+    details = client.get(f"/users/{user.id}/details").text
+    # Removing asks once more: the button that removes is inside a folded confirmation.
+    confirm = details[details.index('<details class="confirm">'):]
+    confirm = confirm[:confirm.index("</details>")]
+    assert "<summary" in confirm and "Ja, fjern Kari Datter" in confirm
     remove = client.post(f"/users/{user.id}/kin/{second.id}/remove", data={
         "csrf_token": csrf_token_from(client.get(f"/users/{user.id}/details").text)})
     assert remove.status_code == 302
