@@ -508,3 +508,36 @@ def test_an_occurrence_is_completed_as_any_visit(api_as, org):
     assert answer.status_code == 200 and answer.json["series_id"] == str(visits[0].series_id)
     assert answer.json["status"] == "completed" and answer.json["planned_start"] == \
         start.isoformat()
+
+
+def test_a_double_booking_in_another_team_names_nobody(client, api_as, org):
+    """A nurse may work in two teams: the visit she has with the other team's user is
+    shown as a time only, to the page and to the API, and is not logged as read."""
+    from homecare.core.audit import AuditAction, AuditEntry
+
+    with_contact(org)
+    org.staff_a1.teams.append(org.team_b1)
+    day = local_today() + timedelta(days=1)
+    elsewhere = make_user(org.team_b1, full_name="Bodil Annetteam")
+    create_visit(user=elsewhere, staff=org.staff_a1, created_by=org.staff_a1, kind="main",
+                 planned_start=at(day, 8, 15), planned_minutes=30)
+    db.session.commit()
+    sign_in(client, "coord.a1")
+    path = f"/teams/{org.team_a1.id}/planner/new"
+    form = plan_form(org, day, csrf_token=csrf_token_from(client.get(path).text))
+    warned = client.post(path, data=form)
+    assert warned.status_code == 200 and "en bruker i et annet team" in warned.text
+    assert "Annetteam" not in warned.text
+    preview = client.get(f"/teams/{org.team_a1.id}/planner/continuity",
+                         query_string={k: v for k, v in form.items() if k != "csrf_token"})
+    assert "en bruker i et annet team" in preview.text
+    assert "Annetteam" not in preview.text
+    clash = api_as(org.coordinator_a1).post("/visits/series", json=series_body(
+        org, first_day=str(day), until=str(day), weekdays=[day.isoweekday()],
+        start_time="08:00"))
+    assert clash.status_code == 409, clash.json
+    assert [(o["service_user_id"], o["visit_id"]) for o in clash.json["overlaps"]] == [
+        (None, None)]
+    read = db.session.scalars(sa.select(AuditEntry.service_user_id).where(
+        AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == elsewhere.id))
+    assert list(read) == []

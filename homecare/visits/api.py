@@ -53,6 +53,7 @@ from homecare.visits.series import (
 )
 from homecare.visits.services import (
     RECORD_FIELDS,
+    as_seen_by,
     change_visit,
     create_visit,
     mark_missed,
@@ -231,7 +232,7 @@ class VisitById(MethodView):
 def _overlapping(clash: Overlapping):
     """409 naming each visit the plan would book over (``OverlapSchema``)."""
     body = {"code": 409, "status": "Conflict", "message": clash.message,
-            "overlaps": OverlapSchema(many=True).dump(clash.overlaps)}
+            "overlaps": OverlapSchema(many=True).dump(as_seen_by(actor(), clash.overlaps))}
     return jsonify(body), 409
 
 

@@ -153,8 +153,12 @@ class OverlapSchema(BaseSchema):
 
     start = Timestamp(dump_only=True)
     end = Timestamp(dump_only=True)
-    visit_id = fields.UUID(dump_only=True, attribute="visit.id")
-    service_user_id = fields.UUID(dump_only=True, attribute="visit.service_user_id")
+    #: Null for another team's visit: its time is all the caller learns.
+    visit_id = fields.Function(lambda o: str(o.visit.id) if o.shown else None,
+                               dump_only=True, allow_none=True)
+    service_user_id = fields.Function(
+        lambda o: str(o.visit.service_user_id) if o.shown else None, dump_only=True,
+        allow_none=True)
     staff_id = Id(dump_only=True, attribute="visit.staff_id")
     planned_start = Timestamp(dump_only=True, attribute="visit.planned_start")
     planned_minutes = Int(dump_only=True, attribute="visit.planned_minutes")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from homecare.core.extensions import db
 from homecare.core.timeutil import local_date_of, local_today, utcnow
 from homecare.core.validation import FieldErrors, refuse_unknown
 from homecare.org.models import TEAM_ROLES, Role, Staff
+from homecare.policy.access import Action, permits
 from homecare.service_users.models import ServiceUser
 from homecare.service_users.services import teams_on
 from homecare.visits.models import (
@@ -287,6 +288,15 @@ class Overlap:
     start: datetime
     end: datetime
     visit: Visit
+    #: Whether the person asking may see whose visit it is (a staff member may work in
+    #: several teams: another team's user is named to nobody outside it).
+    shown: bool = True
+
+
+def as_seen_by(viewer: Staff, found: Iterable[Overlap]) -> list[Overlap]:
+    """The overlaps as ``viewer`` may see them: another team's visit stays a time only."""
+    return [replace(overlap, shown=bool(permits(viewer, Action.VIEW, overlap.visit.service_user)))
+            for overlap in found]
 
 
 def time_of(visit: Visit) -> tuple[datetime, datetime]:

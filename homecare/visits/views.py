@@ -69,6 +69,7 @@ from homecare.visits.services import (
     RECORDING,
     UNDO_MISSED,
     Overlap,
+    as_seen_by,
     change_visit,
     ensure_may_change,
     mark_missed,
@@ -365,7 +366,7 @@ def _overlaps_shown(form, plan, visit: Visit | None) -> list[Overlap]:
             spans = [(start, start + minutes)]
     except DomainError:
         return []
-    return overlaps(staff, spans, ignore=ignore)
+    return as_seen_by(actor(), overlaps(staff, spans, ignore=ignore))
 
 
 def _check_days(form, user: ServiceUser, unchanged: date | None) -> None:
@@ -385,7 +386,7 @@ def _attempt(form, save) -> tuple[str | None, list[Overlap]]:
         return save(False), []
     except Overlapping as clash:
         db.session.rollback()
-        found = clash.overlaps
+        found = as_seen_by(actor(), clash.overlaps)
     except ValidationFailed as refusal:
         db.session.rollback()
         attach_errors(form, refusal.errors, ALIASES)
@@ -549,7 +550,8 @@ def continuity_preview(team_id):
     continuity = continuity_of(*plan, ignore=visit.id if visit else None)
     found = _overlaps_shown(form, plan, visit)
     record_read(plan[0].id, "continuity preview")  # the user's contact and recent visits
-    record_reads([o.visit.service_user_id for o in found], "continuity preview: overlaps")
+    record_reads([o.visit.service_user_id for o in found if o.shown],
+                 "continuity preview: overlaps")
     return render_template("visits/_continuity.html", continuity=continuity,
                            fingerprint=fingerprint(*plan), overlaps=found,
                            overlap_token=overlap_token(found), staff_name=plan[1].full_name,
