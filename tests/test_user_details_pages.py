@@ -230,6 +230,7 @@ def test_a_move_keeps_the_history_and_access_follows(app, org):
     sign_in(nurse_a1, "staff.a1")
     sign_in(nurse_a2, "staff.a2")
     assert nurse_a2.get(f"/users/{user.id}").status_code == 404
+    assert "checked" not in client.get(f"/users/{user.id}/move").text   # no team assumed
     answer = post_form(client, f"/users/{user.id}/move", {
         "team": str(org.team_a2.id), "moved_on": str(local_today())})
     assert answer.status_code == 302

@@ -66,8 +66,8 @@ def new_decision(user_id):
     """Record the team meeting's decision: who took part, the goal, services and reasons."""
     user = load(ServiceUser, user_id, Action.COORDINATE)
     today = local_today()
-    form = DecisionForm(decided_on=today, valid_from=today, review_on=today + REVIEW_AFTER,
-                        participants=[actor().id])
+    # Who took part is ticked by the coordinator, never assumed (not even themself).
+    form = DecisionForm(decided_on=today, valid_from=today, review_on=today + REVIEW_AFTER)
     chosen = _offer_members(form, user)
     return form_page(form, "decisions/decision.html", user, lambda: record_decision(
         user=user, created_by=actor(), decided_on=form.decided_on.data,
@@ -100,8 +100,7 @@ def review(decision_id):
     found = _to_review(decision_id)
     user = found.service_user
     today = local_today()
-    form = ReviewForm(reviewed_on=today, next_review_on=today + REVIEW_AFTER,
-                      participants=[actor().id])
+    form = ReviewForm(reviewed_on=today, next_review_on=today + REVIEW_AFTER)
     chosen = _offer_members(form, user)
     return form_page(form, "decisions/review.html", user, lambda: review_decision(
         found, recorded_by=actor(), reviewed_on=form.reviewed_on.data,
@@ -116,7 +115,7 @@ def revise(decision_id):
     user = found.service_user
     today = local_today()
     form = DecisionForm(decided_on=today, valid_from=today, review_on=today + REVIEW_AFTER,
-                        participants=[actor().id], goal_statement=found.goal_statement,
+                        goal_statement=found.goal_statement,
                         services=found.services, reasons=found.reasons,
                         valid_to=found.valid_to)
     chosen = _offer_members(form, user)
@@ -134,7 +133,7 @@ def end(decision_id):
     """"End": the last day the decision is in force, and why."""
     found = _to_review(decision_id)
     user = found.service_user
-    form = EndForm(ended_on=local_today(), participants=[actor().id])
+    form = EndForm(ended_on=local_today())
     chosen = _offer_members(form, user)
     return form_page(form, "decisions/end.html", user, lambda: end_decision(
         found, recorded_by=actor(), ended_on=form.ended_on.data, reason=form.reason.data,

@@ -91,8 +91,9 @@ class KinForm(FlaskForm):
 class MoveForm(FlaskForm):
     """A move to another team the coordinator also coordinates."""
 
-    team = SelectField(_l("New team"), coerce=int,
-                       validators=[InputRequired(_l("Choose a team."))])
+    #: Radio buttons, none chosen: the team a user moves to is never assumed.
+    team = RadioField(_l("New team"), coerce=int,
+                      validators=[InputRequired(_l("Choose a team."))])
     moved_on = DayField(_l("First day in the new team"),
                         validators=[InputRequired(_l("Give a date."))])
 

@@ -231,9 +231,11 @@ def copy_planned_week(team_id):
     monday = _week_arg()
     if request.method == "POST":
         result = copy_week(actor(), team, monday)
-        flash(_("%(copied)d visits copied to the next week; %(already)d were already "
-                "planned there and %(refused)d could not be copied.", copied=result.copied,
-                already=result.already, refused=result.refused), "success")
+        flash(ngettext("%(num)d visit copied to the next week; %(already)d were already "
+                       "planned there and %(refused)d could not be copied.",
+                       "%(num)d visits copied to the next week; %(already)d were already "
+                       "planned there and %(refused)d could not be copied.", result.copied,
+                       already=result.already, refused=result.refused), "success")
         return redirect(url_for("visits_pages.planner", team_id=team.id,
                                 week=(monday + timedelta(days=7)).isoformat()))
     plan = week_copy(team, monday)

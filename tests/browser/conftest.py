@@ -122,7 +122,8 @@ class LiveServer:
             return {"user_id": str(user.id), "name": user.full_name, "staff_id": str(other.id),
                     "staff_name": other.full_name, "nurse_name": nurse.full_name,
                     "unassigned_id": str(unassigned.id), "unassigned": unassigned.full_name,
-                    "team_id": team.id, "free_at": free_at.strftime("%H:%M")}
+                    "team_id": team.id, "free_at": free_at.strftime("%H:%M"),
+                    "coordinator_name": coordinator.full_name}
 
     def small_team(self) -> dict:
         """A team of two users in the demo leader's section (made once): too few to show."""

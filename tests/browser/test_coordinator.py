@@ -77,7 +77,9 @@ def test_a_coordinator_plans_with_continuity_in_mind(live_server, open_page, vie
     page.get_by_label(t["goal"]).fill("Klare morgenstellet selv innen sommeren")
     page.get_by_label(t["services"]).fill("Hjemmesykepleie morgen, trening to ganger i uken")
     page.get_by_label(t["reasons"]).fill("Brukeren ønsker å klare seg selv")
-    # Nothing is preselected: the coordinator says whether the user took part (issue 30).
+    # Nothing is preselected: the coordinator ticks who took part, themself included, and
+    # says whether the user did (issue 30).
+    page.get_by_label(case["coordinator_name"], exact=True).check()
     page.locator("fieldset", has_text=t["took_part"]).get_by_text(t["yes"], exact=True).click()
     check(page, language)
     screenshot(page, f"{name}-4-decision")
