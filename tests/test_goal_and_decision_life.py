@@ -420,16 +420,3 @@ def test_a_goal_resumed_today_falls_due_one_interval_later_not_at_once(api_as, o
     flags = user_flags([org.user_a1.id], day=today)[0][org.user_a1.id]
     assert Flag.CHECKIN_OVERDUE not in flags and Flag.CHECKIN_DUE not in flags
 
-
-def test_a_back_dated_review_cannot_leave_the_decision_overdue(org):
-    """A review dated a month back with the next review a week back would be overdue the
-    moment it is saved: refused, with what to do."""
-    today = local_today()
-    decision = _decision(org)
-    with pytest.raises(ValidationFailed) as refused:
-        review_decision(decision, recorded_by=org.coordinator_a1,
-                        reviewed_on=today - timedelta(days=30),
-                        participants=[org.coordinator_a1], user_participated=True,
-                        next_review_on=today - timedelta(days=7))
-    assert "next_review_on" in refused.value.errors
-    assert _count(DecisionReview) == 0

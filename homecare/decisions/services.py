@@ -151,9 +151,6 @@ def review_decision(decision: Decision, *, recorded_by: Staff, reviewed_on: date
     _check_review_day(errors, decision, reviewed_on, "reviewed_on")
     errors.require(next_review_on > reviewed_on, "next_review_on",
                    _("The next review must come after this one."))
-    errors.require(next_review_on > local_today(), "next_review_on",
-                   _("The next review must be a day after today, or the review is at once "
-                     "overdue again."))
     if decision.valid_to is not None:
         errors.require(next_review_on <= decision.valid_to, "next_review_on",
                        _("The decision ends on %(day)s: review it before then.",
