@@ -117,8 +117,9 @@ class LiveServer:
                 start = datetime.combine(today + timedelta(days=1), clock, tzinfo=local_zone())
                 return not overlaps(other, [(start, start + timedelta(minutes=30))])
 
-            free_at = next(clock for clock in (time(10), time(11, 45), time(14), time(16, 30),
-                                               time(20, 30), time(21, 30)) if free(clock))
+            # Every quarter of an hour of the day: each journey that plans takes one.
+            free_at = next(clock for clock in (time(hour, minute) for hour in range(7, 22)
+                                               for minute in (0, 15, 30, 45)) if free(clock))
             return {"user_id": str(user.id), "name": user.full_name, "staff_id": str(other.id),
                     "staff_name": other.full_name, "nurse_name": nurse.full_name,
                     "unassigned_id": str(unassigned.id), "unassigned": unassigned.full_name,

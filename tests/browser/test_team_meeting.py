@@ -122,6 +122,9 @@ def test_a_coordinator_runs_the_team_meeting_from_the_board(live_server, browser
         assert count > SHORT_LIST, groups   # the demo has more than five of one kind
         page.locator(f"#group-{longest}").get_by_role("link", name=f"Vis alle {count}").click()
         taps += 1
+        # Read the new page, not the old one going away (on a busy machine it lingers).
+        page.wait_for_url(f"**show={longest}**")
+        page.wait_for_load_state()
         after = shown(page)
         assert after[longest] == (count, count)
         assert all(after[k] == groups[k] for k in groups if k != longest)
