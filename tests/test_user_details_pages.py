@@ -18,7 +18,7 @@ from homecare.org.models import Role
 from homecare.prompts.rules import open_prompts
 from homecare.sections.services import settings_row, thresholds
 from homecare.service_users.models import ServiceUser, TeamPeriod, TransferRequest
-from homecare.service_users.services import assign_responsible_contact
+from homecare.service_users.services import assign_responsible_contact, update_service_user
 from tests.factories import make_staff, make_user, synthetic_national_id
 from tests.helpers import csrf_token_from, post_form, sign_in
 
@@ -310,3 +310,34 @@ def test_the_api_records_phone_end_reason_and_who_may_speak(api_as, org):
                         headers={"If-Match": answer.headers["ETag"]},
                         json={"service_end_reason": "Flyttet."})
     assert refused.status_code == 422
+
+
+def test_each_next_of_kin_stays_the_same_row_when_another_is_changed_or_removed(app, org):
+    """A follow-up names who spoke for the user by their row: changing or removing one
+    person on the list must not give the others new rows."""
+    user = org.user_a1
+    update_service_user(user, next_of_kin=[
+        {"name": "Kari Datter", "relation": "datter", "phone": "913 00 000"},
+        {"name": "Per Sønn", "relation": "sønn", "phone": "922 00 000"},
+        {"name": "Ola Nabo", "relation": "nabo", "phone": "933 00 000"}])
+    db.session.commit()
+    kari, per, ola = (k.id for k in user.next_of_kin)
+    client = _coordinator(app, org)
+    answer = post_form(client, f"/users/{user.id}/kin/{ola}", {
+        "name": "Ola Nabo", "relation": "nabo", "relationship": "", "phone": "944 00 000",
+        "may_speak_for": "no"})
+    assert answer.status_code == 302
+    remove = client.post(f"/users/{user.id}/kin/{kari}/remove", data={
+        "csrf_token": csrf_token_from(client.get(f"/users/{user.id}/details").text)})
+    assert remove.status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(ServiceUser, user.id).next_of_kin
+    assert [(k.id, k.name, k.phone, k.position) for k in kept] == [
+        (per, "Per Sønn", "922 00 000", 0), (ola, "Ola Nabo", "944 00 000", 1)]
+    # The API sends the list without ids: the same people are found by name.
+    update_service_user(db.session.get(ServiceUser, user.id), next_of_kin=[
+        {"name": "Ola Nabo", "relation": "nabo", "phone": "944 00 000"},
+        {"name": "Per Sønn", "relation": "sønn", "phone": "955 00 000"}])
+    db.session.flush()
+    assert [(k.id, k.phone) for k in db.session.get(ServiceUser, user.id).next_of_kin] == [
+        (ola, "944 00 000"), (per, "955 00 000")]

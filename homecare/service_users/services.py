@@ -277,9 +277,36 @@ def update_service_user(user: ServiceUser, **changes) -> ServiceUser:
         if field in changes:
             setattr(user, field, changes[field])
     if kin is not None:
-        user.next_of_kin = kin
+        user.next_of_kin = _same_people_kept(user.next_of_kin, kin, changes["next_of_kin"])
     db.session.flush()
     return user
+
+
+def _same_people_kept(stored: list[NextOfKin], wanted: list[NextOfKin],
+                      given: Iterable[Mapping]) -> list[NextOfKin]:
+    """The new list of next of kin, each person already stored kept as the same row
+    (matched by the ``id`` a page sends, else by name), changed in place: a follow-up
+    that names who spoke for the user (``check_ins.spoken_for_by_id``) keeps pointing at
+    them when someone else on the list is added, changed or removed."""
+    by_id = {person.id: person for person in stored}
+    by_name: dict[str, list[NextOfKin]] = {}
+    for person in stored:
+        by_name.setdefault(person.name.casefold(), []).append(person)
+    kept = []
+    for new, entry in zip(wanted, given, strict=True):
+        same = by_id.pop(entry.get("id"), None) if entry.get("id") else None
+        candidates = by_name.get(new.name.casefold(), [])
+        if same is None:
+            same = next((p for p in candidates if p.id in by_id), None)
+            by_id.pop(getattr(same, "id", None), None)
+        if same is None:
+            kept.append(new)
+            continue
+        for field in ("position", "name", "relation", "relationship", "phone",
+                      "may_speak_for"):
+            setattr(same, field, getattr(new, field))
+        kept.append(same)
+    return kept
 
 
 def current_contacts(user_ids: list, at: datetime | None = None) -> dict:

@@ -247,7 +247,7 @@ def edit_details(user_id):
 
 def _kin_as_given(kin: NextOfKin) -> dict:
     """A next of kin as the service takes them (the list is given whole)."""
-    return {"name": kin.name, "relation": kin.relation,
+    return {"id": kin.id, "name": kin.name, "relation": kin.relation,
             "relationship": kin.relationship.value if kin.relationship else None,
             "phone": kin.phone, "may_speak_for": kin.may_speak_for}
 
@@ -267,7 +267,8 @@ def _kin_page(user: ServiceUser, form: KinForm, kin: NextOfKin | None):
                    "relationship": form.relationship.data or None,
                    "phone": form.phone.data or "",
                    "may_speak_for": chosen(form.may_speak_for.data)}
-        people = [entered if k is kin else _kin_as_given(k) for k in user.next_of_kin]
+        people = [{**entered, "id": kin.id} if k is kin else _kin_as_given(k)
+                  for k in user.next_of_kin]
         update_service_user(user, next_of_kin=people if kin else [*people, entered])
 
     index = user.next_of_kin.index(kin) if kin else len(user.next_of_kin)
