@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from homecare.core.extensions import db
@@ -341,3 +342,51 @@ def test_each_next_of_kin_stays_the_same_row_when_another_is_changed_or_removed(
     db.session.flush()
     assert [(k.id, k.phone) for k in db.session.get(ServiceUser, user.id).next_of_kin] == [
         (ola, "944 00 000"), (per, "955 00 000")]
+
+
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_an_ended_service_leaves_no_visits_planned_after_its_last_day(app, org, api_as, way):
+    from datetime import datetime, time
+
+    from homecare.core.timeutil import local_zone
+    from homecare.visits.models import Visit, VisitSeries, VisitStatus
+    from homecare.visits.series import plan_series
+    from homecare.visits.services import create_visit
+
+    today = local_today()
+    user = make_user(org.team_a1, start=today - timedelta(days=40), full_name="Slutt Besøk")
+
+    def at(day):
+        return datetime.combine(day, time(9), tzinfo=local_zone())
+
+    kept = create_visit(user=user, staff=org.staff_a1, created_by=org.coordinator_a1,
+                        kind="main", planned_start=at(today + timedelta(days=2)),
+                        planned_minutes=30)
+    after = create_visit(user=user, staff=org.staff_a1, created_by=org.coordinator_a1,
+                         kind="main", planned_start=at(today + timedelta(days=4)),
+                         planned_minutes=30)
+    series, repeated = plan_series(org.coordinator_a1, user=user, staff=org.staff_a1,
+                                   kind="short", weekdays=list(range(1, 8)),
+                                   start_time=time(15), planned_minutes=20,
+                                   first_day=today + timedelta(days=1),
+                                   until=today + timedelta(days=14))
+    db.session.commit()
+    last_day = str(today + timedelta(days=3))
+    if way == "page":
+        answer = post_form(_coordinator(app, org), f"/users/{user.id}/end", {
+            "service_end": last_day, "service_end_reason": "Flyttet på sykehjem."})
+        assert answer.status_code == 302
+    else:
+        coordinator = api_as(org.coordinator_a1)
+        etag = coordinator.get(f"/service-users/{user.id}").headers["ETag"]
+        answer = coordinator.patch(f"/service-users/{user.id}", headers={"If-Match": etag},
+                                   json={"service_end": last_day,
+                                         "service_end_reason": "Flyttet på sykehjem."})
+        assert answer.status_code == 200, answer.json
+    db.session.expire_all()
+    status = dict(db.session.execute(sa.select(Visit.id, Visit.status).where(
+        Visit.service_user_id == user.id)).all())
+    assert status[kept.id] is VisitStatus.PLANNED and status[after.id] is VisitStatus.CANCELLED
+    assert [status[v.id] for v in repeated] == [VisitStatus.PLANNED] * 3 + [
+        VisitStatus.CANCELLED] * 11
+    assert str(db.session.get(VisitSeries, series.id).until) == last_day

@@ -52,6 +52,7 @@ from homecare.service_users.transfers import (
     register_or_request_transfer,
     registration_waits_message,
 )
+from homecare.visits.series import stop_after_service_end
 
 blueprint = Blueprint("service_users", __name__, url_prefix=f"{API_PREFIX}/service-users",
                       description="People receiving care, in the caller's own teams.")
@@ -170,7 +171,8 @@ class ServiceUserById(MethodView):
         """Change a user (coordinators, with If-Match); ``team_id`` moves the user.
 
         A move needs a coordinator of both teams; ``moved_on`` (default today) is the
-        first day in the new team.
+        first day in the new team. A ``service_end`` cancels the visits planned after
+        that day and ends the user's weekly repeats on it.
         """
         user = load(ServiceUser, user_id, Action.COORDINATE)
         require_if_match(user)
@@ -178,6 +180,8 @@ class ServiceUserById(MethodView):
         if "team_id" in data:
             move_to_team(user, _team(data.pop("team_id")), moved_on or local_today())
         update_service_user(user, **data)
+        if data.get("service_end") is not None:
+            stop_after_service_end(user)   # no visits left planned after the last day
         return annotate_service_users([user])[0], etag_headers(user)
 
 

@@ -51,6 +51,7 @@ from homecare.service_users.transfers import (
     register_or_request_transfer,
     registration_waits_message,
 )
+from homecare.visits.series import stop_after_service_end
 
 blueprint = Blueprint("service_users_pages", __name__, template_folder="templates")
 
@@ -339,9 +340,13 @@ def end_service(user_id):
     user = load(ServiceUser, user_id, Action.COORDINATE)
     form = EndForm(service_end=user.service_end or local_today(),
                    service_end_reason=user.service_end_reason)
-    return form_page(form, "service_users/end.html", user, lambda: update_service_user(
-        user, service_end=form.service_end.data,
-        service_end_reason=form.service_end_reason.data or ""), back=_details_back(user))
+
+    def save() -> None:
+        update_service_user(user, service_end=form.service_end.data,
+                            service_end_reason=form.service_end_reason.data or "")
+        stop_after_service_end(user)
+
+    return form_page(form, "service_users/end.html", user, save, back=_details_back(user))
 
 
 @blueprint.route("/users/<uuid:user_id>/end/undo", methods=["POST"])

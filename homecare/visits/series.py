@@ -321,3 +321,23 @@ def copy_week(actor: Staff, team: Team, monday: date) -> WeekCopy:
 def series_of(visit: Visit) -> VisitSeries | None:
     """The series a visit was planned in."""
     return db.session.get(VisitSeries, visit.series_id) if visit.series_id else None
+
+
+def stop_after_service_end(user: ServiceUser) -> int:
+    """Cancel the user's visits planned after the last day of their service, and end their
+    repeats on that day; how many visits were cancelled. An ended service must not leave
+    visits on the team's days and tablets (the visits carried out stay as they are)."""
+    if user.service_end is None:
+        return 0
+    after = start_of_local_day(user.service_end + timedelta(days=1))
+    planned = db.session.scalars(sa.select(Visit).where(
+        Visit.service_user_id == user.id, Visit.status == VisitStatus.PLANNED,
+        Visit.planned_start >= after)).all()
+    for visit in planned:
+        visit.status = VisitStatus.CANCELLED
+    for series in db.session.scalars(sa.select(VisitSeries).where(
+            VisitSeries.service_user_id == user.id, VisitSeries.until > user.service_end,
+            VisitSeries.first_day <= user.service_end)):
+        series.until = user.service_end
+    db.session.flush()
+    return len(planned)
