@@ -541,3 +541,22 @@ def test_a_double_booking_in_another_team_names_nobody(client, api_as, org):
     read = db.session.scalars(sa.select(AuditEntry.service_user_id).where(
         AuditEntry.action == AuditAction.READ, AuditEntry.service_user_id == elsewhere.id))
     assert list(read) == []
+
+
+def test_copying_a_week_does_not_plan_again_what_was_cancelled_there_nor_a_leavers_visits(org):
+    monday = next_monday()
+    for day in (0, 1):
+        create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
+                     kind="main", planned_start=at(monday + timedelta(days=day), 8),
+                     planned_minutes=30)
+    cancelled = create_visit(user=org.user_a1, staff=org.staff_a1, created_by=org.coordinator_a1,
+                             kind="main", planned_start=at(monday + timedelta(days=7), 8),
+                             planned_minutes=30)
+    cancelled.status = VisitStatus.CANCELLED
+    leaver = make_staff(teams=[org.team_a1], username="staff.leaving")
+    create_visit(user=org.user_a1, staff=leaver, created_by=org.coordinator_a1, kind="main",
+                 planned_start=at(monday + timedelta(days=2), 10), planned_minutes=30)
+    leaver.active = False
+    db.session.flush()
+    preview = week_copy(org.team_a1, monday)
+    assert (len(preview.to_copy), preview.already, preview.refused) == (1, 1, 1)

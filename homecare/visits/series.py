@@ -268,31 +268,36 @@ class WeekCopy:
     copied: int = 0
 
 
-def _week_visits(team: Team, monday: date) -> list[Visit]:
-    return list(db.session.scalars(
-        sa.select(Visit).join(Visit.service_user)
-        .options(joinedload(Visit.service_user), joinedload(Visit.staff))
-        .where(ServiceUser.team_id == team.id, ServiceUser.deleted_at.is_(None),
-               Visit.planned_start >= start_of_local_day(monday),
-               Visit.planned_start < start_of_local_day(monday + timedelta(days=7)),
-               Visit.status != VisitStatus.CANCELLED)
-        .order_by(Visit.planned_start)).unique())
+def _week_visits(team: Team, monday: date, *, cancelled: bool = False) -> list[Visit]:
+    """The team's visits of the week from ``monday`` (the cancelled only if asked)."""
+    query = (sa.select(Visit).join(Visit.service_user)
+             .options(joinedload(Visit.service_user), joinedload(Visit.staff))
+             .where(ServiceUser.team_id == team.id, ServiceUser.deleted_at.is_(None),
+                    Visit.planned_start >= start_of_local_day(monday),
+                    Visit.planned_start < start_of_local_day(monday + timedelta(days=7)))
+             .order_by(Visit.planned_start))
+    if not cancelled:
+        query = query.where(Visit.status != VisitStatus.CANCELLED)
+    return list(db.session.scalars(query).unique())
 
 
 def week_copy(team: Team, monday: date) -> WeekCopy:
     """What copying the team's visits of the week from ``monday`` (all but the cancelled)
     to the week after would do: each at the same weekday and clock time, skipping those
-    the next week already holds (same user, staff member and start). Two queries."""
+    the next week already holds (same user, staff member and start; one cancelled there
+    was cancelled on purpose and is not planned again). A visit of a staff member no
+    longer active is not copied. Two queries."""
     plan = WeekCopy(monday)
     next_monday = monday + timedelta(days=7)
     there = {(v.service_user_id, v.staff_id, v.planned_start)
-             for v in _week_visits(team, next_monday)}
+             for v in _week_visits(team, next_monday, cancelled=True)}
     for visit in _week_visits(team, monday):
         local = to_local(visit.planned_start)
         start = at_local(local.date() + timedelta(days=7), local.time())
         if (visit.service_user_id, visit.staff_id, start) in there:
             plan.already += 1
-        elif not visit.service_user.is_active_on(start.date()) or start.date() < local_today():
+        elif (not visit.service_user.is_active_on(start.date()) or not visit.staff.active
+              or start.date() < local_today()):
             plan.refused += 1
         else:
             plan.to_copy.append((visit, start))
