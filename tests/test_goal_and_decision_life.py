@@ -420,3 +420,12 @@ def test_a_goal_resumed_today_falls_due_one_interval_later_not_at_once(api_as, o
     flags = user_flags([org.user_a1.id], day=today)[0][org.user_a1.id]
     assert Flag.CHECKIN_OVERDUE not in flags and Flag.CHECKIN_DUE not in flags
 
+
+
+def test_a_pause_cannot_be_dated_before_the_goal_starts(org):
+    goal = _goal(org, days_ago=10)
+    with pytest.raises(ValidationFailed) as refused:
+        record_status_change(goal, status="on_hold", recorded_by=org.staff_a1,
+                             changed_on=local_today() - timedelta(days=20))
+    assert "changed_on" in refused.value.errors
+    assert goal.status is GoalStatus.ACTIVE and _count(GoalStatusChange) == 0

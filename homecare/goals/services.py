@@ -138,6 +138,8 @@ def change_goal_status(goal: Goal, status: GoalStatus | str, on: date | None = N
             db.session.flush()
         return None
     _check_status_day(errors, goal, on, day_field, closing=status in CLOSED_STATUSES)
+    errors.require(on >= goal.start_date or status in CLOSED_STATUSES, day_field,
+                   _("A goal's status cannot change before the goal starts."))
     last = goal_history(goal)[-1:]
     if last and on < last[0].changed_on:
         errors.add(day_field, _("The last change was on %(day)s: a new one cannot be dated "
