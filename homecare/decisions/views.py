@@ -102,10 +102,11 @@ def review(decision_id):
     today = local_today()
     form = ReviewForm(reviewed_on=today, next_review_on=today + REVIEW_AFTER)
     chosen = _offer_members(form, user)
-    return form_page(form, "decisions/review.html", user, lambda: review_decision(
+    return form_page(form, "decisions/meeting.html", user, lambda: review_decision(
         found, recorded_by=actor(), reviewed_on=form.reviewed_on.data,
         next_review_on=form.next_review_on.data, **_took_part(form, chosen)),
-        back=_user_page(user), title=_("Reviewed — no change"), decision=found)
+        back=_user_page(user), title=_("Reviewed — no change"), decision=found,
+        first=["reviewed_on"], last=["next_review_on"])
 
 
 @blueprint.route("/decisions/<uuid:decision_id>/revise", methods=["GET", "POST"])
@@ -135,7 +136,8 @@ def end(decision_id):
     user = found.service_user
     form = EndForm(ended_on=local_today())
     chosen = _offer_members(form, user)
-    return form_page(form, "decisions/end.html", user, lambda: end_decision(
+    return form_page(form, "decisions/meeting.html", user, lambda: end_decision(
         found, recorded_by=actor(), ended_on=form.ended_on.data, reason=form.reason.data,
         **_took_part(form, chosen)),
-        back=_user_page(user), title=_("End the team decision"), decision=found)
+        back=_user_page(user), title=_("End the team decision"), decision=found,
+        first=["ended_on", "reason"], last=[])
