@@ -134,13 +134,12 @@ def _review(decision: Decision, outcome: ReviewOutcome, recorded_by: Staff, part
     return review
 
 
-def review_decision(decision: Decision, *, recorded_by: Staff, reviewed_on: date,
-                    participants: Sequence[Staff], user_participated: bool,
-                    next_review_on: date, user_view: str | None = None,
-                    disagreement: str | None = None) -> DecisionReview:
-    """"Reviewed — no change": the decision stays as it is until ``next_review_on``; who
-    took part, the user's view and any disagreement are kept with the review."""
-    errors = FieldErrors()
+
+def _checked_meeting(errors: FieldErrors, decision: Decision, participants: Sequence[Staff],
+                     user_participated: bool, user_view: str | None,
+                     disagreement: str | None) -> tuple[list[Staff], dict]:
+    """What a review and an end both check: the decision still in force, who took part
+    (each once, of the user's team), whether the user did, and their own words."""
     _check_current(errors, decision)
     participants = list(dict.fromkeys(participants))
     values = {"user_participated": user_participated, "user_view": user_view,
@@ -148,6 +147,17 @@ def review_decision(decision: Decision, *, recorded_by: Staff, reviewed_on: date
     _check_participants(errors, decision.service_user, participants)
     _check_user_participated(errors, user_participated)
     _check_voices(errors, values)
+    return participants, values
+
+def review_decision(decision: Decision, *, recorded_by: Staff, reviewed_on: date,
+                    participants: Sequence[Staff], user_participated: bool,
+                    next_review_on: date, user_view: str | None = None,
+                    disagreement: str | None = None) -> DecisionReview:
+    """"Reviewed — no change": the decision stays as it is until ``next_review_on``; who
+    took part, the user's view and any disagreement are kept with the review."""
+    errors = FieldErrors()
+    participants, values = _checked_meeting(errors, decision, participants, user_participated,
+                                            user_view, disagreement)
     _check_review_day(errors, decision, reviewed_on, "reviewed_on")
     errors.require(next_review_on > reviewed_on, "next_review_on",
                    _("The next review must come after this one."))
@@ -199,13 +209,8 @@ def end_decision(decision: Decision, *, recorded_by: Staff, ended_on: date, reas
     """"End": the decision is in force up to and including ``ended_on``, then no more;
     the reason, who took part and the user's view are kept with it."""
     errors = FieldErrors()
-    _check_current(errors, decision)
-    participants = list(dict.fromkeys(participants))
-    values = {"user_participated": user_participated, "user_view": user_view,
-              "disagreement": disagreement}
-    _check_participants(errors, decision.service_user, participants)
-    _check_user_participated(errors, user_participated)
-    _check_voices(errors, values)
+    participants, values = _checked_meeting(errors, decision, participants, user_participated,
+                                            user_view, disagreement)
     errors.text("reason", reason, max_length=4000)
     errors.require(ended_on >= decision.valid_from, "ended_on",
                    _("The decision cannot end before it takes effect."))
